@@ -1,0 +1,31 @@
+// Three tiers: unit (pure and mocked), integration (real PostgreSQL + Redis), e2e (real HTTP stack).
+const esmOnly = [
+  '@nestjs', 'file-type', 'token-types', 'strtok3', '@tokenizer', 'uint8array-extras', '@borewit',
+  'load-esm', 'cookie', 'content-disposition', '@prisma', 'nestjs-pino', 'pino-http', 'ipaddr.js', '@ip-location-db',
+].join('|');
+
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj|cj)s$': '<rootDir>/test/setup/swc-transformer.cjs' },
+  transformIgnorePatterns: [`node_modules/(?!(${esmOnly})/)`],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts', '<rootDir>/agent-client/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.cjs',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.cjs',
+    },
+  ],
+};

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, type-check, unit, integration (real PostgreSQL + Redis) and e2e tiers.
+# Works as the first command on a fresh clone: installs dependencies and starts services when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ]; then
+  echo "==> installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+echo "==> services"
+bash scripts/ensure-services.sh
+echo "==> tools for format tests"
+bash scripts/ensure-firewall-tools.sh
+echo "==> prisma client"
+node scripts/prisma-generate.mjs >/dev/null
+echo "==> lint"
+npx eslint --max-warnings 0 src test bench
+echo "==> type-check"
+npx tsc -p tsconfig.json --noEmit
+if [ -f agent-client/tsconfig.json ]; then npx tsc -p agent-client/tsconfig.json --noEmit; fi
+echo "==> tests"
+NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest --config jest.config.cjs --runInBand --ci "$@"

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { Clock } from '../infra/clock/clock.js';
+
+export interface AgentTokenClaims {
+  sub: string;
+  org: string;
+  typ: 'agent';
+  jti: string;
+}
+
+export interface IssuedAgentToken {
+  token: string;
+  expiresAt: Date;
+}
+
+export const AGENT_TOKEN_AUDIENCE = 'quorum-agent';
+export const AGENT_TOKEN_ISSUER = 'quorum';
+
+/** Short-lived HS256 JWTs for agents (lifetime from config, `exp` always set). */
+@Injectable()
+export class AgentTokensService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  issue(agentId: string, organizationId: string): IssuedAgentToken {
+    const nowSeconds = Math.floor(this.clock.nowMs() / 1000);
+    const exp = nowSeconds + this.config.auth.jwtTtlSeconds;
+    const claims: AgentTokenClaims & { iat: number; exp: number } = {
+      sub: agentId,
+      org: organizationId,
+      typ: 'agent',
+      jti: randomUUID(),
+      iat: nowSeconds,
+      exp,
+    };
+    const token = this.jwt.sign(claims, { secret: this.config.auth.jwtSecret, algorithm: 'HS256', audience: AGENT_TOKEN_AUDIENCE, issuer: AGENT_TOKEN_ISSUER });
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Auth } from '../common/auth/auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
+import type { Principal } from '../common/auth/principal.js';
+import { Public } from '../common/auth/public.decorator.js';
+import { AgentsService } from './agents.service.js';
+import { toAgentDto } from './dto/agent.mapper.js';
+import { AgentDto, AgentListDto, EnrollAgentDto } from './dto/enroll-agent.dto.js';
+import { AgentLoginDto, AgentTokenDto } from './dto/login.dto.js';
+import { KeyVersionDto, RotateKeyDto } from './dto/rotate-key.dto.js';
+
+@ApiTags('agents')
+@Controller('v1/agents')
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @Post()
+  @Public()
+  @ApiOperation({ summary: 'Enroll an agent (with an enrollment key, or open community registration)' })
+  @ApiCreatedResponse({ type: AgentDto })
+  async enroll(@Body() body: EnrollAgentDto, @Req() request: FastifyRequest): Promise<AgentDto> {
+    return toAgentDto(await this.agents.enroll(body, request.ip));
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a signed challenge (or a watcher password) for a short-lived JWT' })
+  @ApiOkResponse({ type: AgentTokenDto })
+  async login(@Body() body: AgentLoginDto, @Req() request: FastifyRequest): Promise<AgentTokenDto> {
+    const issued = await this.agents.login(body, request.ip);
+    return { token: issued.token, token_type: 'Bearer', expires_at: issued.expiresAt.toISOString(), agent_id: issued.agent.id };
+  }
+
+  @Get()
+  @Auth({ kinds: ['agent'] })
+  @ApiOperation({ summary: "List the agents of the caller's organisation" })
+  @ApiOkResponse({ type: AgentListDto })
+  async list(@CurrentPrincipal() principal: Principal): Promise<AgentListDto> {
+    const agents = await this.agents.listForOrganization(principal.organizationId ?? '');
+    return { agents: agents.map(toAgentDto) };
+  }
+
+  @Post(':id/keys')
+  @Auth({ kinds: ['agent'] })
+  @HttpCode(200)
+  @ApiOperation({ summary: "Rotate the agent's Ed25519 key (signed by the current key)" })
+  @ApiOkResponse({ type: KeyVersionDto })
+  async rotate(@Param('id', ParseUUIDPipe) id: string, @Body() body: RotateKeyDto, @CurrentPrincipal() principal: Principal): Promise<KeyVersionDto> {
+    const version = await this.agents.rotateKey(id, principal.kind === 'agent' ? principal.agentId : '', body);
+    return { agent_id: id, key_version: version };
+  }
+
+  @Post(':id/revoke')
+  @Auth({ kinds: ['operator'], roles: ['admin', 'support'] })
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke an agent (operators): its tokens stop working at once' })
+  @ApiOkResponse({ type: AgentDto })
+  async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<AgentDto> {
+    return toAgentDto(await this.agents.revoke(id));
+  }
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { Agent as AgentRow } from '../generated/prisma/client.js';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+import type { AgentRecord, CapExceeded, EnrollmentCaps, NewAgent } from './agent.types.js';
+
+function toRecord(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    kind: row.kind,
+    name: row.name,
+    machineId: row.machineId,
+    passwordHash: row.passwordHash,
+    publicKey: row.publicKey,
+    keyVersion: row.keyVersion,
+    tags: row.tags,
+    scenarios: row.scenarios,
+    status: row.status,
+    networkPseudonym: row.networkPseudonym,
+    asn: row.asn,
+    country: row.country,
+    enrolledAt: row.enrolledAt,
+    lastLoginAt: row.lastLoginAt,
+    lastSignalAt: row.lastSignalAt,
+    revokedAt: row.revokedAt,
+  };
+}
+
+@Injectable()
+export class AgentsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async findById(id: string): Promise<AgentRecord | null> {
+    const row = await this.prisma.agent.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async findByMachineId(machineId: string): Promise<AgentRecord | null> {
+    const row = await this.prisma.agent.findUnique({ where: { machineId } });
+    return row ? toRecord(row) : null;
+  }
+
+  async listByOrganization(organizationId: string): Promise<AgentRecord[]> {
+    const rows = await this.prisma.agent.findMany({ where: { organizationId }, orderBy: { enrolledAt: 'asc' } });
+    return rows.map(toRecord);
+  }
+
+  /** The organisation of an active, unexpired enrollment key, by the key's hash. */
+  async findOrganizationByEnrollmentKeyHash(hash: string, now: Date): Promise<string | null> {
+    const key = await this.prisma.enrollmentKey.findUnique({ where: { keyHash: hash }, include: { organization: true } });
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now) || key.organization.erasedAt) return null;
+    return key.organizationId;
+  }
+
+  /**
+   * Creates the agent (and, for open registration, its one-agent community organisation) unless an
+   * enrollment cap is reached. Caps are counted under advisory locks so concurrent enrollments from
+   * one network or organisation cannot overshoot.
+   */
+  async createWithinCaps(
+    input: NewAgent,
+    target: { organizationId: string } | { communityOrganizationName: string },
+    caps: EnrollmentCaps,
+    now: Date,
+  ): Promise<AgentRecord | CapExceeded> {
+    return this.prisma.$transaction(async (tx) => {
+      const since = new Date(now.getTime() - caps.windowMs);
+      if (input.networkPseudonym) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`enroll-net:${input.networkPseudonym}`}))`;
+        const recent = await tx.agent.findMany({
+          where: { enrollNetwork: input.networkPseudonym, enrolledAt: { gt: since } },
+          select: { enrolledAt: true },
+          orderBy: { enrolledAt: 'asc' },
+        });
+        if (recent.length >= caps.perNetwork) {
+          return { cap: 'network', retryAfterMs: recent[0].enrolledAt.getTime() + caps.windowMs - now.getTime() };
+        }
+      }
+      let organizationId: string;
+      if ('organizationId' in target) {
+        organizationId = target.organizationId;
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`enroll-org:${organizationId}`}))`;
+        const recent = await tx.agent.findMany({
+          where: { organizationId, enrolledAt: { gt: since } },
+          select: { enrolledAt: true },
+          orderBy: { enrolledAt: 'asc' },
+        });
+        if (recent.length >= caps.perOrganization) {
+          return { cap: 'organization', retryAfterMs: recent[0].enrolledAt.getTime() + caps.windowMs - now.getTime() };
+        }
+      } else {
+        const organization = await tx.organization.create({ data: { name: target.communityOrganizationName, kind: 'community' } });
+        await tx.reporterKey.create({ data: { organizationId: organization.id, secret: randomBytes(32) } });
+        organizationId = organization.id;
+      }
+      const row = await tx.agent.create({
+        data: {
+          organizationId,
+          kind: input.kind,
+          name: input.name,
+          machineId: input.machineId,
+          passwordHash: input.passwordHash,
+          publicKey: input.publicKey,
+          tags: input.tags,
+          scenarios: input.scenarios,
+          networkPseudonym: input.networkPseudonym,
+          enrollNetwork: input.networkPseudonym,
+          asn: input.asn,
+          country: input.country,
+          enrolledAt: now,
+        },
+      });
+      return toRecord(row);
+    });
+  }
+
+  async recordLogin(id: string, network: { networkPseudonym: string | null; asn: number | null; country: string | null }, now: Date): Promise<void> {
+    await this.prisma.agent.update({
+      where: { id },
+      data: {
+        lastLoginAt: now,
+        ...(network.networkPseudonym ? { networkPseudonym: network.networkPseudonym, asn: network.asn, country: network.country } : {}),
+      },
+    });
+  }
+
+  /** Replaces the public key only if it is still the one the rotation was signed with. */
+  async rotateKey(id: string, expectedVersion: number, publicKey: string): Promise<number | null> {
+    const result = await this.prisma.agent.updateMany({
+      where: { id, keyVersion: expectedVersion, status: 'active' },
+      data: { publicKey, keyVersion: { increment: 1 } },
+    });
+    return result.count === 1 ? expectedVersion + 1 : null;
+  }
+
+  async revoke(id: string, now: Date): Promise<AgentRecord | null> {
+    const result = await this.prisma.agent.updateMany({ where: { id, status: { not: 'revoked' } }, data: { status: 'revoked', revokedAt: now } });
+    if (result.count === 0) return null;
+    return this.findById(id);
+  }
+
+  /** Marks agents as contributing (throttled: at most one write per agent per minute). */
+  async touchLastSignal(id: string, now: Date): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE agent SET last_signal_at = ${now}
+      WHERE id = ${id}::uuid AND (last_signal_at IS NULL OR last_signal_at < ${new Date(now.getTime() - 60_000)})`;
+  }
+}

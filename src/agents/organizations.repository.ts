@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  kind: 'customer' | 'community' | 'internal';
+  createdAt: Date;
+  erasedAt: Date | null;
+}
+
+export interface EnrollmentKeyRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+@Injectable()
+export class OrganizationsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Creates an organisation with its own reporter pseudonym key. */
+  async create(name: string, kind: OrganizationRecord['kind']): Promise<OrganizationRecord> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.organization.create({ data: { name, kind } });
+      await tx.reporterKey.create({ data: { organizationId: row.id, secret: randomBytes(32) } });
+      return { id: row.id, name: row.name, kind: row.kind, createdAt: row.createdAt, erasedAt: row.erasedAt };
+    });
+  }
+
+  async findById(id: string): Promise<OrganizationRecord | null> {
+    const row = await this.prisma.organization.findUnique({ where: { id } });
+    return row ? { id: row.id, name: row.name, kind: row.kind, createdAt: row.createdAt, erasedAt: row.erasedAt } : null;
+  }
+
+  async createEnrollmentKey(organizationId: string, name: string, prefix: string, keyHash: string, expiresAt: Date | null): Promise<EnrollmentKeyRecord> {
+    const row = await this.prisma.enrollmentKey.create({ data: { organizationId, name, prefix, keyHash, expiresAt } });
+    return { id: row.id, organizationId, name, prefix, createdAt: row.createdAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt };
+  }
+
+  async listEnrollmentKeys(organizationId: string): Promise<EnrollmentKeyRecord[]> {
+    const rows = await this.prisma.enrollmentKey.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' } });
+    return rows.map((row) => ({ id: row.id, organizationId, name: row.name, prefix: row.prefix, createdAt: row.createdAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt }));
+  }
+
+  async revokeEnrollmentKey(organizationId: string, id: string, now: Date): Promise<boolean> {
+    const result = await this.prisma.enrollmentKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: now } });
+    return result.count === 1;
+  }
+
+  /** The organisation's pseudonym key, or null once destroyed (crypto-shredding). */
+  async reporterSecret(organizationId: string): Promise<Buffer | null> {
+    const row = await this.prisma.reporterKey.findUnique({ where: { organizationId } });
+    return row?.secret ? Buffer.from(row.secret) : null;
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { pseudonym } from '../common/crypto/pseudonym.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { OrganizationsRepository } from './organizations.repository.js';
+
+export interface ReporterIdentity {
+  /** HMAC of the agent id under its organisation's key */
+  reporter: string;
+  /** HMAC of the organisation id under the same key (one vote per owner) */
+  owner: string;
+}
+
+/**
+ * Reporter pseudonyms for the signal and scoring tables (GDPR R5): computed under a per-organisation
+ * key that lives apart from the signal store, so destroying the key unlinks the signals.
+ */
+@Injectable()
+export class ReporterIdentityService {
+  private readonly secrets = new Map<string, Buffer>();
+
+  constructor(private readonly organizations: OrganizationsRepository) {}
+
+  async identify(organizationId: string, agentId: string): Promise<ReporterIdentity> {
+    let secret = this.secrets.get(organizationId);
+    if (!secret) {
+      const loaded = await this.organizations.reporterSecret(organizationId);
+      if (!loaded) throw DomainError.forbidden('This organisation can no longer report');
+      secret = loaded;
+      this.secrets.set(organizationId, secret);
+    }
+    return { reporter: pseudonym(secret, `agent:${agentId}`), owner: pseudonym(secret, `org:${organizationId}`) };
+  }
+
+  /** Called when an organisation's key is destroyed. */
+  forget(organizationId: string): void {
+    this.secrets.delete(organizationId);
+  }
+}

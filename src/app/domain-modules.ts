@@ -1,0 +1,6 @@
+import type { Type } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
+import { SignalsModule } from '../signals/signals.module.js';
+
+/** Business domains, loaded by both the API and the worker (each brings its controllers and job handlers). */
+export const DOMAIN_MODULES: Array<Type<unknown>> = [AgentsModule, SignalsModule];

@@ -1,0 +1,74 @@
+import { ConfigError, loadConfigFromProcess } from '../config/app-config.js';
+import { createRootLogger } from '../common/logging/pino-logger.js';
+import { startApi } from './run-api.js';
+import { startWorker } from './run-worker.js';
+import { installShutdown } from './shutdown.js';
+
+const USAGE = `Usage: quorum <command>
+
+Commands:
+  api                 run the HTTP API
+  worker              run the job worker (no HTTP)
+  all                 run API and worker in one process
+  migrate             apply pending database migrations
+  migrate-dev <name>  author a new migration from prisma/schema.prisma and apply it
+  openapi [--out f]   write the OpenAPI document (default openapi/openapi.json) without listening
+  simulate ...        replay or generate consensus scenarios (quorum simulate --help)
+`;
+
+async function serve(mode: 'api' | 'worker' | 'all'): Promise<void> {
+  const config = loadConfigFromProcess();
+  const logger = createRootLogger(config.log.level);
+  const parts = [];
+  if (mode === 'api' || mode === 'all') parts.push(await startApi(config, logger));
+  if (mode === 'worker' || mode === 'all') parts.push(await startWorker(config, logger));
+  installShutdown(parts, logger, config.http.shutdownTimeoutMs);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'api':
+    case 'worker':
+    case 'all':
+      await serve(command);
+      return -1;
+    case 'migrate':
+    case 'migrate-dev': {
+      const { runMigrate } = await import('./run-migrate.js');
+      return runMigrate(command, rest);
+    }
+    case 'openapi': {
+      const { writeOpenApi } = await import('./run-openapi.js');
+      return writeOpenApi(rest);
+    }
+    case 'simulate': {
+      const { simulateCommand } = await import('../consensus/simulator/simulate.command.js');
+      return simulateCommand(rest);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`Unknown command "${command}"\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+export function runCli(argv: string[]): void {
+  main(argv)
+    .then((code) => {
+      if (code >= 0) process.exit(code);
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`${error.message}\n`);
+      } else {
+        process.stderr.write(`quorum: ${(error as Error).stack ?? String(error)}\n`);
+      }
+      process.exit(1);
+    });
+}

@@ -1,0 +1,16 @@
+import type { AuthKind, OperatorRole } from './auth.decorator.js';
+
+/** Who made the request, attached to the request by the guard. */
+export type Principal =
+  | { kind: 'agent'; agentId: string; organizationId: string; tokenId?: string }
+  | { kind: 'apiKey'; apiKeyId: string; organizationId: string; scopes: string[]; planId: string }
+  | { kind: 'operator'; operatorId: string; role: OperatorRole; organizationId: string | null };
+
+/** A domain that can authenticate one kind of principal registers one of these. */
+export interface Authenticator {
+  readonly kind: AuthKind;
+  /** Returns the principal, null when the request carries no credential of this kind, throws on a bad one. */
+  authenticate(request: unknown): Promise<Principal | null>;
+}
+
+export const PRINCIPAL_KEY = 'quorumPrincipal';

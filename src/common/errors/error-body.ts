@@ -1,0 +1,85 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError } from './domain-error.js';
+import { ErrorCode } from './error-codes.js';
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  requestId: string;
+  details?: unknown;
+}
+
+export interface MappedError {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Fastify's own error codes (body parsing, limits, routing) mapped to ours. */
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: ErrorCode.PayloadTooLarge, message: 'Request body is larger than the limit' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: ErrorCode.UnsupportedMediaType, message: 'Unsupported content type' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.MalformedJson, message: 'Malformed JSON body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: ErrorCode.MalformedJson, message: 'Empty JSON body' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: ErrorCode.BadRequest, message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: ErrorCode.UnsupportedMediaType, message: 'Missing content type' },
+  Z_DATA_ERROR: { status: 400, code: ErrorCode.MalformedBody, message: 'Request body is not valid gzip/deflate data' },
+  Z_BUF_ERROR: { status: 400, code: ErrorCode.MalformedBody, message: 'Request body is truncated gzip/deflate data' },
+};
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: ErrorCode.BadRequest,
+  401: ErrorCode.Unauthorized,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  405: ErrorCode.MethodNotAllowed,
+  409: ErrorCode.Conflict,
+  410: ErrorCode.Gone,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  429: ErrorCode.RateLimited,
+  503: ErrorCode.ServiceUnavailable,
+};
+
+function fromHttpException(error: HttpException): MappedError {
+  const status = error.getStatus();
+  const response = error.getResponse();
+  let message = error.message;
+  let code: string = STATUS_CODES[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest);
+  let details: unknown;
+  if (typeof response === 'object' && response !== null) {
+    const body = response as Record<string, unknown>;
+    if (typeof body.code === 'string') code = body.code;
+    if (Array.isArray(body.message)) {
+      details = body.message;
+      message = body.message.join('; ');
+    } else if (typeof body.message === 'string') {
+      message = body.message;
+    }
+    if (body.details !== undefined) details = body.details;
+  }
+  if (status === HttpStatus.NOT_FOUND && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {
+    code = ErrorCode.RouteNotFound;
+    message = 'No route matches this method and path';
+  }
+  return { status, code, message, details };
+}
+
+/** Maps any thrown value to a status, a stable code and a client-safe message. */
+export function mapError(error: unknown): MappedError {
+  if (error instanceof DomainError) {
+    return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers };
+  }
+  if (error instanceof HttpException) return fromHttpException(error);
+  const fastifyCode = (error as { code?: unknown } | null)?.code;
+  if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) return { ...FASTIFY_CODES[fastifyCode] };
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const message = error instanceof Error ? error.message : 'Bad request';
+    return { status: statusCode, code: STATUS_CODES[statusCode] ?? ErrorCode.BadRequest, message };
+  }
+  return { status: 500, code: ErrorCode.Internal, message: 'Internal server error' };
+}

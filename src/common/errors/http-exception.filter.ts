@@ -1,0 +1,32 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorBody, mapError } from './error-body.js';
+
+/** Errors raised by CrowdSec-compatible routes are answered in CrowdSec's own shape. */
+export const CROWDSEC_ERROR_SHAPE = 'crowdsecErrorShape';
+
+/** The one place where exceptions become HTTP answers. Unknown errors: logged, 500, no internals. */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('GlobalExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const mapped = mapError(exception);
+    if (mapped.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, 'unhandled error');
+    }
+    if (reply.sent) return;
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
+    const crowdsec = (request as unknown as Record<string, unknown>)[CROWDSEC_ERROR_SHAPE] === true;
+    if (crowdsec) {
+      void reply.status(mapped.status).send({ message: mapped.message, errors: mapped.details ?? mapped.code });
+      return;
+    }
+    const body: ErrorBody = { statusCode: mapped.status, code: mapped.code, message: mapped.message, requestId: String(request.id) };
+    if (mapped.details !== undefined) body.details = mapped.details;
+    void reply.status(mapped.status).send(body);
+  }
+}

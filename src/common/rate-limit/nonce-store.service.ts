@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { RedisService } from '../../infra/redis/redis.service.js';
+import { DomainError } from '../errors/domain-error.js';
+
+/** Single-use tokens (batch and login nonces), remembered for a period across API replicas. */
+@Injectable()
+export class NonceStore {
+  constructor(private readonly redis: RedisService) {}
+
+  /** True when the nonce was unused (and is now taken), false when already seen. */
+  async claim(scope: string, subject: string, nonce: string, ttlMs: number): Promise<boolean> {
+    try {
+      const result = await this.redis.client.set(this.redis.key('nonce', scope, subject, nonce), '1', 'PX', ttlMs, 'NX');
+      return result === 'OK';
+    } catch {
+      throw DomainError.unavailable('Replay protection is unavailable (Redis unreachable); retry shortly');
+    }
+  }
+
+  /** Gives a nonce back when the request it guarded was not committed. */
+  async release(scope: string, subject: string, nonce: string): Promise<void> {
+    await this.redis.client.del(this.redis.key('nonce', scope, subject, nonce)).catch(() => undefined);
+  }
+}

@@ -1,0 +1,109 @@
+import { DEVELOPMENT_SECRET, type Env, envSchema } from './env.schema.js';
+
+export interface AppConfig {
+  readonly env: Env['NODE_ENV'];
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string | undefined;
+    readonly bodyLimitBytes: number;
+    readonly trustedProxies: readonly string[];
+    readonly shutdownTimeoutMs: number;
+    readonly docsEnabled: boolean;
+  };
+  readonly database: { readonly url: string; readonly poolSize: number };
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly log: { readonly level: Env['QUORUM_LOG_LEVEL'] };
+  readonly auth: { readonly jwtSecret: string; readonly jwtTtlSeconds: number };
+  readonly privacy: { readonly pseudonymSecret: string };
+  readonly agents: {
+    readonly openRegistration: boolean;
+    readonly maxEnrollPerOrgPerDay: number;
+    readonly maxEnrollPerNetworkPerDay: number;
+    readonly loginMaxPerWindow: number;
+    readonly loginWindowSeconds: number;
+  };
+  readonly signals: {
+    readonly maxPerBatch: number;
+    readonly maxBatchesPerSecond: number;
+    readonly maxPerDay: number;
+    readonly maxTargetsPerDay: number;
+    readonly maxClockSkewSeconds: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function productionProblems(env: Env): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  for (const name of ['QUORUM_JWT_SECRET', 'QUORUM_PSEUDONYM_SECRET'] as const) {
+    if (env[name] === DEVELOPMENT_SECRET) problems.push(`${name}: must be set to a secret of 32+ characters in production`);
+  }
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined>): AppConfig {
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const env = parsed.data;
+  const extra = productionProblems(env);
+  if (extra.length > 0) throw new ConfigError(extra);
+  return deepFreeze({
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      publicUrl: env.PUBLIC_URL,
+      bodyLimitBytes: env.QUORUM_BODY_LIMIT_BYTES,
+      trustedProxies: env.QUORUM_TRUSTED_PROXIES,
+      shutdownTimeoutMs: env.QUORUM_SHUTDOWN_TIMEOUT_MS,
+      docsEnabled: env.QUORUM_DOCS_ENABLED,
+    },
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    log: { level: env.QUORUM_LOG_LEVEL },
+    auth: { jwtSecret: env.QUORUM_JWT_SECRET, jwtTtlSeconds: env.QUORUM_JWT_TTL_SECONDS },
+    privacy: { pseudonymSecret: env.QUORUM_PSEUDONYM_SECRET },
+    agents: {
+      openRegistration: env.QUORUM_OPEN_REGISTRATION,
+      maxEnrollPerOrgPerDay: env.QUORUM_ENROLL_MAX_PER_ORG_PER_DAY,
+      maxEnrollPerNetworkPerDay: env.QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY,
+      loginMaxPerWindow: env.QUORUM_LOGIN_MAX_PER_WINDOW,
+      loginWindowSeconds: env.QUORUM_LOGIN_WINDOW_SECONDS,
+    },
+    signals: {
+      maxPerBatch: env.QUORUM_SIGNALS_MAX_PER_BATCH,
+      maxBatchesPerSecond: env.QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND,
+      maxPerDay: env.QUORUM_SIGNALS_MAX_PER_DAY,
+      maxTargetsPerDay: env.QUORUM_SIGNALS_MAX_TARGETS_PER_DAY,
+      maxClockSkewSeconds: env.QUORUM_SIGNALS_MAX_CLOCK_SKEW_SECONDS,
+    },
+  });
+}
+
+/** The only place that reads process.env. */
+export function loadConfigFromProcess(overrides: Record<string, string | undefined> = {}): AppConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}

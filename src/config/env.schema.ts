@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
+const DEV_SECRET = 'quorum-development-secret-do-not-use-in-production';
+
+/**
+ * Every environment variable Quorum reads. Defaults are given only where they are safe; secrets have
+ * development defaults that production refuses (see `refineProductionSecrets`).
+ * The README's configuration table is checked against this object by a test.
+ */
+export const ENV_SCHEMA = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/quorum'),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379/0'),
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('quorum'),
+  QUORUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  QUORUM_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  QUORUM_TRUSTED_PROXIES: csv.default([]),
+  QUORUM_SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  QUORUM_JWT_SECRET: z.string().min(32).default(DEV_SECRET),
+  QUORUM_JWT_TTL_SECONDS: int(60, 24 * 3600).default(3600),
+  QUORUM_PSEUDONYM_SECRET: z.string().min(32).default(DEV_SECRET),
+  QUORUM_DOCS_ENABLED: bool.default(true),
+  QUORUM_OPEN_REGISTRATION: bool.default(true),
+  QUORUM_ENROLL_MAX_PER_ORG_PER_DAY: int(1, 100_000).default(5),
+  QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: int(1, 100_000).default(3),
+  QUORUM_LOGIN_MAX_PER_WINDOW: int(1, 100_000).default(20),
+  QUORUM_LOGIN_WINDOW_SECONDS: int(1, 86_400).default(3000),
+  QUORUM_SIGNALS_MAX_PER_BATCH: int(1, 10_000).default(250),
+  QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: int(1, 10_000).default(2),
+  QUORUM_SIGNALS_MAX_PER_DAY: int(1, 100_000_000).default(20_000),
+  QUORUM_SIGNALS_MAX_TARGETS_PER_DAY: int(1, 10_000_000).default(2_000),
+  QUORUM_SIGNALS_MAX_CLOCK_SKEW_SECONDS: int(1, 3600).default(300),
+} as const;
+
+export const DEVELOPMENT_SECRET = DEV_SECRET;
+export const envSchema = z.object(ENV_SCHEMA);
+export type Env = z.infer<typeof envSchema>;

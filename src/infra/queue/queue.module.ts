@@ -1,0 +1,24 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { QueueName } from './queue.constants.js';
+import { QueueService } from './queue.service.js';
+import { bullConnection } from './redis-connection.js';
+
+const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
+
+/** Producers: every declared queue, injectable in any module. Processors live in the worker module. */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ connection: bullConnection(config.redis.url), prefix: `${config.redis.prefix}-bull` }),
+    }),
+    ...queues,
+  ],
+  providers: [QueueService],
+  exports: [QueueService, ...queues],
+})
+export class QueueModule {}

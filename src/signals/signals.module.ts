@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
+import { IngestGateService } from './ingest-gate.service.js';
+import { SignalPartitionsRepository } from './signal-partitions.repository.js';
+import { SignalPartitionsService } from './signal-partitions.service.js';
+import { SignalsController } from './signals.controller.js';
+import { SignalsRepository } from './signals.repository.js';
+import { SignalsService } from './signals.service.js';
+
+@Module({
+  imports: [AgentsModule],
+  controllers: [SignalsController],
+  providers: [SignalPartitionsRepository, SignalPartitionsService, SignalsRepository, SignalsService, IngestGateService],
+  exports: [SignalPartitionsService, SignalsService],
+})
+export class SignalsModule {}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+
+export interface SignalRow {
+  ip: string;
+  ipKey: string;
+  scope: string;
+  scenario: string;
+  scenarioVersion: string | null;
+  scenarioHash: string | null;
+  scenarioTrust: string | null;
+  startedAt: Date;
+  stoppedAt: Date;
+  uuid: string | null;
+  labels: string | null;
+  weight: number;
+  flags: number;
+}
+
+export interface BatchContext {
+  receivedAt: Date;
+  reporter: string;
+  owner: string;
+  reporterAsn: number | null;
+  reporterNet: string | null;
+  reporterCountry: string | null;
+  source: 'quorum' | 'crowdsec';
+}
+
+// One statement, one transaction: claim the (reporter, uuid) pairs, then insert every row whose uuid
+// was claimed now (or has none). A duplicate uuid is skipped, never stored twice.
+const INSERT_BATCH = `
+WITH claimed AS (
+  INSERT INTO signal_uuid (reporter, uuid, created_at)
+  SELECT $1, u, $3 FROM unnest($2::text[]) AS u
+  ON CONFLICT DO NOTHING
+  RETURNING uuid
+), inserted AS (
+  INSERT INTO signal (received_at, reporter, owner, reporter_asn, reporter_net, reporter_country, source, ip, ip_key, scope,
+    scenario, scenario_version, scenario_hash, scenario_trust, started_at, stopped_at, uuid, labels, weight, flags)
+  SELECT $3, $1, $4, $5, $6, $7, $8, t.ip, t.ip_key, t.scope, t.scenario, t.scenario_version, t.scenario_hash, t.scenario_trust,
+    t.started_at, t.stopped_at, t.uuid, t.labels::jsonb, t.weight, t.flags
+  FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[],
+    $17::timestamptz[], $18::text[], $19::text[], $20::real[], $21::smallint[])
+    AS t(ip, ip_key, scope, scenario, scenario_version, scenario_hash, scenario_trust, started_at, stopped_at, uuid, labels, weight, flags)
+  WHERE t.uuid IS NULL OR t.uuid IN (SELECT uuid FROM claimed)
+  RETURNING uuid
+)
+SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT coalesce(array_agg(uuid), '{}') FROM claimed) AS claimed`;
+
+@Injectable()
+export class SignalsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Stores a batch atomically; returns how many rows were written and which uuids were new. */
+  async insertBatch(context: BatchContext, rows: SignalRow[]): Promise<{ inserted: number; claimedUuids: Set<string> }> {
+    const uuids = rows.map((r) => r.uuid).filter((u): u is string => u !== null);
+    const column = <T>(pick: (r: SignalRow) => T): T[] => rows.map(pick);
+    const result = await this.prisma.pool.query<{ inserted: number; claimed: string[] }>(INSERT_BATCH, [
+      context.reporter,
+      uuids,
+      context.receivedAt,
+      context.owner,
+      context.reporterAsn,
+      context.reporterNet,
+      context.reporterCountry,
+      context.source,
+      column((r) => r.ip),
+      column((r) => r.ipKey),
+      column((r) => r.scope),
+      column((r) => r.scenario),
+      column((r) => r.scenarioVersion),
+      column((r) => r.scenarioHash),
+      column((r) => r.scenarioTrust),
+      column((r) => r.startedAt),
+      column((r) => r.stoppedAt),
+      column((r) => r.uuid),
+      column((r) => r.labels),
+      column((r) => r.weight),
+      column((r) => r.flags),
+    ]);
+    const row = result.rows[0];
+    return { inserted: row.inserted, claimedUuids: new Set(row.claimed) };
+  }
+
+  async countByReporter(reporter: string): Promise<number> {
+    return this.prisma.signal.count({ where: { reporter } });
+  }
+}

@@ -1,0 +1,167 @@
+import type { KeyObject } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AgentRecord } from '../agents/agent.types.js';
+import { AgentsService } from '../agents/agents.service.js';
+import { ReporterIdentityService } from '../agents/reporter-identity.service.js';
+import { NONCE_PATTERN, parseTimestamp, signalsMessage } from '../agents/signed-messages.js';
+import { parseEd25519PublicKey, verifyEd25519 } from '../common/crypto/ed25519.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
+import { validationErrorFromFields } from '../common/http/validation.pipe.js';
+import { NetworkIdentityService } from '../common/network/network-identity.service.js';
+import { Clock } from '../infra/clock/clock.js';
+import { IngestGateService } from './ingest-gate.service.js';
+import { parseSignalBatch } from './signal-batch.parser.js';
+import { normalizeSignals, type Rejection } from './signal-normalizer.js';
+import { SIGNAL_FLAGS } from './signal-rules.js';
+import { type SignalRow, SignalsRepository } from './signals.repository.js';
+
+export interface SignedHeaders {
+  sentAt: string | undefined;
+  nonce: string | undefined;
+  signature: string | undefined;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: Rejection[];
+}
+
+const KEY_CACHE_LIMIT = 50_000;
+
+/** Signed batch ingestion: verify, validate, gate, store in one write, hand off to scoring. */
+@Injectable()
+export class SignalsService {
+  private readonly logger = new Logger('Signals');
+  private readonly keys = new Map<string, KeyObject>();
+  private readonly afterCommit: Array<(ipKeys: string[]) => Promise<void>> = [];
+
+  constructor(
+    private readonly repository: SignalsRepository,
+    private readonly gate: IngestGateService,
+    private readonly agents: AgentsService,
+    private readonly identities: ReporterIdentityService,
+    private readonly network: NetworkIdentityService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Lets consensus be told about committed batches without signals depending on it. */
+  onCommitted(listener: (ipKeys: string[]) => Promise<void>): void {
+    this.afterCommit.push(listener);
+  }
+
+  async ingestSigned(agent: AgentRecord, rawBody: Buffer | undefined, body: unknown, headers: SignedHeaders): Promise<IngestResult> {
+    const nowMs = this.clock.nowMs();
+    const { nonce } = this.verifySignature(agent, rawBody, headers, nowMs);
+    return this.ingest(agent, body, nonce, nowMs, 'quorum');
+  }
+
+  /** Shared by native and CrowdSec ingestion once the sender is authenticated. */
+  async ingest(agent: AgentRecord, body: unknown, nonce: string, nowMs: number, source: 'quorum' | 'crowdsec'): Promise<IngestResult> {
+    const parsed = parseSignalBatch(body, this.config.signals.maxPerBatch);
+    if ('problems' in parsed) throw validationErrorFromFields(parsed.problems);
+    const { accepted, rejected } = normalizeSignals(parsed.signals, nowMs);
+    const identity = await this.identities.identify(agent.organizationId, agent.id);
+    for (const s of accepted) {
+      if (agent.networkPseudonym && this.network.networkOf(s.targetNetwork.split('/')[0]) === agent.networkPseudonym) {
+        s.flags |= SIGNAL_FLAGS.selfNetwork;
+      }
+    }
+    const targets = [...new Set(accepted.filter((s) => (s.flags & SIGNAL_FLAGS.stale) === 0).map((s) => s.ipKey))];
+    const ticket = await this.gate.pass(agent.id, nonce, targets, nowMs);
+    const admitted = new Set(targets.filter((_, i) => ticket.admitted[i]));
+    const rows: SignalRow[] = accepted.map((s) => {
+      let flags = s.flags;
+      if ((flags & SIGNAL_FLAGS.stale) === 0 && !admitted.has(s.ipKey)) flags |= SIGNAL_FLAGS.overTargetCap;
+      return {
+        ip: s.ip,
+        ipKey: s.ipKey,
+        scope: s.scope,
+        scenario: s.scenario,
+        scenarioVersion: s.scenarioVersion,
+        scenarioHash: s.scenarioHash,
+        scenarioTrust: null,
+        startedAt: new Date(s.startedAt),
+        stoppedAt: new Date(s.stoppedAt),
+        uuid: s.uuid,
+        labels: s.labels ? JSON.stringify(s.labels) : null,
+        weight: flags === 0 ? 1 : 0,
+        flags,
+      };
+    });
+    let stored: { inserted: number; claimedUuids: Set<string> };
+    try {
+      stored = rows.length === 0
+        ? { inserted: 0, claimedUuids: new Set<string>() }
+        : await this.repository.insertBatch(
+            {
+              receivedAt: new Date(nowMs),
+              reporter: identity.reporter,
+              owner: identity.owner,
+              reporterAsn: agent.asn,
+              reporterNet: agent.networkPseudonym,
+              reporterCountry: agent.country,
+              source,
+            },
+            rows,
+          );
+    } catch (error) {
+      await ticket.rollback();
+      this.logger.warn(`batch not stored: ${(error as Error).message}`);
+      throw DomainError.unavailable('Signals could not be stored; nothing was kept, retry later');
+    }
+    const duplicates: Rejection[] = accepted
+      .filter((s) => s.uuid !== null && !stored.claimedUuids.has(s.uuid))
+      .map((s) => ({ index: s.index, uuid: s.uuid, reason: 'duplicate_uuid' as const }));
+    const allRejected = [...rejected, ...duplicates].sort((a, b) => a.index - b.index);
+    if (stored.inserted > 0) await this.afterStored(agent, [...admitted]);
+    return { accepted: stored.inserted, duplicates: duplicates.length + rejected.filter((r) => r.reason === 'duplicate_uuid').length, rejected: allRejected };
+  }
+
+  private async afterStored(agent: AgentRecord, ipKeys: string[]): Promise<void> {
+    try {
+      await this.agents.touchLastSignal(agent.id);
+      for (const listener of this.afterCommit) await listener(ipKeys);
+    } catch (error) {
+      // The batch is committed; scoring also picks it up from the table on its next tick.
+      this.logger.warn(`post-commit hand-off failed: ${(error as Error).message}`);
+    }
+  }
+
+  private verifySignature(agent: AgentRecord, rawBody: Buffer | undefined, headers: SignedHeaders, nowMs: number): { nonce: string } {
+    const { sentAt, nonce, signature } = headers;
+    if (!sentAt || !nonce || !signature) {
+      throw DomainError.unauthorized('Signed batches need x-quorum-sent-at, x-quorum-nonce and x-quorum-signature headers', ErrorCode.InvalidSignature);
+    }
+    if (!NONCE_PATTERN.test(nonce)) throw DomainError.badRequest('x-quorum-nonce must be 16-64 characters of A-Z a-z 0-9 _ -');
+    const sentMs = parseTimestamp(sentAt);
+    if (sentMs === null) throw DomainError.badRequest('x-quorum-sent-at must be an RFC 3339 timestamp');
+    const skewMs = this.config.signals.maxClockSkewSeconds * 1000;
+    if (Math.abs(nowMs - sentMs) > skewMs) {
+      throw DomainError.unauthorized(`x-quorum-sent-at is more than ${skewMs / 1000} s away from the server clock`, 'stale_timestamp');
+    }
+    if (!rawBody) throw DomainError.badRequest('A JSON body is required');
+    const key = this.publicKey(agent);
+    if (!key || !verifyEd25519(key, signalsMessage(agent.id, sentAt, nonce, rawBody), signature)) {
+      throw DomainError.unauthorized('Bad batch signature', ErrorCode.InvalidSignature);
+    }
+    return { nonce };
+  }
+
+  private publicKey(agent: AgentRecord): KeyObject | null {
+    const cacheKey = `${agent.id}:${agent.keyVersion}`;
+    let key = this.keys.get(cacheKey);
+    if (!key && agent.publicKey) {
+      key = parseEd25519PublicKey(agent.publicKey) ?? undefined;
+      if (key) {
+        if (this.keys.size >= KEY_CACHE_LIMIT) this.keys.clear();
+        this.keys.set(cacheKey, key);
+      }
+    }
+    return key ?? null;
+  }
+}

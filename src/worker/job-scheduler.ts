@@ -1,0 +1,31 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { QueueService } from '../infra/queue/queue.service.js';
+import { JOB_OPTIONS, JOB_QUEUE, JOB_SCHEDULES, type JobName } from '../infra/queue/queue.constants.js';
+
+/** Declares the repeatable jobs (idempotent: BullMQ job schedulers are upserted by id). */
+@Injectable()
+export class JobScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger('JobScheduler');
+
+  constructor(private readonly queues: QueueService) {}
+
+  onApplicationBootstrap(): void {
+    void this.schedule();
+  }
+
+  private async schedule(): Promise<void> {
+    for (const [name, schedule] of Object.entries(JOB_SCHEDULES) as Array<[JobName, { every: number }]>) {
+      const queue = this.queues.queue(JOB_QUEUE[name]);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await queue.upsertJobScheduler(`schedule-${name}`, { every: schedule.every, immediately: true }, { name, data: {}, opts: JOB_OPTIONS[name] });
+          break;
+        } catch (error) {
+          const delay = Math.min(1_000 * 2 ** attempt, 30_000);
+          this.logger.warn(`cannot schedule ${name} yet (${(error as Error).message}); retrying in ${delay} ms`);
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+    }
+  }
+}

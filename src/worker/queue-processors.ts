@@ -1,0 +1,24 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { JobRegistry } from '../infra/queue/job-registry.js';
+import type { JobOutcome } from '../infra/queue/on-job.decorator.js';
+import { QueueName } from '../infra/queue/queue.constants.js';
+
+/** One BullMQ worker per queue; each delegates to the @OnJob handler registered for the job name. */
+abstract class RegistryProcessor extends WorkerHost {
+  constructor(private readonly registry: JobRegistry) {
+    super();
+  }
+  process(job: Job): Promise<JobOutcome> {
+    return this.registry.dispatch(job);
+  }
+}
+
+@Processor(QueueName.Maintenance, { concurrency: 1 })
+export class MaintenanceProcessor extends RegistryProcessor {
+  constructor(registry: JobRegistry) {
+    super(registry);
+  }
+}
+
+export const QUEUE_PROCESSORS = [MaintenanceProcessor];

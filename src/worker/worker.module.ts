@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/app-config.js';
+import { AuthModule } from '../common/auth/auth.module.js';
+import { CoreModule } from '../app/core.module.js';
+import { DOMAIN_MODULES } from '../app/domain-modules.js';
+import { JobRegistry } from '../infra/queue/job-registry.js';
+import { JobScheduler } from './job-scheduler.js';
+import { QUEUE_PROCESSORS } from './queue-processors.js';
+
+/** The worker process: BullMQ processors only, no HTTP listener. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot(config, logger), AuthModule, ...DOMAIN_MODULES],
+      providers: [JobRegistry, JobScheduler, ...QUEUE_PROCESSORS],
+    };
+  }
+}

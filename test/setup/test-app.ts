@@ -1,0 +1,34 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { createRootLogger } from '../../src/common/logging/pino-logger.js';
+import { createHttpApp, type HttpAppOptions } from '../../src/app/create-http-app.js';
+import { testEnv } from './test-env.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({ ...testEnv(), ...overrides });
+}
+
+/** The full API (real Fastify, pipes, filters, guards) on the test database and Redis. */
+export async function createTestApp(overrides: Record<string, string> = {}, options: HttpAppOptions = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  const app = await createHttpApp(config, createRootLogger(config.log.level), options);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, config, close: () => app.close() };
+}
+
+/** Same, listening on a loopback port for tests that need a real socket (gzip, limits, clients). */
+export async function listenTestApp(overrides: Record<string, string> = {}, options: HttpAppOptions = {}): Promise<TestApp & { url: string }> {
+  const config = testConfig(overrides);
+  const app = await createHttpApp(config, createRootLogger(config.log.level), options);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { app, config, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}

@@ -1,0 +1,15 @@
+/** The environment every integration and e2e test runs with: its own database and Redis db index. */
+export const TEST_DATABASE_NAME = 'quorum_test';
+
+export function testEnv(): Record<string, string> {
+  const base = process.env.QUORUM_TEST_DATABASE_URL ?? `postgresql://postgres@127.0.0.1:5432/${TEST_DATABASE_NAME}`;
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: base,
+    REDIS_URL: process.env.QUORUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15',
+    REDIS_PREFIX: 'quorum-test',
+    QUORUM_LOG_LEVEL: process.env.QUORUM_TEST_LOG_LEVEL ?? 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  };
+}
