@@ -58,7 +58,8 @@ export class AgentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an agent (operators): its tokens stop working at once' })
   @ApiOkResponse({ type: AgentDto })
-  async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<AgentDto> {
-    return toAgentDto(await this.agents.revoke(id));
+  async revoke(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<AgentDto> {
+    const actor = principal.kind === 'operator' ? `operator:${principal.operatorId}` : 'unknown';
+    return toAgentDto(await this.agents.revoke(id, actor));
   }
 }

@@ -10,6 +10,7 @@ import { NetworkIdentityService } from '../common/network/network-identity.servi
 import { NonceStore } from '../common/rate-limit/nonce-store.service.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
 import { Clock } from '../infra/clock/clock.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AgentTokensService, type IssuedAgentToken } from './agent-tokens.service.js';
 import type { AgentRecord } from './agent.types.js';
 import { AgentsRepository } from './agents.repository.js';
@@ -30,6 +31,7 @@ export class AgentsService {
     private readonly limiter: RateLimiterService,
     private readonly nonces: NonceStore,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -127,9 +129,10 @@ export class AgentsService {
     return this.agents.listByOrganization(organizationId);
   }
 
-  async revoke(agentId: string): Promise<AgentRecord> {
+  async revoke(agentId: string, actor = 'system'): Promise<AgentRecord> {
     const agent = await this.agents.revoke(agentId, this.clock.now());
     if (!agent) throw DomainError.notFound('Agent not found or already revoked');
+    await this.audit.record(actor, 'agent.revoked', `agent:${agentId}`, { organizationId: agent.organizationId });
     return agent;
   }
 

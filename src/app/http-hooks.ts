@@ -4,6 +4,15 @@ import type { MetricsService } from '../infra/metrics/metrics.service.js';
 
 /** Request id echo, latency histogram and access log (by route pattern: raw URLs may carry IPs). */
 export function registerHttpHooks(fastify: FastifyInstance, metrics: MetricsService, logger: Logger): void {
+  // While closing, answers to in-flight requests end their keep-alive connection, so the server
+  // does not wait for clients' idle sockets after the last response.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -14,6 +14,7 @@ Commands:
   migrate-dev <name>  author a new migration from prisma/schema.prisma and apply it
   openapi [--out f]   write the OpenAPI document (default openapi/openapi.json) without listening
   simulate ...        replay or generate consensus scenarios (quorum simulate --help)
+  org | operator | agents | audit ...   operator commands (quorum org --help)
 `;
 
 async function serve(mode: 'api' | 'worker' | 'all'): Promise<void> {
@@ -45,6 +46,13 @@ export async function main(argv: string[]): Promise<number> {
     case 'simulate': {
       const { simulateCommand } = await import('../consensus/simulator/simulate.command.js');
       return simulateCommand(rest);
+    }
+    case 'org':
+    case 'operator':
+    case 'agents':
+    case 'audit': {
+      const { runAdmin } = await import('./run-admin.js');
+      return runAdmin(command, rest);
     }
     case undefined:
     case 'help':

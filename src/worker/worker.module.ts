@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { AuthModule } from '../common/auth/auth.module.js';
@@ -14,7 +15,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger), AuthModule, ...DOMAIN_MODULES],
+      imports: [CoreModule.forRoot(config, logger), DiscoveryModule, AuthModule, ...DOMAIN_MODULES],
       providers: [JobRegistry, JobScheduler, ...QUEUE_PROCESSORS],
     };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Public } from '../../src/common/auth/public.decorator.js';
@@ -27,6 +27,12 @@ class ProbeController {
   @Post()
   echo(@Body() body: ProbeBody): { received: ProbeBody } {
     return { received: body };
+  }
+
+  @Get('slow')
+  async slow(): Promise<{ done: true }> {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    return { done: true };
   }
 }
 

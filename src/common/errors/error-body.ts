@@ -68,8 +68,22 @@ function fromHttpException(error: HttpException): MappedError {
   return { status, code, message, details };
 }
 
+// Prisma (P1001 unreachable, P1002/P1008 timeouts, P1017 closed, P2024 pool timeout) and socket errors:
+// a dependency is down, the request may be retried.
+const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03']);
+
+function isDependencyDown(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED/.test(message);
+}
+
 /** Maps any thrown value to a status, a stable code and a client-safe message. */
 export function mapError(error: unknown): MappedError {
+  if (isDependencyDown(error)) {
+    return { status: 503, code: ErrorCode.ServiceUnavailable, message: 'A storage dependency is unavailable; retry shortly', headers: { 'retry-after': '5' } };
+  }
   if (error instanceof DomainError) {
     return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers };
   }

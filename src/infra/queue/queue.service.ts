@@ -1,16 +1,20 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { JOB_OPTIONS, JOB_QUEUE, type JobName, QueueName } from './queue.constants.js';
 
 /** The one way to enqueue: options and queue come from the declarations, ids from business keys. */
 @Injectable()
-export class QueueService {
+export class QueueService implements OnModuleInit {
   private readonly logger = new Logger('QueueService');
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    this.allQueues();
+  }
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { Auth } from '../common/auth/auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
+import type { Principal } from '../common/auth/principal.js';
+import { Public } from '../common/auth/public.decorator.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { parseCookies, serializeCookie } from './cookies.js';
+import { OperatorDto, OperatorLoginDto, OperatorSessionDto } from './dto/operator-login.dto.js';
+import { OperatorAuthService, SESSION_TTL_SECONDS } from './operator-auth.service.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from './operator-session.authenticator.js';
+import { OperatorsRepository } from './operators.repository.js';
+
+@ApiTags('admin')
+@Controller('v1/admin')
+export class AdminAuthController {
+  constructor(
+    private readonly auth: OperatorAuthService,
+    private readonly operators: OperatorsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private secure(request: FastifyRequest): boolean {
+    return request.protocol === 'https' || (this.config.http.publicUrl ?? '').startsWith('https:');
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Operator login: sets an httpOnly session cookie and returns the CSRF token' })
+  @ApiOkResponse({ type: OperatorSessionDto })
+  async login(@Body() body: OperatorLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<OperatorSessionDto> {
+    const issued = await this.auth.login(body.email, body.password, request.ip);
+    const secure = this.secure(request);
+    void reply.header('set-cookie', [
+      serializeCookie(SESSION_COOKIE, issued.token, { maxAgeSeconds: SESSION_TTL_SECONDS, httpOnly: true, secure }),
+      serializeCookie(CSRF_COOKIE, issued.csrfToken, { maxAgeSeconds: SESSION_TTL_SECONDS, httpOnly: false, secure }),
+    ]);
+    return {
+      operator: { id: issued.operator.id, email: issued.operator.email, role: issued.operator.role },
+      csrf_token: issued.csrfToken,
+      expires_at: issued.expiresAt.toISOString(),
+    };
+  }
+
+  @Post('logout')
+  @Auth({ kinds: ['operator'] })
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the operator session' })
+  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
+    const token = parseCookies(request.headers.cookie)[SESSION_COOKIE] ?? '';
+    await this.auth.logout(token, principal.kind === 'operator' ? principal.operatorId : '');
+    const secure = this.secure(request);
+    void reply.header('set-cookie', [
+      serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, httpOnly: true, secure }),
+      serializeCookie(CSRF_COOKIE, '', { maxAgeSeconds: 0, httpOnly: false, secure }),
+    ]);
+  }
+
+  @Get('me')
+  @Auth({ kinds: ['operator'] })
+  @ApiOperation({ summary: 'The logged-in operator' })
+  @ApiOkResponse({ type: OperatorDto })
+  async me(@CurrentPrincipal() principal: Principal): Promise<OperatorDto> {
+    if (principal.kind !== 'operator') throw DomainError.forbidden();
+    const operator = await this.operators.findById(principal.operatorId);
+    if (!operator) throw DomainError.unauthorized();
+    return { id: operator.id, email: operator.email, role: operator.role };
+  }
+}

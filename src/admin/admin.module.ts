@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AdminAuthController } from './admin-auth.controller.js';
+import { OperatorAuthService } from './operator-auth.service.js';
+import { OperatorSessionAuthenticator } from './operator-session.authenticator.js';
+import { OperatorsRepository } from './operators.repository.js';
+
+@Module({
+  controllers: [AdminAuthController],
+  providers: [OperatorsRepository, OperatorAuthService, OperatorSessionAuthenticator],
+  exports: [OperatorAuthService],
+})
+export class AdminModule {}

@@ -1,0 +1,88 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { hashPassword, verifyPassword } from '../common/crypto/password.js';
+import { hashToken } from '../common/crypto/secret-token.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
+import { Clock } from '../infra/clock/clock.js';
+import { type OperatorRecord, type OperatorRoleName, OperatorsRepository, type SessionRecord } from './operators.repository.js';
+
+export const SESSION_TTL_SECONDS = 8 * 3600;
+export const LOCK_AFTER_FAILURES = 5;
+export const LOCK_MINUTES = 15;
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export interface OperatorSessionIssued {
+  token: string;
+  csrfToken: string;
+  operator: OperatorRecord;
+  expiresAt: Date;
+}
+
+/** Operator accounts: password login with rate limits and lockout, server-side sessions, CSRF tokens. */
+@Injectable()
+export class OperatorAuthService {
+  constructor(
+    private readonly operators: OperatorsRepository,
+    private readonly limiter: RateLimiterService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async login(email: string, password: string, sourceAddress: string): Promise<OperatorSessionIssued> {
+    const normalized = email.trim().toLowerCase();
+    await this.limiter.enforce('operator-login-ip', sourceAddress, 20, 5 * 60_000, 'Too many login attempts from this address');
+    await this.limiter.enforce('operator-login-email', normalized, 10, 15 * 60_000, 'Too many login attempts for this account');
+    const operator = await this.operators.findByEmail(normalized);
+    const now = this.clock.now();
+    if (operator?.lockedUntil && operator.lockedUntil > now) {
+      throw DomainError.tooManyRequests('Account temporarily locked after failed logins', (operator.lockedUntil.getTime() - now.getTime()) / 1000, 'account_locked');
+    }
+    const valid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
+    if (!operator || !valid || operator.disabled) {
+      if (operator) {
+        await this.operators.recordFailure(operator.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
+        await this.audit.record(`operator:${operator.id}`, 'operator.login_failed', null, null);
+      }
+      throw DomainError.unauthorized('Wrong email or password', 'invalid_credentials');
+    }
+    await this.operators.recordSuccess(operator.id, now);
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_SECONDS * 1000);
+    await this.operators.createSession(operator.id, hashToken(token), csrfToken, expiresAt);
+    await this.audit.record(`operator:${operator.id}`, 'operator.login', null, { role: operator.role });
+    return { token, csrfToken, operator, expiresAt };
+  }
+
+  /** The operator and session behind a session token, or null when unknown/expired/disabled. */
+  async resolve(token: string): Promise<{ operator: OperatorRecord; session: SessionRecord } | null> {
+    const session = await this.operators.findSession(hashToken(token));
+    if (!session || session.expiresAt <= this.clock.now()) return null;
+    const operator = await this.operators.findById(session.operatorId);
+    if (!operator || operator.disabled) return null;
+    return { operator, session };
+  }
+
+  csrfMatches(session: SessionRecord, presented: string | undefined): boolean {
+    if (!presented) return false;
+    const a = Buffer.from(session.csrfToken);
+    const b = Buffer.from(presented);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  async logout(token: string, operatorId: string): Promise<void> {
+    await this.operators.deleteSession(hashToken(token));
+    await this.audit.record(`operator:${operatorId}`, 'operator.logout');
+  }
+
+  /** Creates an operator; returns the password (generated when not given) to show once. */
+  async createOperator(email: string, role: OperatorRoleName, password?: string): Promise<{ operator: OperatorRecord; password: string }> {
+    const secret = password ?? randomBytes(15).toString('base64url');
+    if (secret.length < 12) throw DomainError.badRequest('Operator passwords need at least 12 characters');
+    const operator = await this.operators.create(email.trim().toLowerCase(), await hashPassword(secret), role);
+    await this.audit.record('system', 'operator.created', `operator:${operator.id}`, { role });
+    return { operator, password: secret };
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+
+export type OperatorRoleName = 'admin' | 'billing' | 'support';
+
+export interface OperatorRecord {
+  id: string;
+  email: string;
+  passwordHash: string;
+  role: OperatorRoleName;
+  disabled: boolean;
+  failedLogins: number;
+  lockedUntil: Date | null;
+  organizationId: string | null;
+}
+
+export interface SessionRecord {
+  id: string;
+  operatorId: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+@Injectable()
+export class OperatorsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async findByEmail(email: string): Promise<OperatorRecord | null> {
+    return this.prisma.operatorUser.findUnique({ where: { email } });
+  }
+
+  async findById(id: string): Promise<OperatorRecord | null> {
+    return this.prisma.operatorUser.findUnique({ where: { id } });
+  }
+
+  async create(email: string, passwordHash: string, role: OperatorRoleName): Promise<OperatorRecord> {
+    return this.prisma.operatorUser.create({ data: { email, passwordHash, role } });
+  }
+
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.prisma.operatorUser.update({ where: { id }, data: { passwordHash, failedLogins: 0, lockedUntil: null } });
+  }
+
+  async recordFailure(id: string, lockAfter: number, lockUntil: Date): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE operator_user SET failed_logins = failed_logins + 1,
+      locked_until = CASE WHEN failed_logins + 1 >= ${lockAfter} THEN ${lockUntil} ELSE locked_until END,
+      updated_at = now() WHERE id = ${id}::uuid`;
+  }
+
+  async recordSuccess(id: string, now: Date): Promise<void> {
+    await this.prisma.operatorUser.update({ where: { id }, data: { failedLogins: 0, lockedUntil: null, lastLoginAt: now } });
+  }
+
+  async createSession(operatorId: string, tokenHash: string, csrfToken: string, expiresAt: Date): Promise<SessionRecord> {
+    const row = await this.prisma.operatorSession.create({ data: { operatorId, tokenHash, csrfToken, expiresAt } });
+    return { id: row.id, operatorId, csrfToken, expiresAt };
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRecord | null> {
+    const row = await this.prisma.operatorSession.findUnique({ where: { tokenHash } });
+    return row ? { id: row.id, operatorId: row.operatorId, csrfToken: row.csrfToken, expiresAt: row.expiresAt } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.prisma.operatorSession.deleteMany({ where: { tokenHash } });
+  }
+
+  async deleteExpiredSessions(now: Date): Promise<number> {
+    return (await this.prisma.operatorSession.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+  }
+}

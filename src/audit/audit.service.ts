@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../infra/clock/clock.js';
+import { GENESIS_HASH, verifyChain, type StoredAuditEntry } from './audit-chain.js';
+import { AuditRepository } from './audit.repository.js';
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  brokenAt: string | null;
+}
+
+/** The append-only, hash-chained audit log of operator and privacy actions (GDPR R11). */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  record(actor: string, action: string, target: string | null = null, details: Record<string, unknown> | null = null): Promise<StoredAuditEntry> {
+    return this.repository.append({ at: this.clock.now(), actor, action, target, details });
+  }
+
+  recent(limit = 50): Promise<StoredAuditEntry[]> {
+    return this.repository.recent(limit);
+  }
+
+  /** Walks the whole chain; any edited, inserted or deleted row breaks a link. */
+  async verify(): Promise<AuditVerification> {
+    let prev = GENESIS_HASH;
+    let after = 0n;
+    let checked = 0;
+    for (;;) {
+      const page = await this.repository.page(after, 1_000);
+      if (page.length === 0) return { ok: true, checked, brokenAt: null };
+      const broken = verifyChain(page, prev);
+      if (broken !== null) return { ok: false, checked, brokenAt: broken.toString() };
+      checked += page.length;
+      prev = page[page.length - 1].hash;
+      after = page[page.length - 1].id;
+    }
+  }
+}

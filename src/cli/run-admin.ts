@@ -1,0 +1,55 @@
+import { NestFactory } from '@nestjs/core';
+import { OperatorAuthService } from '../admin/operator-auth.service.js';
+import type { OperatorRoleName } from '../admin/operators.repository.js';
+import { AgentsService } from '../agents/agents.service.js';
+import { OrganizationsService } from '../agents/organizations.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { createRootLogger } from '../common/logging/pino-logger.js';
+import { loadConfigFromProcess } from '../config/app-config.js';
+import { AdminCliModule } from './admin-cli.module.js';
+
+export const ADMIN_USAGE = `  org create <name>                          create an organisation and print an enrollment key (shown once)
+  operator create <email> <admin|billing|support> [--password P]   create an operator (password shown once)
+  agents revoke <agent-id>                   revoke an agent
+  audit verify                               check the audit log hash chain`;
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+/** Operator commands: `quorum org|operator|agents|audit ...`. */
+export async function runAdmin(command: string, args: string[]): Promise<number> {
+  const config = loadConfigFromProcess();
+  const app = await NestFactory.createApplicationContext(AdminCliModule.forRoot(config, createRootLogger('warn')), { logger: false });
+  try {
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    const [verb, ...rest] = args;
+    if (command === 'org' && verb === 'create' && rest[0]) {
+      const organizations = app.get(OrganizationsService);
+      const org = await organizations.create(rest[0]);
+      const { key } = await organizations.createEnrollmentKey(org.id, 'created by quorum org create');
+      out(`organization ${org.id}\nenrollment key ${key}   (shown once)`);
+      return 0;
+    }
+    if (command === 'operator' && verb === 'create' && rest[0] && ['admin', 'billing', 'support'].includes(rest[1] ?? '')) {
+      const created = await app.get(OperatorAuthService).createOperator(rest[0], rest[1] as OperatorRoleName, option(rest, '--password'));
+      out(`operator ${created.operator.id} ${created.operator.email} (${created.operator.role})\npassword ${created.password}   (shown once)`);
+      return 0;
+    }
+    if (command === 'agents' && verb === 'revoke' && rest[0]) {
+      const agent = await app.get(AgentsService).revoke(rest[0], 'cli');
+      out(`agent ${agent.id} revoked`);
+      return 0;
+    }
+    if (command === 'audit' && verb === 'verify') {
+      const result = await app.get(AuditService).verify();
+      out(result.ok ? `audit log intact (${result.checked} entries)` : `audit log TAMPERED at entry ${result.brokenAt} (after ${result.checked} good entries)`);
+      return result.ok ? 0 : 3;
+    }
+    process.stderr.write(`Usage:\n${ADMIN_USAGE}\n`);
+    return 2;
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,26 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { startWorker } from '../../src/cli/run-worker.js';
+import { createRootLogger } from '../../src/common/logging/pino-logger.js';
+import { partitionsAround } from '../../src/signals/signal-partitions.js';
+import { sql } from '../setup/db.js';
+import { testConfig } from '../setup/test-app.js';
+
+describe('worker process', () => {
+  let worker: INestApplicationContext | undefined;
+  afterAll(async () => worker?.close());
+
+  it('boots with every job handled and runs the scheduled partition job', async () => {
+    const config = testConfig();
+    const furthest = partitionsAround(new Date(), 1, 7).at(-1)!;
+    await sql(config.database.url, `DROP TABLE IF EXISTS "${furthest.name}"`);
+    worker = await startWorker(config, createRootLogger('silent'));
+    const deadline = Date.now() + 20_000;
+    let found = false;
+    while (!found && Date.now() < deadline) {
+      const rows = await sql(config.database.url, 'SELECT 1 FROM pg_class WHERE relname = $1', [furthest.name]);
+      found = rows.length === 1;
+      if (!found) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(found).toBe(true);
+  }, 30_000);
+});
