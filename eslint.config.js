@@ -14,7 +14,7 @@ const prismaOnlyInRepositories = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'agent-client/**', 'coverage/**', 'test-output/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'agent-client/dist/**', 'agent-client/node_modules/**', 'coverage/**', 'test-output/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -34,7 +34,7 @@ export default tseslint.config(
     rules: prismaOnlyInRepositories,
   },
   {
-    files: ['src/config/**', 'test/**', 'bench/**', 'src/**/*.spec.ts', 'src/infra/prisma/migrate/**', 'scripts/**'],
+    files: ['src/config/**', 'test/**', 'bench/**', 'src/**/*.spec.ts', 'src/infra/prisma/migrate/**', 'scripts/**', 'agent-client/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   { files: ['test/**', 'src/**/*.spec.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },

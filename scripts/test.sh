@@ -15,7 +15,7 @@ bash scripts/ensure-firewall-tools.sh
 echo "==> prisma client"
 node scripts/prisma-generate.mjs >/dev/null
 echo "==> lint"
-npx eslint --max-warnings 0 src test bench
+npx eslint --max-warnings 0 src test bench agent-client/src agent-client/bench
 echo "==> type-check"
 npx tsc -p tsconfig.json --noEmit
 if [ -f agent-client/tsconfig.json ]; then npx tsc -p agent-client/tsconfig.json --noEmit; fi

@@ -1,0 +1,92 @@
+import type { ScenarioDefinition } from './scenario.js';
+
+const SSH_FAILURES = ['ssh_auth_failed', 'ssh_preauth_closed', 'ssh_max_auth', 'ssh_not_allowed'] as const;
+
+/** Paths that only scanners and attackers ask for: secrets, VCS metadata, admin panels, known exploits. */
+export const SENSITIVE_PATHS: readonly string[] = [
+  '/.env', '/.git/', '/.git/config', '/.svn/', '/.hg/', '/.aws/', '/.ssh/', '/.htpasswd', '/.htaccess', '/.ds_store',
+  '/.vscode/', '/.idea/', '/.docker', '/wp-login.php', '/xmlrpc.php', '/wp-config.php', '/wp-admin/setup-config.php',
+  '/phpmyadmin', '/pma/', '/myadmin/', '/adminer', '/phpinfo', '/config.php', '/configuration.php', '/server-status',
+  '/actuator/env', '/actuator/heapdump', '/vendor/phpunit/', '/cgi-bin/', '/boaform/', '/hnap1', '/cmd.php',
+  '/shell.php', '/id_rsa', '/backup.sql', '/dump.sql', '/database.sql', '/db.sql', '/backup.zip', '/etc/passwd', '/proc/self/',
+  '/solr/admin', '/owa/auth/', '/autodiscover/autodiscover.xml', '/telescope/requests', '/_ignition/',
+];
+
+/** Missing static files (favicon, source maps) are everyday 404s from real browsers. */
+export const STATIC_SUFFIXES: readonly string[] = [
+  '.css', '.js', '.map', '.png', '.jpg', '.jpeg', '.gif', '.svg', '.ico', '.webp', '.woff', '.woff2', '.ttf', '.txt', '.xml',
+];
+
+export const BUILTIN_SCENARIOS: readonly ScenarioDefinition[] = [
+  {
+    name: 'quorum/ssh-bf',
+    version: '1.0',
+    description: 'SSH brute force: more than 5 failed authentications from one address within about a minute',
+    filter: { source: 'sshd', kinds: [...SSH_FAILURES] },
+    groupBy: 'ip',
+    capacity: 5,
+    leakSpeed: '10s',
+    blackhole: '1m',
+    labels: { behavior: 'ssh:bruteforce', service: 'ssh' },
+  },
+  {
+    name: 'quorum/ssh-slow-bf',
+    version: '1.0',
+    description: 'Slow SSH brute force: more than 10 failed authentications from one address, one per minute or faster',
+    filter: { source: 'sshd', kinds: [...SSH_FAILURES] },
+    groupBy: 'ip',
+    capacity: 10,
+    leakSpeed: '1m',
+    blackhole: '5m',
+    labels: { behavior: 'ssh:bruteforce', service: 'ssh' },
+  },
+  {
+    name: 'quorum/ssh-user-enum',
+    version: '1.0',
+    description: 'SSH user enumeration: more than 5 distinct user names tried from one address',
+    filter: {
+      source: 'sshd',
+      kinds: ['ssh_auth_failed', 'ssh_invalid_user', 'ssh_preauth_closed', 'ssh_max_auth', 'ssh_not_allowed'],
+      where: [{ field: 'user', op: 'exists', value: true }],
+    },
+    groupBy: 'ip',
+    capacity: 5,
+    leakSpeed: '10s',
+    blackhole: '1m',
+    distinct: 'user',
+    labels: { behavior: 'ssh:bruteforce', service: 'ssh' },
+  },
+  {
+    name: 'quorum/http-probing',
+    version: '1.0',
+    description: 'HTTP probing: a burst of more than 10 distinct paths answered 4xx for one address',
+    filter: {
+      source: 'http',
+      where: [
+        { field: 'status', op: 'in', value: [400, 401, 403, 404, 405, 444] },
+        { not: { field: 'path', op: 'suffix', value: [...STATIC_SUFFIXES], ignoreCase: true } },
+      ],
+    },
+    groupBy: 'ip',
+    capacity: 10,
+    leakSpeed: '10s',
+    blackhole: '5m',
+    distinct: 'path',
+    labels: { behavior: 'http:scan', service: 'http' },
+  },
+  {
+    name: 'quorum/http-sensitive-paths',
+    version: '1.0',
+    description: 'HTTP sensitive paths: more than 3 distinct requests for secrets, admin panels or exploit targets',
+    filter: {
+      source: 'http',
+      where: [{ field: 'path', op: 'contains', value: [...SENSITIVE_PATHS], ignoreCase: true }],
+    },
+    groupBy: 'ip',
+    capacity: 3,
+    leakSpeed: '10s',
+    blackhole: '5m',
+    distinct: 'path',
+    labels: { behavior: 'http:scan', service: 'http' },
+  },
+];

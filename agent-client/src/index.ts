@@ -1,0 +1,25 @@
+// Library entry: everything an integration needs without the CLI.
+export { AgentRuntime } from './agent/agent-runtime.js';
+export { type AgentConfig, ConfigError, loadConfig, parseConfig, starterConfig } from './config.js';
+export { CONFIG_REFERENCE, renderConfigReference } from './config-reference.js';
+export { BUILTIN_SCENARIOS } from './detect/builtin-scenarios.js';
+export { Detector, type DetectorOptions, type DetectorStats } from './detect/detector.js';
+export { FileFollower, type FileFollowerOptions, type FollowerEvent, type FollowPosition } from './detect/file-follower.js';
+export { LineParser, type LogFormat } from './detect/line-parser.js';
+export type { EventField, EventKind, LogEvent, LogSource } from './detect/log-event.js';
+export { checkScenario, type Condition, type ScenarioDefinition, scenarioHash } from './detect/scenario.js';
+export { selectScenarios } from './detect/scenario-set.js';
+export type { Signal } from './detect/signal.js';
+export { ApiError, QuorumApi, type PushOutcome } from './http/quorum-api.js';
+export { CidrMatcher, parseCidr, type Cidr } from './net/cidr.js';
+export { parseAddress, type Address } from './net/ip.js';
+export { writeFileAtomic } from './output/atomic-write.js';
+export { BlocklistWriter, type OutputSpec } from './output/blocklist-output.js';
+export { runHook, type HookResult } from './output/exec-hook.js';
+export { renderIpset, renderNftables, renderText } from './output/render.js';
+export { BlocklistPuller } from './pull/blocklist-puller.js';
+export { SignalPusher } from './push/signal-pusher.js';
+export { generateAgentKeys, loadPrivateKey, loadPublicKey, publicKeyRawBase64, writeAgentKeys } from './sign/agent-keys.js';
+export { signBatch, signedMessage, verifyBatch, type SignatureHeaders } from './sign/batch-signature.js';
+export { signLogin } from './sign/login-signature.js';
+export { SignalSpool } from './spool/signal-spool.js';
