@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ExtractJwt, Strategy, type VerifiedCallback } from 'passport-jwt';
 import type { AppConfig } from '../config/app-config.js';
@@ -31,7 +32,8 @@ export class AgentJwtAuthenticator implements Authenticator, OnModuleInit {
     this.strategy = new Strategy(
       {
         jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-        secretOrKey: config.auth.jwtSecret,
+        // A KeyObject, so jsonwebtoken does not rebuild a key from the string on every request.
+        secretOrKey: createSecretKey(Buffer.from(config.auth.jwtSecret)) as unknown as string,
         algorithms: ['HS256'],
         audience: AGENT_TOKEN_AUDIENCE,
         issuer: AGENT_TOKEN_ISSUER,

@@ -15,6 +15,7 @@ export interface AgentRecord {
   scenarios: string[];
   status: AgentStatusName;
   networkPseudonym: string | null;
+  egressPseudonym: string | null;
   asn: number | null;
   country: string | null;
   enrolledAt: Date;
@@ -32,6 +33,7 @@ export interface NewAgent {
   tags: string[];
   scenarios: string[];
   networkPseudonym: string | null;
+  egressPseudonym: string | null;
   asn: number | null;
   country: string | null;
 }

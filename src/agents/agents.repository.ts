@@ -18,6 +18,7 @@ function toRecord(row: AgentRow): AgentRecord {
     scenarios: row.scenarios,
     status: row.status,
     networkPseudonym: row.networkPseudonym,
+    egressPseudonym: row.egressPseudonym,
     asn: row.asn,
     country: row.country,
     enrolledAt: row.enrolledAt,
@@ -105,6 +106,7 @@ export class AgentsRepository {
           tags: input.tags,
           scenarios: input.scenarios,
           networkPseudonym: input.networkPseudonym,
+          egressPseudonym: input.egressPseudonym,
           enrollNetwork: input.networkPseudonym,
           asn: input.asn,
           country: input.country,
@@ -115,12 +117,18 @@ export class AgentsRepository {
     });
   }
 
-  async recordLogin(id: string, network: { networkPseudonym: string | null; asn: number | null; country: string | null }, now: Date): Promise<void> {
+  async recordLogin(
+    id: string,
+    network: { networkPseudonym: string | null; egressPseudonym: string | null; asn: number | null; country: string | null },
+    now: Date,
+  ): Promise<void> {
     await this.prisma.agent.update({
       where: { id },
       data: {
         lastLoginAt: now,
-        ...(network.networkPseudonym ? { networkPseudonym: network.networkPseudonym, asn: network.asn, country: network.country } : {}),
+        ...(network.networkPseudonym
+          ? { networkPseudonym: network.networkPseudonym, egressPseudonym: network.egressPseudonym, asn: network.asn, country: network.country }
+          : {}),
       },
     });
   }
@@ -138,6 +146,12 @@ export class AgentsRepository {
     const result = await this.prisma.agent.updateMany({ where: { id, status: { not: 'revoked' } }, data: { status: 'revoked', revokedAt: now } });
     if (result.count === 0) return null;
     return this.findById(id);
+  }
+
+  /** Egress pseudonyms of agents in good standing: protected targets for consensus. */
+  async activeEgressPseudonyms(): Promise<string[]> {
+    const rows = await this.prisma.agent.findMany({ where: { status: 'active', egressPseudonym: { not: null } }, select: { egressPseudonym: true } });
+    return rows.map((r) => r.egressPseudonym as string);
   }
 
   /** Marks agents as contributing (throttled: at most one write per agent per minute). */

@@ -59,6 +59,7 @@ export class AgentsService {
         tags: input.tags ?? [],
         scenarios: input.scenarios ?? [],
         networkPseudonym: identity.network,
+        egressPseudonym: identity.egress,
         asn: identity.asn,
         country: identity.country,
       },
@@ -92,7 +93,11 @@ export class AgentsService {
     }
     if (agent.status !== 'active') throw DomainError.unauthorized(`Agent is ${agent.status}`, 'agent_inactive');
     const identity = this.network.identify(sourceAddress);
-    await this.agents.recordLogin(agent.id, { networkPseudonym: identity.network, asn: identity.asn, country: identity.country }, this.clock.now());
+    await this.agents.recordLogin(
+      agent.id,
+      { networkPseudonym: identity.network, egressPseudonym: identity.egress, asn: identity.asn, country: identity.country },
+      this.clock.now(),
+    );
     return { ...this.tokens.issue(agent.id, agent.organizationId), agent };
   }
 
@@ -138,6 +143,10 @@ export class AgentsService {
 
   async findById(agentId: string): Promise<AgentRecord | null> {
     return this.agents.findById(agentId);
+  }
+
+  activeEgressPseudonyms(): Promise<string[]> {
+    return this.agents.activeEgressPseudonyms();
   }
 
   async touchLastSignal(agentId: string): Promise<void> {

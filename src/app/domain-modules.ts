@@ -2,7 +2,9 @@ import type { Type } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module.js';
 import { AgentsModule } from '../agents/agents.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { BlocklistModule } from '../blocklist/blocklist.module.js';
+import { ConsensusModule } from '../consensus/consensus.module.js';
 import { SignalsModule } from '../signals/signals.module.js';
 
 /** Business domains, loaded by both the API and the worker (each brings its controllers and job handlers). */
-export const DOMAIN_MODULES: Array<Type<unknown>> = [AuditModule, AgentsModule, SignalsModule, AdminModule];
+export const DOMAIN_MODULES: Array<Type<unknown>> = [AuditModule, AgentsModule, SignalsModule, AdminModule, BlocklistModule, ConsensusModule];

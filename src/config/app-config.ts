@@ -23,12 +23,29 @@ export interface AppConfig {
     readonly loginMaxPerWindow: number;
     readonly loginWindowSeconds: number;
   };
+  readonly consensus: {
+    readonly tickMs: number;
+    readonly recomputeIntervalMs: number;
+    readonly replayHours: number;
+    readonly params: Readonly<Record<string, unknown>>;
+  };
   readonly signals: {
     readonly maxPerBatch: number;
     readonly maxBatchesPerSecond: number;
     readonly maxPerDay: number;
     readonly maxTargetsPerDay: number;
     readonly maxClockSkewSeconds: number;
+  };
+  readonly blocklist: {
+    readonly communitySize: number;
+    readonly contributorSize: number;
+    readonly contributorWindowDays: number;
+    readonly ipv6Prefix: 64 | 128;
+    readonly historyHours: number;
+    readonly pollSeconds: number;
+    readonly maxAgeSeconds: number;
+    readonly rerenderSeconds: number;
+    readonly cacheBytes: number;
   };
 }
 
@@ -93,12 +110,29 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       loginMaxPerWindow: env.QUORUM_LOGIN_MAX_PER_WINDOW,
       loginWindowSeconds: env.QUORUM_LOGIN_WINDOW_SECONDS,
     },
+    consensus: {
+      tickMs: env.QUORUM_SCORING_TICK_MS,
+      recomputeIntervalMs: env.QUORUM_CONSENSUS_RECOMPUTE_MS,
+      replayHours: env.QUORUM_CONSENSUS_REPLAY_HOURS,
+      params: env.QUORUM_CONSENSUS_PARAMS,
+    },
     signals: {
       maxPerBatch: env.QUORUM_SIGNALS_MAX_PER_BATCH,
       maxBatchesPerSecond: env.QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND,
       maxPerDay: env.QUORUM_SIGNALS_MAX_PER_DAY,
       maxTargetsPerDay: env.QUORUM_SIGNALS_MAX_TARGETS_PER_DAY,
       maxClockSkewSeconds: env.QUORUM_SIGNALS_MAX_CLOCK_SKEW_SECONDS,
+    },
+    blocklist: {
+      communitySize: env.QUORUM_BLOCKLIST_COMMUNITY_SIZE,
+      contributorSize: env.QUORUM_BLOCKLIST_CONTRIBUTOR_SIZE,
+      contributorWindowDays: env.QUORUM_BLOCKLIST_CONTRIBUTOR_WINDOW_DAYS,
+      ipv6Prefix: env.QUORUM_BLOCKLIST_IPV6_PREFIX,
+      historyHours: env.QUORUM_BLOCKLIST_HISTORY_HOURS,
+      pollSeconds: env.QUORUM_BLOCKLIST_POLL_SECONDS,
+      maxAgeSeconds: env.QUORUM_BLOCKLIST_MAX_AGE_SECONDS,
+      rerenderSeconds: env.QUORUM_BLOCKLIST_RERENDER_SECONDS,
+      cacheBytes: env.QUORUM_BLOCKLIST_CACHE_MB * 1024 * 1024,
     },
   });
 }

@@ -42,6 +42,31 @@ export const ENV_SCHEMA = {
   QUORUM_SIGNALS_MAX_PER_DAY: int(1, 100_000_000).default(20_000),
   QUORUM_SIGNALS_MAX_TARGETS_PER_DAY: int(1, 10_000_000).default(2_000),
   QUORUM_SIGNALS_MAX_CLOCK_SKEW_SECONDS: int(1, 3600).default(300),
+  QUORUM_BLOCKLIST_COMMUNITY_SIZE: int(0, 100_000_000).default(3_000),
+  QUORUM_BLOCKLIST_CONTRIBUTOR_SIZE: int(0, 100_000_000).default(15_000),
+  QUORUM_BLOCKLIST_CONTRIBUTOR_WINDOW_DAYS: int(1, 365).default(7),
+  QUORUM_BLOCKLIST_IPV6_PREFIX: z.enum(['64', '128']).default('64').transform((v) => (v === '128' ? 128 : 64)),
+  QUORUM_BLOCKLIST_HISTORY_HOURS: int(1, 24 * 365).default(72),
+  QUORUM_BLOCKLIST_POLL_SECONDS: int(1, 3600).default(5),
+  QUORUM_BLOCKLIST_MAX_AGE_SECONDS: int(0, 86_400).default(60),
+  QUORUM_BLOCKLIST_RERENDER_SECONDS: int(0, 3600).default(10),
+  QUORUM_BLOCKLIST_CACHE_MB: int(1, 65_536).default(256),
+  QUORUM_SCORING_TICK_MS: int(1_000, 3_600_000).default(15_000),
+  QUORUM_CONSENSUS_RECOMPUTE_MS: int(60_000, 7 * 86_400_000).default(6 * 3_600_000),
+  QUORUM_CONSENSUS_REPLAY_HOURS: int(1, 24 * 60).default(7 * 24),
+  QUORUM_CONSENSUS_PARAMS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        const value: unknown = JSON.parse(text);
+        if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of consensus parameter overrides' });
+      return z.NEVER;
+    })
+    .default({}),
 } as const;
 
 export const DEVELOPMENT_SECRET = DEV_SECRET;

@@ -27,10 +27,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+// PostgreSQL text and jsonb cannot hold NUL, nor unpaired UTF-16 surrogates (text would silently get U+FFFD).
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function optionalString(item: Record<string, unknown>, name: string, max: number, at: string, problems: FieldProblem[]): string | null {
   const value = item[name];
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max || UNSTORABLE.test(value)) {
     problems.push({ field: `${at}.${name}`, messages: [`${name} must be a non-empty string of at most ${max} characters`] });
     return null;
   }
@@ -93,9 +96,9 @@ export function parseSignalBatch(body: unknown, maxSignals: number): { signals: 
       if (!isObject(item.labels) || Object.keys(item.labels).length > 16) {
         problems.push({ field: `${at}.labels`, messages: ['labels must be an object of at most 16 entries'] });
       } else {
-        labels = {};
+        labels = Object.create(null) as Record<string, string | number>; // "__proto__" stays a key, then fails the allowlist
         for (const [key, value] of Object.entries(item.labels)) {
-          if ((typeof value !== 'string' || value.length > 64) && (typeof value !== 'number' || !Number.isFinite(value))) {
+          if ((typeof value !== 'string' || value.length > 64 || UNSTORABLE.test(value)) && (typeof value !== 'number' || !Number.isFinite(value))) {
             problems.push({ field: `${at}.labels.${key}`, messages: ['label values must be strings (max 64) or numbers'] });
           } else {
             labels[key] = value;
@@ -123,7 +126,7 @@ export function parseSignalBatch(body: unknown, maxSignals: number): { signals: 
 export function disallowedLabel(labels: Record<string, string | number> | null): string | null {
   if (!labels) return null;
   for (const [key, value] of Object.entries(labels)) {
-    const kind = ALLOWED_LABELS[key];
+    const kind = Object.hasOwn(ALLOWED_LABELS, key) ? ALLOWED_LABELS[key] : undefined;
     if (!kind) return key;
     if (kind === 'port' && (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535)) return key;
   }

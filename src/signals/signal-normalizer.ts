@@ -81,7 +81,7 @@ export function normalizeSignals(raw: RawSignal[], nowMs: number): { accepted: N
       reject('too_old');
       continue;
     }
-    if (s.startedAt > nowMs + MAX_FUTURE_MS) {
+    if (s.startedAt > nowMs + MAX_FUTURE_MS || s.stoppedAt > nowMs + MAX_FUTURE_MS) {
       reject('in_future');
       continue;
     }

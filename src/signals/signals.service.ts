@@ -24,6 +24,14 @@ export interface SignedHeaders {
   signature: string | undefined;
 }
 
+/** What a committed batch tells other domains (consensus registers reporters and nudges scoring). */
+export interface CommittedBatch {
+  agent: AgentRecord;
+  reporter: string;
+  owner: string;
+  ipKeys: string[];
+}
+
 export interface IngestResult {
   accepted: number;
   duplicates: number;
@@ -37,7 +45,9 @@ const KEY_CACHE_LIMIT = 50_000;
 export class SignalsService {
   private readonly logger = new Logger('Signals');
   private readonly keys = new Map<string, KeyObject>();
-  private readonly afterCommit: Array<(ipKeys: string[]) => Promise<void>> = [];
+  private readonly networkPseudonyms = new Map<string, string | null>();
+  private readonly lastTouched = new Map<string, number>();
+  private readonly afterCommit: Array<(batch: CommittedBatch) => Promise<void>> = [];
 
   constructor(
     private readonly repository: SignalsRepository,
@@ -50,7 +60,7 @@ export class SignalsService {
   ) {}
 
   /** Lets consensus be told about committed batches without signals depending on it. */
-  onCommitted(listener: (ipKeys: string[]) => Promise<void>): void {
+  onCommitted(listener: (batch: CommittedBatch) => Promise<void>): void {
     this.afterCommit.push(listener);
   }
 
@@ -66,9 +76,9 @@ export class SignalsService {
     if ('problems' in parsed) throw validationErrorFromFields(parsed.problems);
     const { accepted, rejected } = normalizeSignals(parsed.signals, nowMs);
     const identity = await this.identities.identify(agent.organizationId, agent.id);
-    for (const s of accepted) {
-      if (agent.networkPseudonym && this.network.networkOf(s.targetNetwork.split('/')[0]) === agent.networkPseudonym) {
-        s.flags |= SIGNAL_FLAGS.selfNetwork;
+    if (agent.networkPseudonym) {
+      for (const s of accepted) {
+        if (this.targetNetworkPseudonym(s.targetNetwork) === agent.networkPseudonym) s.flags |= SIGNAL_FLAGS.selfNetwork;
       }
     }
     const targets = [...new Set(accepted.filter((s) => (s.flags & SIGNAL_FLAGS.stale) === 0).map((s) => s.ipKey))];
@@ -118,14 +128,30 @@ export class SignalsService {
       .filter((s) => s.uuid !== null && !stored.claimedUuids.has(s.uuid))
       .map((s) => ({ index: s.index, uuid: s.uuid, reason: 'duplicate_uuid' as const }));
     const allRejected = [...rejected, ...duplicates].sort((a, b) => a.index - b.index);
-    if (stored.inserted > 0) await this.afterStored(agent, [...admitted]);
+    if (stored.inserted > 0) await this.afterStored({ agent, reporter: identity.reporter, owner: identity.owner, ipKeys: [...admitted] });
     return { accepted: stored.inserted, duplicates: duplicates.length + rejected.filter((r) => r.reason === 'duplicate_uuid').length, rejected: allRejected };
   }
 
-  private async afterStored(agent: AgentRecord, ipKeys: string[]): Promise<void> {
+  /** HMAC of a target's /24 (/48), memoised: one batch often hits few networks, and HMACs add up. */
+  private targetNetworkPseudonym(network: string): string | null {
+    let cached = this.networkPseudonyms.get(network);
+    if (cached === undefined) {
+      cached = this.network.networkOf(network.split('/')[0]);
+      if (this.networkPseudonyms.size >= 200_000) this.networkPseudonyms.clear();
+      this.networkPseudonyms.set(network, cached);
+    }
+    return cached;
+  }
+
+  private async afterStored(batch: CommittedBatch): Promise<void> {
     try {
-      await this.agents.touchLastSignal(agent.id);
-      for (const listener of this.afterCommit) await listener(ipKeys);
+      const now = this.clock.nowMs();
+      if (now - (this.lastTouched.get(batch.agent.id) ?? 0) >= 60_000) {
+        if (this.lastTouched.size >= 100_000) this.lastTouched.clear();
+        this.lastTouched.set(batch.agent.id, now);
+        await this.agents.touchLastSignal(batch.agent.id);
+      }
+      for (const listener of this.afterCommit) await listener(batch);
     } catch (error) {
       // The batch is committed; scoring also picks it up from the table on its next tick.
       this.logger.warn(`post-commit hand-off failed: ${(error as Error).message}`);

@@ -1,20 +1,25 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { QueueService } from '../infra/queue/queue.service.js';
-import { JOB_OPTIONS, JOB_QUEUE, JOB_SCHEDULES, type JobName } from '../infra/queue/queue.constants.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { JOB_OPTIONS, JOB_QUEUE, type JobName, jobSchedules } from '../infra/queue/queue.constants.js';
 
 /** Declares the repeatable jobs (idempotent: BullMQ job schedulers are upserted by id). */
 @Injectable()
 export class JobScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('JobScheduler');
 
-  constructor(private readonly queues: QueueService) {}
+  constructor(
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   onApplicationBootstrap(): void {
     void this.schedule();
   }
 
   private async schedule(): Promise<void> {
-    for (const [name, schedule] of Object.entries(JOB_SCHEDULES) as Array<[JobName, { every: number }]>) {
+    for (const [name, schedule] of Object.entries(jobSchedules(this.config)) as Array<[JobName, { every: number }]>) {
       const queue = this.queues.queue(JOB_QUEUE[name]);
       for (let attempt = 0; ; attempt++) {
         try {

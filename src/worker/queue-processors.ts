@@ -21,4 +21,12 @@ export class MaintenanceProcessor extends RegistryProcessor {
   }
 }
 
-export const QUEUE_PROCESSORS = [MaintenanceProcessor];
+/** Scoring runs one job at a time per worker; the scoring lock serialises workers. */
+@Processor(QueueName.Scoring, { concurrency: 1 })
+export class ScoringProcessor extends RegistryProcessor {
+  constructor(registry: JobRegistry) {
+    super(registry);
+  }
+}
+
+export const QUEUE_PROCESSORS = [MaintenanceProcessor, ScoringProcessor];

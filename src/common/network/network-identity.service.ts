@@ -3,12 +3,14 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { pseudonym } from '../crypto/pseudonym.js';
 import { IpMetadataIndex } from '../ip/ip-metadata.js';
-import { networkKey, parseIp } from '../ip/ip-address.js';
+import { ipKey, networkKey, parseIp } from '../ip/ip-address.js';
 
 /** What Quorum keeps about a reporter's network: never the raw address (GDPR R6). */
 export interface NetworkIdentity {
   /** HMAC pseudonym of the /24 (IPv4) or /48 (IPv6) */
   network: string | null;
+  /** HMAC pseudonym of the address itself (its consensus key: IPv4, or the IPv6 /64) */
+  egress: string | null;
   asn: number | null;
   country: string | null;
 }
@@ -46,13 +48,19 @@ export class NetworkIdentityService implements OnModuleInit {
 
   identify(address: string | undefined): NetworkIdentity {
     const ip = address ? parseIp(address) : null;
-    if (!ip) return { network: null, asn: null, country: null };
+    if (!ip) return { network: null, egress: null, asn: null, country: null };
     const meta = this.index?.lookup(ip) ?? null;
     return {
       network: pseudonym(this.config.privacy.pseudonymSecret, `net:${networkKey(ip, 24, 48)}`),
+      egress: this.egressOfKey(ipKey(ip)),
       asn: meta?.asn ?? null,
       country: meta?.country ?? null,
     };
+  }
+
+  /** Pseudonym of an egress address given by its consensus key (protected-reporter checks). */
+  egressOfKey(key: string): string {
+    return pseudonym(this.config.privacy.pseudonymSecret, `host:${key}`);
   }
 
   /** The pseudonym of the /24 (/48) holding `address`, or null for an unparsable address. */

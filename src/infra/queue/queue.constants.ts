@@ -1,16 +1,24 @@
 import type { JobsOptions } from 'bullmq';
+import type { AppConfig } from '../../config/app-config.js';
 
 /** Every queue and job Quorum runs, declared in one place (see docs/architecture.md). */
 export enum QueueName {
   Maintenance = 'maintenance',
+  Scoring = 'scoring',
 }
 
 export enum JobName {
   EnsureSignalPartitions = 'ensure-signal-partitions',
+  ScoreTick = 'score-tick',
+  ConsensusRecompute = 'consensus-recompute',
+  TrustForgetting = 'trust-forgetting',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.EnsureSignalPartitions]: QueueName.Maintenance,
+  [JobName.ScoreTick]: QueueName.Scoring,
+  [JobName.ConsensusRecompute]: QueueName.Scoring,
+  [JobName.TrustForgetting]: QueueName.Scoring,
 };
 
 const DEFAULTS: JobsOptions = {
@@ -20,14 +28,25 @@ const DEFAULTS: JobsOptions = {
   removeOnFail: { count: 5_000, age: 7 * 24 * 3600 },
 };
 
+// Scoring ticks are cheap to skip (the next one catches up), so they are not retried and not kept.
+const TICK: JobsOptions = { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+
 export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.EnsureSignalPartitions]: { ...DEFAULTS },
+  [JobName.ScoreTick]: TICK,
+  [JobName.ConsensusRecompute]: { ...DEFAULTS, attempts: 3 },
+  [JobName.TrustForgetting]: { ...DEFAULTS },
 };
 
 /** Repeatable jobs (scheduled by the worker at boot). `every` in ms. */
-export const JOB_SCHEDULES: Partial<Record<JobName, { every: number }>> = {
-  [JobName.EnsureSignalPartitions]: { every: 6 * 3600 * 1000 },
-};
+export function jobSchedules(config: AppConfig): Partial<Record<JobName, { every: number }>> {
+  return {
+    [JobName.EnsureSignalPartitions]: { every: 6 * 3600 * 1000 },
+    [JobName.ScoreTick]: { every: config.consensus.tickMs },
+    [JobName.ConsensusRecompute]: { every: config.consensus.recomputeIntervalMs },
+    [JobName.TrustForgetting]: { every: 24 * 3600 * 1000 },
+  };
+}
 
 /** BullMQ job ids must not contain ':' nor be plain integers. */
 export function jobId(job: JobName, ...businessKey: Array<string | number>): string {

@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+import type { NewRow, OpenRow, StoredEntry, VersionInfo } from './blocklist.types.js';
+import type { PublishPlan } from './publish-plan.js';
+import type { BlocklistScope } from './render/types.js';
+
+// Row shape shared by every read: value, ip_key, scope, scenario_class, score, until (epoch ms), added_in.
+const ENTRY_COLUMNS = `value, ip_key, scope, scenario_class, score, (extract(epoch FROM until) * 1000)::float8 AS until_ms, added_in`;
+type EntryTuple = [string, string, BlocklistScope, string, number, number, number];
+
+const OPEN_ROWS_FOR_KEYS = `SELECT id::text, ${ENTRY_COLUMNS} FROM blocklist_entry WHERE ip_key = ANY($1::text[]) AND removed_in IS NULL`;
+const INSERT_ROWS = `
+INSERT INTO blocklist_entry (value, ip_key, scope, scenario_class, score, until, added_in)
+SELECT t.v, t.k, t.s, t.c, t.sc, t.u, $7
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::timestamptz[]) AS t(v, k, s, c, sc, u)`;
+// The list at version $1: rows opened at or before it and not closed by it.
+const ENTRIES_AT = `
+SELECT ${ENTRY_COLUMNS} FROM blocklist_entry WHERE removed_in IS NULL AND added_in <= $1
+UNION ALL
+SELECT ${ENTRY_COLUMNS} FROM blocklist_entry WHERE removed_in > $1 AND added_in <= $1`;
+// Rows opened in ($1, $2] and still open at $2 (index on added_in).
+const OPENED_BETWEEN = `
+SELECT ${ENTRY_COLUMNS} FROM blocklist_entry
+WHERE added_in > $1 AND added_in <= $2 AND (removed_in IS NULL OR removed_in > $2)`;
+// Rows open at $1 and closed in ($1, $2] (index on removed_in).
+const CLOSED_BETWEEN = `
+SELECT ${ENTRY_COLUMNS} FROM blocklist_entry
+WHERE removed_in > $1 AND removed_in <= $2 AND added_in <= $1`;
+// Rows open at both $1 and $2 whose until lies in ($3, $4] (index on removed_in, until).
+const EXPIRING_BETWEEN = `
+SELECT ${ENTRY_COLUMNS} FROM blocklist_entry
+WHERE removed_in IS NULL AND until > $3 AND until <= $4 AND added_in <= $1
+UNION ALL
+SELECT ${ENTRY_COLUMNS} FROM blocklist_entry
+WHERE removed_in > $2 AND until > $3 AND until <= $4 AND added_in <= $1`;
+
+interface VersionRow {
+  id: number;
+  created_at: Date;
+  added: number;
+  removed: number;
+  total: number;
+}
+
+function toVersion(row: VersionRow): VersionInfo {
+  return { id: row.id, createdAt: row.created_at, added: row.added, removed: row.removed, total: row.total };
+}
+
+function toEntry(t: EntryTuple): StoredEntry {
+  const [value, ipKey, scope, scenarioClass, score, untilMs, addedInVersion] = t;
+  // IPv4 keys are their own value: share the string (a million-entry list keeps it once).
+  return { value, ipKey: ipKey === value ? value : ipKey, scope, scenarioClass, score, until: new Date(untilMs), addedInVersion };
+}
+
+/** Versions and entry rows of the blocklist (plain SQL over the pool: these are bulk paths). */
+@Injectable()
+export class BlocklistRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * One transaction per version, serialised by an advisory lock: reads the open rows of the given
+   * keys, asks `plan` what to change, and writes the version (id = previous + 1) with its rows. Open
+   * rows whose `until` has passed are closed in the same version. Returns null when the plan is empty.
+   */
+  async publishVersion(keys: readonly string[], now: Date, plan: (open: OpenRow[]) => PublishPlan): Promise<VersionInfo | null> {
+    return this.inTransaction(async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('quorum:blocklist:publish'))`);
+      const latest = (await client.query<VersionRow>('SELECT id, created_at, added, removed, total FROM blocklist_version ORDER BY id DESC LIMIT 1')).rows[0];
+      const open = await client.query<[string, ...EntryTuple]>({ text: OPEN_ROWS_FOR_KEYS, values: [keys], rowMode: 'array' });
+      const changes = plan(open.rows.map(([id, ...t]) => ({ id, ...toEntry(t) })));
+      if (changes.close.length === 0 && changes.open.length === 0) return null;
+      const id = (latest?.id ?? 0) + 1;
+      // Versions are ordered in time too: history is pruned by creation time.
+      const createdAt = latest && latest.created_at.getTime() > now.getTime() ? latest.created_at : now;
+      const closed = await client.query('UPDATE blocklist_entry SET removed_in = $1 WHERE id = ANY($2::bigint[]) AND removed_in IS NULL', [id, changes.close]);
+      const expired = await client.query('UPDATE blocklist_entry SET removed_in = $1 WHERE removed_in IS NULL AND until <= $2', [id, createdAt]);
+      await this.insertRows(client, changes.open, id);
+      const removed = (closed.rowCount ?? 0) + (expired.rowCount ?? 0);
+      const version: VersionInfo = { id, createdAt, added: changes.open.length, removed, total: (latest?.total ?? 0) + changes.open.length - removed };
+      await client.query('INSERT INTO blocklist_version (id, created_at, added, removed, total) VALUES ($1, $2, $3, $4, $5)', [
+        version.id,
+        version.createdAt,
+        version.added,
+        version.removed,
+        version.total,
+      ]);
+      return version;
+    });
+  }
+
+  /**
+   * Drops history older than `cutoff`: the oldest kept version is the first created at or after it
+   * (never beyond the latest), and rows closed at or before that version are deleted, so deltas from
+   * any kept version stay exact. Returns the oldest kept version id (0 when there is none).
+   */
+  async pruneHistory(cutoff: Date): Promise<number> {
+    return this.inTransaction(async (client) => {
+      const keep = await client.query<{ keep: number }>(
+        `SELECT coalesce((SELECT min(id) FROM blocklist_version WHERE created_at >= $1), (SELECT max(id) FROM blocklist_version), 0) AS keep`,
+        [cutoff],
+      );
+      const oldest = keep.rows[0].keep;
+      if (oldest > 1) {
+        await client.query('DELETE FROM blocklist_entry WHERE removed_in <= $1', [oldest]);
+        await client.query('DELETE FROM blocklist_version WHERE id < $1', [oldest]);
+      }
+      return oldest;
+    });
+  }
+
+  async latestVersion(): Promise<VersionInfo | null> {
+    const result = await this.prisma.pool.query<VersionRow>('SELECT id, created_at, added, removed, total FROM blocklist_version ORDER BY id DESC LIMIT 1');
+    return result.rows[0] ? toVersion(result.rows[0]) : null;
+  }
+
+  /** Versions after `afterId`, oldest first. */
+  async versionsAfter(afterId: number): Promise<VersionInfo[]> {
+    const result = await this.prisma.pool.query<VersionRow>('SELECT id, created_at, added, removed, total FROM blocklist_version WHERE id > $1 ORDER BY id', [afterId]);
+    return result.rows.map(toVersion);
+  }
+
+  async oldestVersionId(): Promise<number> {
+    const result = await this.prisma.pool.query<{ id: number | null }>('SELECT min(id) AS id FROM blocklist_version');
+    return result.rows[0].id ?? 0;
+  }
+
+  entriesAt(version: number): Promise<StoredEntry[]> {
+    return this.entries(ENTRIES_AT, [version]);
+  }
+
+  openedBetween(from: number, to: number): Promise<StoredEntry[]> {
+    return this.entries(OPENED_BETWEEN, [from, to]);
+  }
+
+  closedBetween(from: number, to: number): Promise<StoredEntry[]> {
+    return this.entries(CLOSED_BETWEEN, [from, to]);
+  }
+
+  /** Rows listed at both versions whose `until` falls in (after, upTo]. */
+  expiringBetween(from: number, to: number, after: Date, upTo: Date): Promise<StoredEntry[]> {
+    return this.entries(EXPIRING_BETWEEN, [from, to, after, upTo]);
+  }
+
+  private async entries(text: string, values: unknown[]): Promise<StoredEntry[]> {
+    const result = await this.prisma.pool.query<EntryTuple>({ text, values, rowMode: 'array' });
+    return result.rows.map(toEntry);
+  }
+
+  private async insertRows(client: pg.PoolClient, rows: readonly NewRow[], version: number): Promise<void> {
+    if (rows.length === 0) return;
+    const column = <T>(pick: (r: NewRow) => T): T[] => rows.map(pick);
+    await client.query(INSERT_ROWS, [
+      column((r) => r.value),
+      column((r) => r.ipKey),
+      column((r) => r.scope),
+      column((r) => r.scenarioClass),
+      column((r) => r.score),
+      column((r) => r.until),
+      version,
+    ]);
+  }
+
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.prisma.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

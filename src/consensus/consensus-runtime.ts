@@ -1,0 +1,97 @@
+import { ConsensusEngine } from './scoring/engine.js';
+import type { Listing, QuarantineEvent, TickResult } from './scoring/types.js';
+import type { ReporterRow, ScoringSignal } from './consensus.types.js';
+import type { ConsensusMatchers } from './consensus-matchers.js';
+
+export interface RuntimeOptions {
+  params: Readonly<Record<string, unknown>>;
+  matchers: ConsensusMatchers;
+  isProtected: (ipKey: string) => boolean;
+}
+
+/**
+ * The worker's in-memory engine plus what the persisted state needs besides it: first/last sighting
+ * per IP and which IPs a run touched. Pure (no I/O), so rebuild and incremental runs share it.
+ */
+export class ConsensusRuntime {
+  readonly engine: ConsensusEngine;
+  readonly seen = new Map<string, { first: number; last: number }>();
+  /** The expiry last handed to the blocklist per listed key (TTL extensions republish). */
+  readonly published = new Map<string, number>();
+  private readonly touched = new Set<string>();
+
+  constructor(options: RuntimeOptions) {
+    this.engine = new ConsensusEngine(options.params, {
+      neverList: (key) => options.matchers.neverListCategory(key),
+      canary: (key) => options.matchers.isCanary(key),
+      protectedTarget: (key) => options.isProtected(key),
+    });
+  }
+
+  registerReporter(row: ReporterRow): void {
+    this.engine.registerReporter({
+      id: row.pseudonym,
+      ownerId: row.owner,
+      asn: row.asn ?? 0,
+      net: row.net ?? `unknown:${row.pseudonym}`,
+      country: row.country ?? '--',
+      enrolledAt: row.enrolledAt.getTime(),
+      kind: row.kind,
+      alpha: row.alpha,
+      beta: row.beta,
+    });
+  }
+
+  /** Feeds one stored signal; a reporter the engine does not know yet gets the most sceptical profile. */
+  ingest(signal: ScoringSignal, nowForUnknown: number): void {
+    if (signal.scope !== 'ip') return;
+    if (this.engine.reporterIndex(signal.reporter) < 0) {
+      this.engine.registerReporter({ id: signal.reporter, ownerId: signal.owner, asn: 0, net: `unknown:${signal.reporter}`, country: '--', enrolledAt: nowForUnknown });
+    }
+    const at = signal.at.getTime();
+    this.engine.ingest({ reporterId: signal.reporter, ipKey: signal.ipKey, scenario: signal.scenario, at, weight0: signal.weight === 0 });
+    const s = this.seen.get(signal.ipKey);
+    if (!s) this.seen.set(signal.ipKey, { first: at, last: at });
+    else {
+      if (at < s.first) s.first = at;
+      if (at > s.last) s.last = at;
+    }
+    this.touched.add(signal.ipKey);
+  }
+
+  tick(now: number): TickResult {
+    const result = this.engine.tick(now);
+    for (const l of [...result.added, ...result.removed]) this.touched.add(l.ipKey);
+    return result;
+  }
+
+  /** IPs whose aggregate may have changed since the last call. */
+  drainTouched(): string[] {
+    const out = [...this.touched];
+    this.touched.clear();
+    return out;
+  }
+
+  /** Simulated-time replay of stored history (rebuilds): ticks at the configured cadence, outputs dropped. */
+  replay(signals: ScoringSignal[], from: number, to: number, tickMs: number): { quarantined: QuarantineEvent[] } {
+    const quarantined: QuarantineEvent[] = [];
+    let next = from + tickMs;
+    for (const s of signals) {
+      const at = s.receivedAt.getTime();
+      while (at >= next && next <= to) {
+        quarantined.push(...this.tick(next).quarantined);
+        next += tickMs;
+      }
+      this.ingest(s, s.receivedAt.getTime());
+    }
+    while (next <= to) {
+      quarantined.push(...this.tick(next).quarantined);
+      next += tickMs;
+    }
+    return { quarantined };
+  }
+
+  listed(): Listing[] {
+    return this.engine.listedKeys().map((k) => this.engine.listing(k)).filter((l): l is Listing => l !== null);
+  }
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
+import { BlocklistModule } from '../blocklist/blocklist.module.js';
+import { BlocklistService } from '../blocklist/blocklist.service.js';
+import { SignalsModule } from '../signals/signals.module.js';
+import { ConsensusIngestListener } from './consensus-ingest.listener.js';
+import { ConsensusController } from './consensus.controller.js';
+import { ConsensusRepository } from './consensus.repository.js';
+import { ConsensusService } from './consensus.service.js';
+import { DelistingRepository } from './delisting/delisting.repository.js';
+import { DelistingService } from './delisting/delisting.service.js';
+import { HttpProofVerifier, ProofVerifier } from './delisting/proof-verifier.js';
+import { ExplainService } from './explain.service.js';
+import { LISTING_PUBLISHER } from './listing-publisher.js';
+import { NeverListService } from './never-list/never-list.service.js';
+
+@Module({
+  imports: [AgentsModule, SignalsModule, BlocklistModule],
+  controllers: [ConsensusController],
+  providers: [
+    ConsensusRepository,
+    ConsensusService,
+    ConsensusIngestListener,
+    DelistingRepository,
+    DelistingService,
+    ExplainService,
+    NeverListService,
+    { provide: ProofVerifier, useClass: HttpProofVerifier },
+    { provide: LISTING_PUBLISHER, useExisting: BlocklistService },
+  ],
+  exports: [ConsensusService, NeverListService, DelistingService],
+})
+export class ConsensusModule {}

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+import type { CursorRow, ExplanationRow, IpScoreRow, NeverListRow, ReporterRow, ScoringSignal } from './consensus.types.js';
+
+const SCORING_LOCK = 741_852_963;
+
+@Injectable()
+export class ConsensusRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Runs `work` while holding the cluster-wide scoring lock; returns null when another worker holds it. */
+  async withScoringLock<T>(work: () => Promise<T>): Promise<T | null> {
+    const client: pg.PoolClient = await this.prisma.pool.connect();
+    try {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SCORING_LOCK]);
+      if (!rows[0].ok) return null;
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [SCORING_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async cursor(): Promise<CursorRow> {
+    const row = await this.prisma.consensusCursor.upsert({ where: { id: 1 }, create: { id: 1 }, update: {} });
+    return { lastSignalId: row.lastSignalId, generation: row.generation, lastTickAt: row.lastTickAt };
+  }
+
+  async saveCursor(cursor: CursorRow): Promise<void> {
+    await this.prisma.consensusCursor.update({ where: { id: 1 }, data: cursor });
+  }
+
+  /** Signals in id order after `afterId` (the signal id sequence is shared by all day partitions). */
+  async signalsAfter(afterId: bigint, since: Date, limit: number): Promise<ScoringSignal[]> {
+    const { rows } = await this.prisma.pool.query<{
+      id: string; received_at: Date; reporter: string; owner: string; ip_key: string; scope: string; scenario: string; stopped_at: Date; weight: number;
+    }>(
+      `SELECT id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight FROM signal
+       WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3`,
+      [afterId.toString(), since, limit],
+    );
+    return rows.map((r) => ({
+      id: BigInt(r.id),
+      receivedAt: r.received_at,
+      reporter: r.reporter,
+      owner: r.owner,
+      ipKey: r.ip_key,
+      scope: r.scope,
+      scenario: r.scenario,
+      at: r.stopped_at < r.received_at ? r.stopped_at : r.received_at,
+      weight: r.weight,
+    }));
+  }
+
+  async maxSignalId(): Promise<bigint> {
+    const { rows } = await this.prisma.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM signal');
+    return BigInt(rows[0].id ?? '0');
+  }
+
+  async reporters(): Promise<ReporterRow[]> {
+    const rows = await this.prisma.reporter.findMany();
+    return rows.map((r) => ({
+      pseudonym: r.pseudonym,
+      owner: r.owner,
+      kind: r.kind === 'honeypot' ? 'honeypot' : 'community',
+      asn: r.asn,
+      net: r.net,
+      country: r.country,
+      enrolledAt: r.enrolledAt,
+      alpha: r.alpha,
+      beta: r.beta,
+      quarantinedAt: r.quarantinedAt,
+    }));
+  }
+
+  /** Registers a reporter or refreshes its network (kept from its latest login). */
+  async upsertReporter(row: Omit<ReporterRow, 'alpha' | 'beta' | 'quarantinedAt'>): Promise<void> {
+    await this.prisma.pool.query(
+      `INSERT INTO reporter (pseudonym, owner, kind, asn, net, country, enrolled_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+       ON CONFLICT (pseudonym) DO UPDATE SET asn = EXCLUDED.asn, net = EXCLUDED.net, country = EXCLUDED.country, updated_at = now()
+       WHERE reporter.asn IS DISTINCT FROM EXCLUDED.asn OR reporter.net IS DISTINCT FROM EXCLUDED.net`,
+      [row.pseudonym, row.owner, row.kind, row.asn, row.net, row.country, row.enrolledAt],
+    );
+  }
+
+  async saveTrust(rows: Array<{ pseudonym: string; alpha: number; beta: number; quarantinedAt: Date | null; quarantineReason: string | null }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.prisma.pool.query(
+      `UPDATE reporter r SET alpha = t.alpha, beta = t.beta, quarantined_at = t.quarantined_at,
+         quarantine_reason = coalesce(t.reason, r.quarantine_reason), updated_at = now()
+       FROM unnest($1::text[], $2::float8[], $3::float8[], $4::timestamptz[], $5::text[]) AS t(pseudonym, alpha, beta, quarantined_at, reason)
+       WHERE r.pseudonym = t.pseudonym`,
+      [rows.map((r) => r.pseudonym), rows.map((r) => r.alpha), rows.map((r) => r.beta), rows.map((r) => r.quarantinedAt), rows.map((r) => r.quarantineReason)],
+    );
+  }
+
+  async saveScores(rows: IpScoreRow[], version: bigint, now: Date): Promise<void> {
+    for (let i = 0; i < rows.length; i += 5_000) {
+      const chunk = rows.slice(i, i + 5_000);
+      await this.prisma.pool.query(
+        `INSERT INTO ip_score (ip_key, score, reporters, established, asns, scenarios, first_seen, last_seen, listed, listed_at, listed_until, reason, honeypot, version, updated_at)
+         SELECT t.ip_key, t.score, t.reporters, t.established, t.asns, string_to_array(t.scenarios, ','), t.first_seen, t.last_seen, t.listed, t.listed_at, t.listed_until, t.reason, t.honeypot, $14, $15
+         FROM unnest($1::text[], $2::real[], $3::int[], $4::int[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::bool[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::bool[])
+           AS t(ip_key, score, reporters, established, asns, scenarios, first_seen, last_seen, listed, listed_at, listed_until, reason, honeypot)
+         ON CONFLICT (ip_key) DO UPDATE SET score = EXCLUDED.score, reporters = EXCLUDED.reporters, established = EXCLUDED.established,
+           asns = EXCLUDED.asns, scenarios = EXCLUDED.scenarios, first_seen = LEAST(ip_score.first_seen, EXCLUDED.first_seen),
+           last_seen = EXCLUDED.last_seen, listed = EXCLUDED.listed, listed_at = EXCLUDED.listed_at, listed_until = EXCLUDED.listed_until,
+           reason = EXCLUDED.reason, honeypot = EXCLUDED.honeypot, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
+        [
+          chunk.map((r) => r.ipKey), chunk.map((r) => r.score), chunk.map((r) => r.reporters), chunk.map((r) => r.established),
+          chunk.map((r) => r.asns), chunk.map((r) => r.scenarios.join(',')), chunk.map((r) => r.firstSeen), chunk.map((r) => r.lastSeen),
+          chunk.map((r) => r.listed), chunk.map((r) => r.listedAt), chunk.map((r) => r.listedUntil), chunk.map((r) => r.reason),
+          chunk.map((r) => r.honeypot), version.toString(), now,
+        ],
+      );
+    }
+  }
+
+  async markUnlisted(keys: string[], version: bigint, now: Date): Promise<void> {
+    if (keys.length === 0) return;
+    await this.prisma.pool.query(
+      'UPDATE ip_score SET listed = false, listed_until = NULL, version = $2, updated_at = $3 WHERE ip_key = ANY($1)',
+      [keys, version.toString(), now],
+    );
+  }
+
+  async listedKeys(): Promise<string[]> {
+    const { rows } = await this.prisma.pool.query<{ ip_key: string }>('SELECT ip_key FROM ip_score WHERE listed');
+    return rows.map((r) => r.ip_key);
+  }
+
+  async saveExplanations(rows: ExplanationRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.prisma.listingExplanation.createMany({ data: rows });
+  }
+
+  async latestExplanation(ipKey: string): Promise<ExplanationRow | null> {
+    const row = await this.prisma.listingExplanation.findFirst({ where: { ipKey }, orderBy: { listedAt: 'desc' } });
+    return row;
+  }
+
+  async ipScore(ipKey: string): Promise<IpScoreRow | null> {
+    return this.prisma.ipScore.findUnique({ where: { ipKey } });
+  }
+
+  async neverList(): Promise<NeverListRow[]> {
+    return this.prisma.neverListEntry.findMany({ select: { cidr: true, category: true, source: true } });
+  }
+
+  /** Replaces every entry of one source in one transaction (an import is all or nothing). */
+  async replaceNeverListSource(source: string, category: string, cidrs: string[], fetchedAt: Date): Promise<{ removed: number; added: number }> {
+    return this.prisma.$transaction(async (tx) => {
+      const removed = await tx.neverListEntry.deleteMany({ where: { source } });
+      const added = await tx.neverListEntry.createMany({ data: cidrs.map((cidr) => ({ cidr, category, source, fetchedAt })), skipDuplicates: true });
+      return { removed: removed.count, added: added.count };
+    });
+  }
+
+  async canaries(): Promise<string[]> {
+    return (await this.prisma.darkCanary.findMany({ select: { cidr: true } })).map((r) => r.cidr);
+  }
+
+  async addCanary(cidr: string, note: string | null): Promise<void> {
+    await this.prisma.darkCanary.upsert({ where: { cidr }, create: { cidr, note }, update: { note } });
+  }
+}

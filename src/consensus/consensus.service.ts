@@ -1,0 +1,288 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { AgentsService } from '../agents/agents.service.js';
+import { NetworkIdentityService } from '../common/network/network-identity.service.js';
+import { Clock } from '../infra/clock/clock.js';
+import { OnJob, type JobOutcome } from '../infra/queue/on-job.decorator.js';
+import { JobName } from '../infra/queue/queue.constants.js';
+import { RedisService } from '../infra/redis/redis.service.js';
+import { ConsensusMatchers } from './consensus-matchers.js';
+import { DelistingRepository } from './delisting/delisting.repository.js';
+import { ConsensusRuntime } from './consensus-runtime.js';
+import { ConsensusRepository } from './consensus.repository.js';
+import type { ExplanationRow, IpScoreRow } from './consensus.types.js';
+import { summarizeIp } from './ip-summary.js';
+import { LISTING_PUBLISHER, type ListingChange, type ListingPublisher } from './listing-publisher.js';
+import type { Listing, TickResult } from './scoring/types.js';
+
+const READ_BATCH = 50_000;
+
+export interface TickReport {
+  outcome: JobOutcome;
+  signals: number;
+  added: number;
+  removed: number;
+  version: number | null;
+}
+
+/**
+ * Worker side of consensus: one in-memory engine per worker, kept in step with PostgreSQL. Runs are
+ * serialised across workers by an advisory lock; a worker whose engine is behind the persisted
+ * generation rebuilds it by replaying stored signals, then reconciles listings with what is stored.
+ */
+@Injectable()
+export class ConsensusService {
+  private readonly logger = new Logger('Consensus');
+  private readonly matchers = new ConsensusMatchers();
+  private runtime: ConsensusRuntime | null = null;
+  private generation = -1n;
+  private protectedEgress = new Set<string>();
+
+  constructor(
+    private readonly repository: ConsensusRepository,
+    private readonly delistings: DelistingRepository,
+    private readonly agents: AgentsService,
+    private readonly network: NetworkIdentityService,
+    private readonly redis: RedisService,
+    private readonly clock: Clock,
+    @Inject(LISTING_PUBLISHER) private readonly publisher: ListingPublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @OnJob(JobName.ScoreTick)
+  async handleTick(): Promise<JobOutcome> {
+    return (await this.tick()).outcome;
+  }
+
+  @OnJob(JobName.ConsensusRecompute)
+  async handleRecompute(): Promise<JobOutcome> {
+    const done = await this.repository.withScoringLock(async () => {
+      this.runtime = null;
+      await this.runLocked(this.clock.now());
+    });
+    return done === null ? 'skipped' : 'done';
+  }
+
+  @OnJob(JobName.TrustForgetting)
+  async handleTrustForgetting(): Promise<JobOutcome> {
+    const done = await this.repository.withScoringLock(async () => {
+      const now = this.clock.now();
+      const runtime = await this.ensureRuntime(now);
+      runtime.engine.dailyMaintenance(now.getTime());
+      await this.persistTrust(runtime, now);
+    });
+    return done === null ? 'skipped' : 'done';
+  }
+
+  /** One scoring run (also called directly by tests and the latency benchmark). */
+  async tick(): Promise<TickReport> {
+    const report = await this.repository.withScoringLock(() => this.runLocked(this.clock.now()));
+    return report ?? { outcome: 'skipped', signals: 0, added: 0, removed: 0, version: null };
+  }
+
+  private async runLocked(now: Date): Promise<TickReport> {
+    const runtime = await this.ensureRuntime(now);
+    const cursor = await this.repository.cursor();
+    let lastId = cursor.lastSignalId;
+    let count = 0;
+    const since = new Date(now.getTime() - this.config.consensus.replayHours * 3_600_000);
+    for (;;) {
+      const batch = await this.repository.signalsAfter(lastId, since, READ_BATCH);
+      for (const s of batch) runtime.ingest(s, now.getTime());
+      count += batch.length;
+      if (batch.length > 0) lastId = batch[batch.length - 1].id;
+      if (batch.length < READ_BATCH) break;
+    }
+    const delisted = await this.applyDelistings(runtime, now);
+    const result = runtime.tick(now.getTime());
+    const version = await this.persistRun(runtime, result, now, delisted);
+    const generation = cursor.generation + 1n;
+    await this.repository.saveCursor({ lastSignalId: lastId, generation, lastTickAt: now });
+    this.generation = generation;
+    await this.redis.client.publish(this.redis.key('scores', 'version'), generation.toString()).catch(() => 0);
+    return { outcome: 'done', signals: count, added: result.added.length, removed: result.removed.length, version };
+  }
+
+  /** Verified requests suppress (24 h unless sensors saw the IP); operator decisions are applied. */
+  private async applyDelistings(runtime: ConsensusRuntime, now: Date): Promise<string[]> {
+    const nowMs = now.getTime();
+    const { verified, decided } = await this.delistings.pendingForEngine();
+    for (const r of verified) {
+      const suppressed = runtime.engine.requestDelisting(r.ipKey, nowMs);
+      await this.delistings.markSuppressed(r.id, suppressed ? new Date(nowMs + 86_400_000) : null);
+    }
+    for (const r of decided) {
+      runtime.engine.reviewDelisting(r.ipKey, r.status === 'upheld' ? 'upheld' : 'rejected', nowMs);
+      await this.delistings.markApplied(r.id, now);
+    }
+    return [...verified, ...decided].map((r) => r.ipKey);
+  }
+
+  /** Loads matchers and, when this worker's engine is missing or stale, rebuilds it from storage. */
+  private async ensureRuntime(now: Date): Promise<ConsensusRuntime> {
+    this.matchers.load(await this.repository.neverList(), await this.repository.canaries());
+    this.protectedEgress = new Set(await this.agents.activeEgressPseudonyms());
+    const cursor = await this.repository.cursor();
+    if (this.runtime && cursor.generation === this.generation) {
+      this.runtime.engine.invalidateMatchers();
+      return this.runtime;
+    }
+    const started = Date.now();
+    const runtime = new ConsensusRuntime({
+      params: { ...this.config.consensus.params, tickMs: this.config.consensus.tickMs },
+      matchers: this.matchers,
+      isProtected: (key) => this.protectedEgress.has(this.network.egressOfKey(key)),
+    });
+    for (const row of await this.repository.reporters()) runtime.registerReporter(row);
+    const from = now.getTime() - this.config.consensus.replayHours * 3_600_000;
+    const history = [];
+    let lastId = 0n;
+    for (;;) {
+      const batch = await this.repository.signalsAfter(lastId, new Date(from), READ_BATCH);
+      history.push(...batch);
+      if (batch.length > 0) lastId = batch[batch.length - 1].id;
+      if (batch.length < READ_BATCH || lastId >= cursor.lastSignalId) break;
+    }
+    const replayed = history.filter((s) => s.id <= cursor.lastSignalId);
+    runtime.replay(replayed, from, now.getTime() - 1, this.config.consensus.tickMs);
+    for (const r of await this.delistings.appliedSince(new Date(from - 30 * 86_400_000))) {
+      if (r.verifiedAt) runtime.engine.requestDelisting(r.ipKey, r.verifiedAt.getTime());
+      if (r.decidedAt && (r.status === 'upheld' || r.status === 'rejected')) runtime.engine.reviewDelisting(r.ipKey, r.status, r.decidedAt.getTime());
+    }
+    runtime.tick(now.getTime() - 1);
+    runtime.drainTouched();
+    await this.reconcile(runtime, now);
+    this.runtime = runtime;
+    this.generation = cursor.generation;
+    this.logger.log(`consensus engine rebuilt from ${replayed.length} signals in ${Date.now() - started} ms`);
+    return runtime;
+  }
+
+  /** After a rebuild, publishes the difference between the engine's listings and the stored ones. */
+  private async reconcile(runtime: ConsensusRuntime, now: Date): Promise<void> {
+    const stored = new Set(await this.repository.listedKeys());
+    const current = runtime.listed();
+    const currentKeys = new Set(current.map((l) => l.ipKey));
+    const synthetic: TickResult = {
+      added: current.filter((l) => !stored.has(l.ipKey)),
+      removed: [...stored].filter((k) => !currentKeys.has(k)).map((k) => removedListing(k, now.getTime())),
+      quarantined: [],
+    };
+    if (synthetic.added.length + synthetic.removed.length === 0) return;
+    this.logger.warn(`rebuild reconciles ${synthetic.added.length} additions and ${synthetic.removed.length} removals`);
+    await this.persistRun(runtime, synthetic, now, [...synthetic.added, ...synthetic.removed].map((l) => l.ipKey));
+  }
+
+  private async persistRun(runtime: ConsensusRuntime, result: TickResult, now: Date, extraKeys: string[] = []): Promise<number | null> {
+    const keys = new Set([...runtime.drainTouched(), ...extraKeys]);
+    const nowMs = now.getTime();
+    const rows: IpScoreRow[] = [];
+    for (const key of keys) {
+      const summary = summarizeIp(runtime.engine, key, nowMs);
+      const seen = runtime.seen.get(key);
+      if (!summary || !seen) continue;
+      const listing = runtime.engine.listing(key);
+      rows.push({
+        ipKey: key,
+        score: round(summary.S),
+        reporters: summary.voters,
+        established: summary.E,
+        asns: summary.D_AS,
+        scenarios: summary.scenarioClasses,
+        firstSeen: new Date(seen.first),
+        lastSeen: new Date(seen.last),
+        listed: listing !== null,
+        listedAt: listing ? new Date(listing.listedAt) : null,
+        listedUntil: listing ? new Date(listing.expiresAt) : null,
+        reason: listing?.reason ?? null,
+        honeypot: summary.honeypot,
+      });
+    }
+    const cursor = await this.repository.cursor();
+    const version = cursor.generation + 1n;
+    await this.repository.saveScores(rows, version, now);
+    const unscored = result.removed.map((l) => l.ipKey).filter((k) => !rows.some((r) => r.ipKey === k));
+    await this.repository.markUnlisted(unscored, version, now);
+    await this.repository.saveExplanations(result.added.map(toExplanation));
+    const changes: ListingChange[] = [
+      ...result.added.map((l) => toChange(l, 'upsert', rows)),
+      ...result.removed.map((l) => toChange(l, 'remove', rows)),
+    ];
+    for (const l of result.added) runtime.published.set(l.ipKey, l.expiresAt);
+    for (const l of result.removed) runtime.published.delete(l.ipKey);
+    for (const r of rows) {
+      if (!r.listed || !r.listedUntil || runtime.published.get(r.ipKey) === r.listedUntil.getTime()) continue;
+      runtime.published.set(r.ipKey, r.listedUntil.getTime());
+      if (result.added.some((l) => l.ipKey === r.ipKey)) continue;
+      changes.push({ ...keyValue(r.ipKey), scenarioClass: r.scenarios[0] ?? 'unknown', score: r.score, until: r.listedUntil, kind: 'upsert' });
+    }
+    if (result.quarantined.length > 0) await this.persistTrust(runtime, now);
+    const published = changes.length > 0 ? await this.publisher.publishChanges(changes, now) : null;
+    return published?.version ?? null;
+  }
+
+  private async persistTrust(runtime: ConsensusRuntime, now: Date): Promise<void> {
+    const rows = [];
+    for (const reporter of await this.repository.reporters()) {
+      const view = runtime.engine.reporter(reporter.pseudonym, now.getTime());
+      if (!view) continue;
+      rows.push({
+        pseudonym: reporter.pseudonym,
+        alpha: view.alpha,
+        beta: view.beta,
+        quarantinedAt: view.quarantinedAt === null ? null : new Date(view.quarantinedAt),
+        quarantineReason: view.quarantinedAt === null ? null : 'engine',
+      });
+    }
+    await this.repository.saveTrust(rows);
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function keyValue(ipKey: string): { ipKey: string; value: string; scope: 'ip' | 'range' } {
+  return { ipKey, value: ipKey, scope: ipKey.includes('/') ? 'range' : 'ip' };
+}
+
+function toChange(listing: Listing, kind: 'upsert' | 'remove', rows: IpScoreRow[]): ListingChange {
+  const row = rows.find((r) => r.ipKey === listing.ipKey);
+  return {
+    ...keyValue(listing.ipKey),
+    scenarioClass: listing.explanation.scenarioClasses[0] ?? row?.scenarios[0] ?? 'unknown',
+    score: row?.score ?? listing.explanation.S,
+    until: new Date(listing.expiresAt),
+    kind,
+  };
+}
+
+function toExplanation(listing: Listing): ExplanationRow {
+  const e = listing.explanation;
+  return {
+    ipKey: listing.ipKey,
+    listedAt: new Date(listing.listedAt),
+    reason: e.reason,
+    score: e.S,
+    asns: e.D_AS,
+    established: e.E,
+    scenarioClasses: e.scenarioClasses,
+    firstSeen: new Date(e.firstSeen),
+    lastSeen: new Date(e.lastSeen),
+    voters: e.voterPseudonyms,
+  };
+}
+
+function removedListing(ipKey: string, now: number): Listing {
+  return {
+    ipKey,
+    listedAt: now,
+    expiresAt: now,
+    reason: 'consensus',
+    confirmed: false,
+    removedAt: now,
+    removeReason: 'expired',
+    explanation: { reason: 'consensus', S: 0, D_AS: 0, E: 0, scenarioClasses: [], firstSeen: now, lastSeen: now, voterPseudonyms: [] },
+  };
+}

@@ -1,0 +1,187 @@
+import { creditConsensusListing } from './evidence.js';
+import { NO_CATEGORY } from './ip-table.js';
+import { mergeVoters, type ListingRecord } from './listing.js';
+import type { ScoreStats } from './score.js';
+import type { EngineState } from './state.js';
+import type { ListingReason, RemovalReason } from './types.js';
+
+const pivotScratch: number[] = [];
+
+function copy(s: ScoreStats): ScoreStats {
+  return { S: s.S, dAs: s.dAs, V: s.V, E: s.E };
+}
+
+/** Rescores one dirty IP and applies the §3.7 add / keep / remove rules. */
+export function evaluate(st: EngineState, x: number, now: number, forced: boolean): void {
+  const rec = st.ips.listing[x];
+  if (rec !== undefined) evaluateListed(st, x, rec, now);
+  else evaluateCandidate(st, x, now, forced);
+}
+
+function evaluateCandidate(st: EngineState, x: number, now: number, forced: boolean): void {
+  const { ips, p, scorer } = st;
+  if (st.neverCategory(x) !== NO_CATEGORY) return;
+  if (ips.suppressedUntil[x] > now) return st.schedule(x, ips.suppressedUntil[x]);
+  if (ips.cooldownUntil[x] > now) return st.schedule(x, ips.cooldownUntil[x]);
+  const H = st.honeypotSeen(x, now);
+  if (!H && ips.entries[x] < p.minVoters) return;
+  // Votes only decay between evaluations, so S cannot exceed its last value plus the weight of
+  // the votes added or refreshed since: skip hopeless rescoring of big, weak candidates.
+  if (!H && !forced && ips.lastScored[x] > 0 && ips.lastS[x] + ips.gainS[x] < p.thetaAdd) return;
+  const needH = st.isProtectedTarget(x, now);
+  if (needH && !H) return;
+  const n = scorer.collect(x, now, st.collusion.root);
+  ips.lastScored[x] = now;
+  ips.gainS[x] = 0;
+  ips.lastS[x] = 0;
+  if (n === 0) return;
+  const all = copy(scorer.stats(false));
+  ips.lastS[x] = all.S;
+  if (H && all.S >= p.honeypotMinScore) return add(st, x, now, 'honeypot', all, false);
+  if (needH || n < p.minVoters || !scorer.passesAdd(all)) return;
+  if (p.noveltyMode === 'off' || st.inCampaign(x, now)) {
+    for (let i = 0; i < n; i++) scorer.exclude[i] = 0;
+    return add(st, x, now, 'consensus', all, false);
+  }
+  let excluded = 0;
+  for (let i = 0; i < n; i++) {
+    const ex = st.novelty.exhausted(scorer.voter[i], now) ? 1 : 0;
+    scorer.exclude[i] = ex;
+    excluded += ex;
+  }
+  const primed = excluded > 0 ? copy(scorer.stats(true)) : all;
+  if (!scorer.passesAdd(primed)) {
+    st.counters.noveltyBlocked++;
+    // Budgets free up on refunds and at midnight; look again later even without new votes.
+    st.schedule(x, now + p.keepCheckMinMs);
+    return;
+  }
+  add(st, x, now, 'consensus', primed, true);
+}
+
+function add(st: EngineState, x: number, now: number, reason: ListingReason, s: ScoreStats, charge = false): void {
+  const { ips, p, scorer } = st;
+  const H = st.honeypotSeen(x, now);
+  let lastQ = Math.max(ips.lastQualifying[x], scorer.maxLast);
+  if (H && ips.hpLast[x] > lastQ) lastQ = ips.hpLast[x];
+  ips.lastQualifying[x] = lastQ;
+  const confirmed = H || s.E >= p.confirmedEstablished;
+  const rec: ListingRecord = {
+    ip: x,
+    listedAt: now,
+    reason,
+    confirmed,
+    expiresAt: lastQ + (confirmed ? p.ttlConfirmedMs : p.ttlUnconfirmedMs),
+    S: s.S,
+    dAs: s.dAs,
+    E: s.E,
+    firstSeen: scorer.minFirst,
+    lastSeen: scorer.maxLast,
+    voters: [],
+    charged: [],
+    chargeSettled: !charge,
+    removedAt: null,
+    removeReason: null,
+  };
+  mergeVoters(rec, scorer.countedAgents, scorer.countedN, p.explainMaxVoters);
+  if (reason === 'consensus') {
+    scorer.pivotalSlots(pivotScratch);
+    const pivotal = new Set<number>();
+    for (const slot of pivotScratch) pivotal.add(scorer.voter[slot]);
+    creditConsensusListing(st, x, now, pivotal);
+    if (charge) {
+      for (let i = 0; i < scorer.n; i++) {
+        if (scorer.exclude[i] === 1 || scorer.v[i] < p.voterMinWeight) continue;
+        st.novelty.charge(scorer.voter[i], now);
+        rec.charged.push(scorer.voter[i]);
+      }
+    }
+  }
+  ips.listing[x] = rec;
+  ips.lastListing[x] = rec;
+  ips.belowRuns[x] = 0;
+  st.added.push(st.publicListing(rec));
+  scheduleListed(st, x, rec, now, s.S + (H ? p.honeypotKeepBonus : 0));
+}
+
+function evaluateListed(st: EngineState, x: number, rec: ListingRecord, now: number): void {
+  const { ips, p, scorer } = st;
+  const n = scorer.collect(x, now, st.collusion.root);
+  ips.lastScored[x] = now;
+  const s = n > 0 ? copy(scorer.stats(false)) : { S: 0, dAs: 0, V: 0, E: 0 };
+  const H = st.honeypotSeen(x, now);
+  if (H || s.E >= p.confirmedEstablished) rec.confirmed = true;
+  let lastQ = ips.lastQualifying[x];
+  if (n > 0 && scorer.maxLast > lastQ) lastQ = scorer.maxLast;
+  if (H && ips.hpLast[x] > lastQ) lastQ = ips.hpLast[x];
+  ips.lastQualifying[x] = lastQ;
+  rec.expiresAt = lastQ + (rec.confirmed ? p.ttlConfirmedMs : p.ttlUnconfirmedMs);
+  rec.S = s.S;
+  rec.dAs = s.dAs;
+  rec.E = s.E;
+  if (n > 0) {
+    if (scorer.maxLast > rec.lastSeen) rec.lastSeen = scorer.maxLast;
+    if (scorer.minFirst < rec.firstSeen) rec.firstSeen = scorer.minFirst;
+    mergeVoters(rec, scorer.countedAgents, scorer.countedN, p.explainMaxVoters);
+  }
+  const keep = s.S + (H ? p.honeypotKeepBonus : 0);
+  if (st.neverCategory(x) !== NO_CATEGORY) return remove(st, x, rec, now, 'never-list');
+  if (now >= rec.expiresAt) return remove(st, x, rec, now, 'expired');
+  if (keep < p.thetaKeep) {
+    ips.belowRuns[x]++;
+    if (ips.belowRuns[x] >= p.keepBelowRuns) return remove(st, x, rec, now, 'below-keep');
+    return st.schedule(x, now + p.tickMs);
+  }
+  ips.belowRuns[x] = 0;
+  if (!rec.chargeSettled && p.noveltyMode === 'corroboration') maybeRefund(st, rec, n, H, now);
+  scheduleListed(st, x, rec, now, keep);
+}
+
+/**
+ * The budget is meant to stop a voter from being pivotal behind many new listings. Once the
+ * listing is confirmed by a honeypot, or would pass the add gates on votes other than those that
+ * were charged, the charged voters were not needed after all: give their budget back.
+ */
+function maybeRefund(st: EngineState, rec: ListingRecord, n: number, H: boolean, now: number): void {
+  const { scorer } = st;
+  if (now - rec.listedAt >= st.p.noveltyWindowMs || rec.charged.length === 0) {
+    rec.chargeSettled = true;
+    return;
+  }
+  let independent = H;
+  if (!independent && n > 0) {
+    const charged = new Set(rec.charged);
+    for (let i = 0; i < n; i++) scorer.exclude[i] = charged.has(scorer.voter[i]) ? 1 : 0;
+    independent = scorer.passesAdd(scorer.stats(true));
+  }
+  if (!independent) return;
+  for (const voter of rec.charged) st.novelty.refund(voter, rec.listedAt);
+  st.counters.noveltyRefunds += rec.charged.length;
+  rec.charged = [];
+  rec.chargeSettled = true;
+}
+
+function scheduleListed(st: EngineState, x: number, rec: ListingRecord, now: number, keep: number): void {
+  const p = st.p;
+  const margin = keep / (1.1 * p.thetaKeep);
+  let wait = margin > 1 ? p.voteHalfLifeMs * Math.log2(margin) : 0;
+  if (wait < p.keepCheckMinMs) wait = p.keepCheckMinMs;
+  if (wait > p.keepCheckMaxMs) wait = p.keepCheckMaxMs;
+  let at = now + wait;
+  const hpEnd = st.ips.hpLast[x] + p.honeypotWindowMs;
+  if (hpEnd > now && hpEnd < at) at = hpEnd;
+  if (rec.expiresAt < at) at = Math.max(rec.expiresAt, now + 1);
+  st.schedule(x, at);
+}
+
+export function remove(st: EngineState, x: number, rec: ListingRecord, now: number, reason: RemovalReason): void {
+  const ips = st.ips;
+  rec.removedAt = now;
+  rec.removeReason = reason;
+  ips.listing[x] = undefined;
+  ips.lastListedEnd[x] = now;
+  ips.belowRuns[x] = 0;
+  ips.cooldownUntil[x] = now + st.p.cooldownMs;
+  st.removed.push(st.publicListing(rec));
+  st.schedule(x, ips.cooldownUntil[x]);
+}

@@ -1,0 +1,63 @@
+import { restoreIp, restoreReporter, snapshotIp, snapshotReporter } from './snapshot.js';
+import type { EngineSnapshot } from './snapshot-types.js';
+import type { EngineState } from './state.js';
+
+/** The whole engine as plain JSON-able data (entity order preserved, so a restore is exact). */
+export function snapshotEngine(st: EngineState): EngineSnapshot {
+  const rep = st.reporters;
+  const owner = (o: number): string => rep.owners.names[o];
+  const ip = (x: number): string => st.ips.keys[x];
+  const c = st.collusion.exportState();
+  const reporters = [];
+  for (let r = 0; r < rep.size; r++) reporters.push(snapshotReporter(st, r));
+  const ips = [];
+  for (let x = 0; x < st.ips.size; x++) ips.push(snapshotIp(st, x));
+  return {
+    version: 1,
+    params: structuredClone(st.p),
+    scenarioClasses: [...st.classes.names],
+    owners: [...rep.owners.names],
+    reporters,
+    ips,
+    novelty: st.novelty.export().map(([o, times]) => [owner(o), times]),
+    collusion: {
+      pairs: c.pairs.map(([a, b, n, t]) => [owner(a), owner(b), n, t]),
+      edges: c.edges.map(([a, b]) => [owner(a), owner(b)]),
+      activity: c.activity.map(([o, t]) => [owner(o), t]),
+      dark: c.dark.map(([o, v, t]) => [owner(o), v, t]),
+    },
+    campaigns: st.campaigns.export(),
+    dirty: st.dirtyList.map(ip),
+    collusionDirty: st.collusionList.map(ip),
+    forced: [...st.forced].map(ip),
+    lastMaintenanceDay: st.lastMaintenanceDay,
+    nextCollusionAt: Number.isFinite(st.nextCollusionAt) ? st.nextCollusionAt : null,
+    counters: { ...st.counters },
+  };
+}
+
+/** Loads a snapshot into a fresh engine state (created with the snapshot's params). */
+export function restoreEngine(st: EngineState, s: EngineSnapshot): void {
+  if (s.version !== 1) throw new Error(`unsupported engine snapshot version ${String(s.version)}`);
+  for (const name of s.scenarioClasses) st.classIndex(name);
+  for (const o of s.owners) st.reporters.owners.intern(o);
+  for (const r of s.reporters) restoreReporter(st, r);
+  st.collusion.ensureOwners(st.reporters.owners.size);
+  for (const x of s.ips) restoreIp(st, x);
+  const owner = (id: string): number => st.reporters.owners.intern(id);
+  for (const [o, times] of s.novelty) st.novelty.import(owner(o), times);
+  st.collusion.importState({
+    pairs: s.collusion.pairs.map(([a, b, n, t]) => [owner(a), owner(b), n, t]),
+    edges: s.collusion.edges.map(([a, b]) => [owner(a), owner(b)]),
+    activity: s.collusion.activity.map(([o, t]) => [owner(o), t]),
+    dark: s.collusion.dark.map(([o, v, t]) => [owner(o), v, t]),
+  });
+  st.campaigns.import(s.campaigns);
+  const ip = (key: string): number => st.ips.find(key);
+  for (const key of s.dirty) st.markDirty(ip(key));
+  for (const key of s.collusionDirty) st.markCollusion(ip(key));
+  for (const key of s.forced) st.forced.add(ip(key));
+  st.lastMaintenanceDay = s.lastMaintenanceDay;
+  st.nextCollusionAt = s.nextCollusionAt ?? -Infinity;
+  Object.assign(st.counters, s.counters);
+}

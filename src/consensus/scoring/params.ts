@@ -1,0 +1,187 @@
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** How the per-owner novelty budget is charged (consensus.md §3.7, "Known tension"). */
+export type NoveltyMode = 'literal' | 'corroboration' | 'off';
+
+/** Every tunable of the consensus engine. Times are milliseconds. */
+export interface ConsensusParams {
+  tickMs: number;
+  voteHalfLifeMs: number;
+  voteMaxAgeMs: number;
+  /** Coefficients of the sorted voters inside one ASN (max + ½ + ¼ + ⅛). */
+  asnRankWeights: number[];
+  asnCap: number;
+  asnMinContribution: number;
+  voterMinWeight: number;
+  establishedWeight: number;
+  thetaAdd: number;
+  minAsns: number;
+  minVoters: number;
+  minEstablished: number;
+  honeypotMinScore: number;
+  honeypotWindowMs: number;
+  honeypotKeepBonus: number;
+  thetaKeep: number;
+  keepBelowRuns: number;
+  ttlConfirmedMs: number;
+  ttlUnconfirmedMs: number;
+  confirmedEstablished: number;
+  cooldownMs: number;
+  noveltyBudget: number;
+  noveltyMode: NoveltyMode;
+  noveltyWindowMs: number;
+  /** Campaign exemption from the novelty budget (see campaign.ts); 0 disables it. */
+  campaignMinNew: number;
+  campaignWindowMs: number;
+  campaignBaselineMs: number;
+  campaignFactor: number;
+  priorAlpha: number;
+  priorBeta: number;
+  trustZ: number;
+  ageGateMinMs: number;
+  ageGateFullMs: number;
+  establishedMinWeight: number;
+  positiveCapPerDay: number;
+  positiveHoneypotWindowMs: number;
+  negAllowlistHit: number;
+  negUpheldFp: number;
+  negUnconfirmed: number;
+  negUnconfirmedCapPerDay: number;
+  negCanary: number;
+  unconfirmedAfterMs: number;
+  alphaForgetting: number;
+  betaForgetting: number;
+  quarantineFpCount: number;
+  quarantineFpWindowMs: number;
+  withdrawalWindowMs: number;
+  maxDistinctIpsPerAgentPerDay: number;
+  collusionIntervalMs: number;
+  collusionDarkMs: number;
+  collusionDecayPerDay: number;
+  collusionLinkThreshold: number;
+  /** A pair also needs this share of the smaller owner's dark reports in common... */
+  collusionMinShare: number;
+  /** ...unless it shares at least this many dark IPs. */
+  collusionStrongThreshold: number;
+  collusionMinVoters: number;
+  collusionWindowMs: number;
+  suppressionMs: number;
+  suppressionHoneypotLookbackMs: number;
+  fpProtectionMs: number;
+  keepCheckMinMs: number;
+  keepCheckMaxMs: number;
+  listedRescoreMinMs: number;
+  explainMaxVoters: number;
+  /** Never-list categories whose report counts as a public-allowlist hit (+1 negative evidence). */
+  allowlistPenaltyCategories: string[];
+}
+
+export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze({
+  tickMs: 15_000,
+  voteHalfLifeMs: DAY,
+  voteMaxAgeMs: 72 * HOUR,
+  asnRankWeights: [1, 0.5, 0.25, 0.125],
+  asnCap: 1,
+  asnMinContribution: 0.25,
+  voterMinWeight: 0.1,
+  establishedWeight: 0.5,
+  thetaAdd: 3,
+  minAsns: 3,
+  minVoters: 3,
+  minEstablished: 3,
+  honeypotMinScore: 1,
+  honeypotWindowMs: DAY,
+  honeypotKeepBonus: 1.5,
+  thetaKeep: 1,
+  keepBelowRuns: 2,
+  ttlConfirmedMs: 96 * HOUR,
+  ttlUnconfirmedMs: DAY,
+  confirmedEstablished: 6,
+  cooldownMs: HOUR,
+  noveltyBudget: 10,
+  noveltyMode: 'corroboration',
+  noveltyWindowMs: DAY,
+  campaignMinNew: 30,
+  campaignWindowMs: 10 * 60_000,
+  campaignBaselineMs: DAY,
+  campaignFactor: 10,
+  priorAlpha: 1,
+  priorBeta: 3,
+  trustZ: 1.645,
+  ageGateMinMs: 14 * DAY,
+  ageGateFullMs: 90 * DAY,
+  establishedMinWeight: 0.5,
+  positiveCapPerDay: 20,
+  positiveHoneypotWindowMs: DAY,
+  negAllowlistHit: 1,
+  negUpheldFp: 3,
+  negUnconfirmed: 0.05,
+  negUnconfirmedCapPerDay: 2,
+  negCanary: 50,
+  unconfirmedAfterMs: 72 * HOUR,
+  alphaForgetting: 0.99,
+  betaForgetting: 0.997,
+  quarantineFpCount: 3,
+  quarantineFpWindowMs: 30 * DAY,
+  withdrawalWindowMs: 30 * DAY,
+  maxDistinctIpsPerAgentPerDay: 2000,
+  collusionIntervalMs: 15 * 60_000,
+  collusionDarkMs: 72 * HOUR,
+  collusionDecayPerDay: 0.8,
+  collusionLinkThreshold: 15,
+  collusionMinShare: 0.25,
+  collusionStrongThreshold: 60,
+  collusionMinVoters: 3,
+  collusionWindowMs: 7 * DAY,
+  suppressionMs: DAY,
+  suppressionHoneypotLookbackMs: 7 * DAY,
+  fpProtectionMs: 30 * DAY,
+  keepCheckMinMs: 15 * 60_000,
+  keepCheckMaxMs: 6 * HOUR,
+  listedRescoreMinMs: 60_000,
+  explainMaxVoters: 200,
+  allowlistPenaltyCategories: ['crawler', 'cdn', 'healthcheck', 'resolver'],
+} satisfies ConsensusParams);
+
+const NOVELTY_MODES: readonly NoveltyMode[] = ['literal', 'corroboration', 'off'];
+
+export class ConsensusParamsError extends Error {}
+
+/** Defaults overlaid with `overrides`; throws on unknown names and on values of the wrong type. */
+export function resolveParams(overrides: Readonly<Record<string, unknown>> = {}): ConsensusParams {
+  const out: ConsensusParams = structuredClone(DEFAULT_CONSENSUS_PARAMS) as ConsensusParams;
+  const target = out as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(DEFAULT_CONSENSUS_PARAMS, name)) {
+      throw new ConsensusParamsError(`unknown consensus parameter: ${name}`);
+    }
+    const def = (DEFAULT_CONSENSUS_PARAMS as unknown as Record<string, unknown>)[name];
+    target[name] = checkValue(name, def, value);
+  }
+  if (out.asnRankWeights.length === 0) throw new ConsensusParamsError('asnRankWeights must not be empty');
+  return out;
+}
+
+function checkValue(name: string, def: unknown, value: unknown): unknown {
+  if (typeof def === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new ConsensusParamsError(`${name} must be a finite number >= 0`);
+    }
+    return value;
+  }
+  if (name === 'noveltyMode') {
+    if (!NOVELTY_MODES.includes(value as NoveltyMode)) {
+      throw new ConsensusParamsError(`noveltyMode must be one of ${NOVELTY_MODES.join(', ')}`);
+    }
+    return value;
+  }
+  if (Array.isArray(def)) {
+    const kind = typeof def[0];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== kind)) {
+      throw new ConsensusParamsError(`${name} must be an array of ${kind}`);
+    }
+    return [...value];
+  }
+  throw new ConsensusParamsError(`${name}: unsupported parameter type`);
+}

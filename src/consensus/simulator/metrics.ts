@@ -1,0 +1,229 @@
+import { ipKey, parseIp } from '../../common/ip/ip-address.js';
+import { DEFAULT_CONSENSUS_PARAMS } from '../scoring/params.js';
+import { ageGate, trustLowerBound } from '../scoring/trust.js';
+import type { GroundTruth } from './generator/ground-truth.js';
+import { buildNeverList } from './matchers.js';
+import { naiveListings, type Interval } from './naive.js';
+import type { Scenario, ScenarioResult } from './scenario.js';
+
+const HOUR = 3_600_000;
+
+export interface Percentiles {
+  n: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/** §4.3 metrics of one run, computed from the scenario, the result and the ground truth only. */
+export interface RunMetrics {
+  name: string;
+  family: string;
+  variant: string;
+  seed: number;
+  events: number;
+  eventsPerSecond: number;
+  listedIps: number;
+  listedHours: number;
+  precision: number;
+  collateralShare: number;
+  falsePositives: { innocentTarget: number; neverList: number; reassigned: number; cgnat: number; honestUser: number; protectedAgent: number; victimMember: number; unknown: number };
+  innocentListed: number;
+  innocentHours: number;
+  naiveInnocentListed: number;
+  coverage: number;
+  naiveCoverage: number;
+  timeToListFromCampaign: Percentiles & { within5min: number };
+  timeToListFromFirstSignal: Percentiles;
+  botsListed: number;
+  adversaries: number;
+  agedEstablished: number;
+  agedEstablishedAsns: number;
+  innocentPerAgedIdentity: number | null;
+  quarantined: number;
+  quarantineHours: Percentiles;
+}
+
+export function listingIntervals(result: ScenarioResult, end: number): Map<string, Interval[]> {
+  const out = new Map<string, Interval[]>();
+  for (const l of result.listings) {
+    const iv = { from: Date.parse(l.listedAt), to: l.delistedAt === null ? end : Date.parse(l.delistedAt) };
+    const list = out.get(l.ip);
+    if (list === undefined) out.set(l.ip, [iv]);
+    else list.push(iv);
+  }
+  return out;
+}
+
+export function percentiles(values: number[]): Percentiles {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q: number): number | null => (v.length === 0 ? null : v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)]);
+  return { n: v.length, p50: at(0.5), p95: at(0.95) };
+}
+
+function overlap(list: Interval[] | undefined, from: number, to: number): number {
+  let sum = 0;
+  for (const iv of list ?? []) sum += Math.max(0, Math.min(iv.to, to) - Math.max(iv.from, from));
+  return sum;
+}
+
+function covered(list: Interval[] | undefined, t: number): boolean {
+  if (list === undefined) return false;
+  for (const iv of list) if (iv.from <= t && t < iv.to) return true;
+  return false;
+}
+
+const keyOf = (raw: string): string => {
+  const ip = parseIp(raw);
+  return ip === null ? raw : ipKey(ip);
+};
+
+export function computeMetrics(scenario: Scenario, result: ScenarioResult, truth: GroundTruth): RunMetrics {
+  const start = Date.parse(scenario.start);
+  const end = Date.parse(scenario.end);
+  const attackStart = Date.parse(truth.attackStart);
+  const listed = listingIntervals(result, end);
+  const naive = naiveListings(scenario);
+  const never = buildNeverList(scenario.neverList, scenario.agents.filter((a) => a.kind === 'honeypot').map((a) => a.ip));
+  const attackers = new Map(truth.attackers.map((a) => [keyOf(a.ip), a]));
+  const innocent = new Map(truth.innocent.map((i) => [keyOf(i.ip), i.kind]));
+  const fp = { innocentTarget: 0, neverList: 0, reassigned: 0, cgnat: 0, honestUser: 0, protectedAgent: 0, victimMember: 0, unknown: 0 };
+  let listedMs = 0;
+  let attackerMs = 0;
+  let collateralMs = 0;
+  let innocentMs = 0;
+  const innocentTargets = new Set<string>();
+  for (const [ip, list] of listed) {
+    const total = overlap(list, start, end);
+    listedMs += total;
+    if (never(ip) !== null) fp.neverList++;
+    const a = attackers.get(ip);
+    if (a !== undefined) {
+      const reassigned = a.reassignedAt === null ? end : Date.parse(a.reassignedAt);
+      const good = overlap(list, start, reassigned);
+      attackerMs += good;
+      if (total - good > 0) {
+        fp.reassigned++;
+        collateralMs += total - good;
+      }
+      if (a.cgnat) {
+        fp.cgnat++;
+        collateralMs += good;
+      }
+      continue;
+    }
+    const kind = innocent.get(ip);
+    if (kind === 'competitor' || kind === 'residential') {
+      fp.innocentTarget++;
+      innocentTargets.add(ip);
+      innocentMs += total;
+    } else if (kind === 'honest-user') fp.honestUser++;
+    else if (kind === 'protected-agent') fp.protectedAgent++;
+    else if (kind === 'victim-member') fp.victimMember++;
+    else if (kind === undefined && never(ip) === null) fp.unknown++;
+  }
+  let naiveInnocent = 0;
+  for (const ip of naive.keys()) {
+    const kind = innocent.get(keyOf(ip));
+    if (kind === 'competitor' || kind === 'residential') naiveInnocent++;
+  }
+  let contacts = 0;
+  let hit = 0;
+  let naiveHit = 0;
+  for (const [ip, times] of Object.entries(truth.contacts)) {
+    const key = keyOf(ip);
+    const mine = listed.get(key);
+    const theirs = naive.get(ip);
+    for (const s of times) {
+      const t = start + s * 1000;
+      contacts++;
+      if (covered(mine, t)) hit++;
+      if (covered(theirs, t)) naiveHit++;
+    }
+  }
+  return {
+    name: scenario.name,
+    family: truth.family,
+    variant: truth.variant,
+    seed: truth.seed,
+    events: result.stats.events,
+    eventsPerSecond: result.stats.eventsPerSecond,
+    listedIps: listed.size,
+    listedHours: listedMs / HOUR,
+    precision: listedMs === 0 ? 1 : attackerMs / listedMs,
+    collateralShare: listedMs === 0 ? 0 : collateralMs / listedMs,
+    falsePositives: fp,
+    innocentListed: innocentTargets.size,
+    innocentHours: innocentMs / HOUR,
+    naiveInnocentListed: naiveInnocent,
+    coverage: contacts === 0 ? 0 : hit / contacts,
+    naiveCoverage: contacts === 0 ? 0 : naiveHit / contacts,
+    ...campaignTimes(scenario, truth, listed),
+    ...adversaryCosts(scenario, result, truth, attackStart, innocentTargets.size),
+  };
+}
+
+function campaignTimes(
+  scenario: Scenario,
+  truth: GroundTruth,
+  listed: Map<string, Interval[]>,
+): Pick<RunMetrics, 'timeToListFromCampaign' | 'timeToListFromFirstSignal' | 'botsListed'> {
+  const bots = truth.attackers.filter((a) => a.bot === true);
+  if (truth.campaignStart === undefined || bots.length === 0) {
+    return { timeToListFromCampaign: { n: 0, p50: null, p95: null, within5min: 0 }, timeToListFromFirstSignal: { n: 0, p50: null, p95: null }, botsListed: 0 };
+  }
+  const cs = Date.parse(truth.campaignStart);
+  const firstSignal = new Map<string, number>();
+  for (const ev of scenario.events) if (ev.type === 'signal' && !firstSignal.has(ev.ip)) firstSignal.set(ev.ip, Date.parse(ev.t));
+  const delivery = 15_000;
+  const fromCampaign: number[] = [];
+  const fromFirst: number[] = [];
+  let within = 0;
+  let botsListed = 0;
+  for (const b of bots) {
+    const first = listed.get(keyOf(b.ip))?.find((iv) => iv.from >= cs)?.from;
+    const t = first === undefined ? Infinity : first + delivery;
+    if (first !== undefined) botsListed++;
+    fromCampaign.push((t - cs) / 1000);
+    if (t - cs <= 300_000) within++;
+    const s = firstSignal.get(b.ip);
+    if (s !== undefined) fromFirst.push(((first ?? Infinity) - s) / 1000);
+  }
+  return {
+    timeToListFromCampaign: { ...percentiles(fromCampaign), within5min: within / bots.length },
+    timeToListFromFirstSignal: percentiles(fromFirst),
+    botsListed,
+  };
+}
+
+function adversaryCosts(
+  scenario: Scenario,
+  result: ScenarioResult,
+  truth: GroundTruth,
+  attackStart: number,
+  innocentListed: number,
+): Pick<RunMetrics, 'adversaries' | 'agedEstablished' | 'agedEstablishedAsns' | 'innocentPerAgedIdentity' | 'quarantined' | 'quarantineHours'> {
+  const p = DEFAULT_CONSENSUS_PARAMS;
+  const agents = new Map(scenario.agents.map((a) => [a.id, a]));
+  const asns = new Set<number>();
+  let aged = 0;
+  for (const adv of truth.adversaries) {
+    const a = agents.get(adv.agent);
+    if (a === undefined) continue;
+    const age = attackStart - Date.parse(a.enrolledAt);
+    const w = trustLowerBound(a.alpha ?? p.priorAlpha, a.beta ?? p.priorBeta, p.trustZ) * ageGate(age, p);
+    if (age >= 90 * 86_400_000 && w >= p.establishedMinWeight) {
+      aged++;
+      asns.add(a.asn);
+    }
+  }
+  const adversaries = new Set(truth.adversaries.map((a) => a.agent));
+  const hours = result.quarantined.filter((q) => adversaries.has(q.agent)).map((q) => (Date.parse(q.at) - attackStart) / HOUR);
+  return {
+    adversaries: adversaries.size,
+    agedEstablished: aged,
+    agedEstablishedAsns: asns.size,
+    innocentPerAgedIdentity: aged === 0 ? null : innocentListed / aged,
+    quarantined: hours.length,
+    quarantineHours: percentiles(hours),
+  };
+}
