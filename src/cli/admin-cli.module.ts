@@ -6,11 +6,12 @@ import { AgentsModule } from '../agents/agents.module.js';
 import { CoreModule } from '../app/core.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../common/auth/auth.module.js';
+import { ConsensusModule } from '../consensus/consensus.module.js';
 
 /** Just enough of the application for operator commands run from a shell. */
 @Module({})
 export class AdminCliModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
-    return { module: AdminCliModule, imports: [CoreModule.forRoot(config, logger), AuthModule, AuditModule, AgentsModule, AdminModule] };
+    return { module: AdminCliModule, imports: [CoreModule.forRoot(config, logger), AuthModule, AuditModule, AgentsModule, AdminModule, ConsensusModule] };
   }
 }

@@ -14,7 +14,7 @@ Commands:
   migrate-dev <name>  author a new migration from prisma/schema.prisma and apply it
   openapi [--out f]   write the OpenAPI document (default openapi/openapi.json) without listening
   simulate ...        replay or generate consensus scenarios (quorum simulate --help)
-  org | operator | agents | audit ...   operator commands (quorum org --help)
+  org | operator | agents | audit | never-list | canary ...   operator commands (quorum org --help)
 `;
 
 async function serve(mode: 'api' | 'worker' | 'all'): Promise<void> {
@@ -50,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'org':
     case 'operator':
     case 'agents':
-    case 'audit': {
+    case 'audit':
+    case 'never-list':
+    case 'canary': {
       const { runAdmin } = await import('./run-admin.js');
       return runAdmin(command, rest);
     }

@@ -4,6 +4,7 @@ import type { OperatorRoleName } from '../admin/operators.repository.js';
 import { AgentsService } from '../agents/agents.service.js';
 import { OrganizationsService } from '../agents/organizations.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { NeverListService } from '../consensus/never-list/never-list.service.js';
 import { createRootLogger } from '../common/logging/pino-logger.js';
 import { loadConfigFromProcess } from '../config/app-config.js';
 import { AdminCliModule } from './admin-cli.module.js';
@@ -11,7 +12,9 @@ import { AdminCliModule } from './admin-cli.module.js';
 export const ADMIN_USAGE = `  org create <name>                          create an organisation and print an enrollment key (shown once)
   operator create <email> <admin|billing|support> [--password P]   create an operator (password shown once)
   agents revoke <agent-id>                   revoke an agent
-  audit verify                               check the audit log hash chain`;
+  audit verify                               check the audit log hash chain
+  never-list import <file> --category C --source S [--service SVC]   import a provider range file (JSON or one CIDR per line)
+  canary add <cidr> [--note N]               add a dark canary (secret: any report of it quarantines the reporter)`;
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
@@ -40,6 +43,16 @@ export async function runAdmin(command: string, args: string[]): Promise<number>
     if (command === 'agents' && verb === 'revoke' && rest[0]) {
       const agent = await app.get(AgentsService).revoke(rest[0], 'cli');
       out(`agent ${agent.id} revoked`);
+      return 0;
+    }
+    if (command === 'never-list' && verb === 'import' && rest[0] && option(rest, '--category') && option(rest, '--source')) {
+      const result = await app.get(NeverListService).importFile(rest[0], option(rest, '--category') as string, option(rest, '--source') as string, option(rest, '--service'));
+      out(`never-list source ${option(rest, '--source')}: ${result.added} ranges (replaced ${result.removed}); ${result.invalid.length} invalid lines skipped`);
+      return 0;
+    }
+    if (command === 'canary' && verb === 'add' && rest[0]) {
+      await app.get(NeverListService).addCanary(rest[0], option(rest, '--note') ?? null);
+      out('canary added');
       return 0;
     }
     if (command === 'audit' && verb === 'verify') {
