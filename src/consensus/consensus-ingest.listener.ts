@@ -44,10 +44,13 @@ export class ConsensusIngestListener implements OnModuleInit {
       if (this.known.size > 100_000) this.known.clear();
       this.known.set(batch.reporter, fingerprint);
     }
-    const bucket = Math.floor(this.clock.nowMs() / NUDGE_BUCKET_MS);
+    const now = this.clock.nowMs();
+    const bucket = Math.floor(now / NUDGE_BUCKET_MS);
     if (bucket === this.lastBucket) return;
     this.lastBucket = bucket;
-    await this.queues.enqueue(JobName.ScoreTick, {}, jobId(JobName.ScoreTick, 'nudge', bucket)).catch((error: Error) => {
+    // Runs just after the bucket closes, so it scores every batch committed during the bucket.
+    const delay = (bucket + 1) * NUDGE_BUCKET_MS - now + 50;
+    await this.queues.enqueue(JobName.ScoreTick, {}, jobId(JobName.ScoreTick, 'nudge', bucket), { delay }).catch((error: Error) => {
       this.logger.warn(`scoring nudge not queued (the periodic tick will score): ${error.message}`);
     });
   }
