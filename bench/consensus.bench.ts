@@ -15,7 +15,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { seeds: 3, workers: Math.max(1, Math.min(2, cpus().length)), only: null, params: {}, perf: true };
+  const o: Options = { seeds: 2, workers: Math.max(1, Math.min(2, cpus().length)), only: null, params: {}, perf: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i] ?? '';

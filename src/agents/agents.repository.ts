@@ -159,4 +159,15 @@ export class AgentsRepository {
     await this.prisma.$executeRaw`UPDATE agent SET last_signal_at = ${now}
       WHERE id = ${id}::uuid AND (last_signal_at IS NULL OR last_signal_at < ${new Date(now.getTime() - 60_000)})`;
   }
+
+  /** Moves an agent into another organisation (CrowdSec console enrollment by attachment key). */
+  async moveToOrganization(id: string, organizationId: string): Promise<AgentRecord | null> {
+    const result = await this.prisma.agent.updateMany({ where: { id, status: 'active' }, data: { organizationId } });
+    return result.count === 1 ? this.findById(id) : null;
+  }
+
+  async isCommunityOrganization(organizationId: string): Promise<boolean> {
+    const row = await this.prisma.organization.findUnique({ where: { id: organizationId }, select: { kind: true } });
+    return row?.kind === 'community';
+  }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ed25519PublicKeyToBase64, parseEd25519PublicKey, verifyEd25519 } from '../common/crypto/ed25519.js';
-import { verifyPassword } from '../common/crypto/password.js';
+import { hashPassword, verifyPassword } from '../common/crypto/password.js';
 import { hashToken } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { ErrorCode } from '../common/errors/error-codes.js';
@@ -76,6 +76,67 @@ export class AgentsService {
       throw DomainError.tooManyRequests(`Too many agents enrolled ${what} in the last 24 hours`, result.retryAfterMs / 1000, 'enrollment_limited');
     }
     return result;
+  }
+
+  /**
+   * Registers a CrowdSec watcher by its self-chosen machine_id and password (`POST /v2/watchers`).
+   * With a registration token (an enrollment key) it joins that organisation; without one it needs
+   * open registration and gets a one-agent community organisation, like a keyless enrollment.
+   * Registering again with the same credentials is a no-op; another password for a known id is refused.
+   */
+  async registerWatcher(input: { machineId: string; password: string; enrollKey?: string }, sourceAddress: string): Promise<{ agent: AgentRecord; created: boolean }> {
+    const existing = await this.agents.findByMachineId(input.machineId);
+    if (existing) {
+      if (existing.passwordHash && (await verifyPassword(input.password, existing.passwordHash))) return { agent: existing, created: false };
+      throw new DomainError(403, 'machine_id_taken', 'This machine_id is already registered');
+    }
+    const now = this.clock.now();
+    let target: { organizationId: string } | { communityOrganizationName: string };
+    if (input.enrollKey) {
+      const organizationId = await this.agents.findOrganizationByEnrollmentKeyHash(hashToken(input.enrollKey), now);
+      if (!organizationId) throw new DomainError(403, 'invalid_enroll_key', 'Unknown, revoked or expired registration token');
+      target = { organizationId };
+    } else {
+      if (!this.config.agents.openRegistration) {
+        throw new DomainError(403, 'enroll_key_required', 'This Quorum requires a registration token (an enrollment key) to register watchers');
+      }
+      target = { communityOrganizationName: `community: crowdsec ${input.machineId.slice(0, 12)}` };
+    }
+    const identity = this.network.identify(sourceAddress);
+    const result = await this.agents.createWithinCaps(
+      {
+        kind: 'crowdsec',
+        name: `crowdsec-${input.machineId.slice(0, 12)}`,
+        machineId: input.machineId,
+        passwordHash: await hashPassword(input.password),
+        tags: [],
+        scenarios: [],
+        networkPseudonym: identity.network,
+        egressPseudonym: identity.egress,
+        asn: identity.asn,
+        country: identity.country,
+      },
+      target,
+      { perOrganization: this.config.agents.maxEnrollPerOrgPerDay, perNetwork: this.config.agents.maxEnrollPerNetworkPerDay, windowMs: DAY_MS },
+      now,
+    );
+    if ('cap' in result) throw DomainError.tooManyRequests('Too many watchers registered recently', result.retryAfterMs / 1000, 'enrollment_limited');
+    return { agent: result, created: true };
+  }
+
+  /**
+   * CrowdSec console enrollment: the attachment key is an organisation's enrollment key. Returns
+   * 'already' when the agent is in that organisation, or in another customer organisation and
+   * `overwrite` is false; 'enrolled' after moving it.
+   */
+  async enrollWatcher(agent: AgentRecord, attachmentKey: string, overwrite: boolean, actor = 'crowdsec'): Promise<'enrolled' | 'already'> {
+    const organizationId = await this.agents.findOrganizationByEnrollmentKeyHash(hashToken(attachmentKey), this.clock.now());
+    if (!organizationId) throw new DomainError(403, 'invalid_enroll_key', 'the attachment key provided is not valid');
+    if (agent.organizationId === organizationId) return 'already';
+    if (!overwrite && !(await this.agents.isCommunityOrganization(agent.organizationId))) return 'already';
+    if (!(await this.agents.moveToOrganization(agent.id, organizationId))) throw DomainError.notFound('Agent not found');
+    await this.audit.record(actor, 'agent.enrolled', `agent:${agent.id}`, { from: agent.organizationId, organizationId });
+    return 'enrolled';
   }
 
   async login(input: AgentLoginDto, sourceAddress: string): Promise<IssuedAgentToken & { agent: AgentRecord }> {

@@ -34,6 +34,12 @@ export class AuditRepository {
     return rows.map((row) => ({ id: row.id, at: row.at, actor: row.actor, action: row.action, target: row.target, details: row.details, prevHash: row.prevHash, hash: row.hash }));
   }
 
+  /** Where verification starts once old entries were pruned (GDPR R11): the last pruned id and hash. */
+  async anchor(): Promise<{ afterId: bigint; hash: string } | null> {
+    const row = await this.prisma.auditAnchor.findUnique({ where: { id: 1 } });
+    return row ? { afterId: row.afterId, hash: row.hash } : null;
+  }
+
   async recent(limit: number): Promise<StoredAuditEntry[]> {
     const rows = await this.prisma.auditLog.findMany({ orderBy: { id: 'desc' }, take: limit });
     return rows.map((row) => ({ id: row.id, at: row.at, actor: row.actor, action: row.action, target: row.target, details: row.details, prevHash: row.prevHash, hash: row.hash }));

@@ -25,10 +25,14 @@ export class AuditService {
     return this.repository.recent(limit);
   }
 
-  /** Walks the whole chain; any edited, inserted or deleted row breaks a link. */
+  /**
+   * Walks the whole chain; any edited, inserted or deleted row breaks a link. After retention pruned
+   * old entries, the chain starts at the anchor (the hash of the last pruned entry).
+   */
   async verify(): Promise<AuditVerification> {
-    let prev = GENESIS_HASH;
-    let after = 0n;
+    const anchor = await this.repository.anchor();
+    let prev = anchor?.hash ?? GENESIS_HASH;
+    let after = anchor?.afterId ?? 0n;
     let checked = 0;
     for (;;) {
       const page = await this.repository.page(after, 1_000);

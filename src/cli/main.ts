@@ -10,6 +10,8 @@ Commands:
   api                 run the HTTP API
   worker              run the job worker (no HTTP)
   all                 run API and worker in one process
+  all --embedded      the same on embedded PGlite and in-process Redis (no services; --data-dir d, --demo)
+  demo                embedded mode with demo agents reporting a live attack (all --embedded --demo)
   migrate             apply pending database migrations
   migrate-dev <name>  author a new migration from prisma/schema.prisma and apply it
   openapi [--out f]   write the OpenAPI document (default openapi/openapi.json) without listening
@@ -32,8 +34,19 @@ export async function main(argv: string[]): Promise<number> {
     case 'api':
     case 'worker':
     case 'all':
+      if (rest.includes('--embedded')) {
+        if (command !== 'all') throw new Error('--embedded runs API and worker in one process: use `quorum all --embedded`');
+        const { runEmbedded } = await import('../embedded/run-embedded.js');
+        await runEmbedded(rest);
+        return -1;
+      }
       await serve(command);
       return -1;
+    case 'demo': {
+      const { runEmbedded } = await import('../embedded/run-embedded.js');
+      await runEmbedded(['--embedded', '--demo', ...rest]);
+      return -1;
+    }
     case 'migrate':
     case 'migrate-dev': {
       const { runMigrate } = await import('./run-migrate.js');

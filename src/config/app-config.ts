@@ -11,11 +11,30 @@ export interface AppConfig {
     readonly shutdownTimeoutMs: number;
     readonly docsEnabled: boolean;
   };
-  readonly database: { readonly url: string; readonly poolSize: number };
-  readonly redis: { readonly url: string; readonly prefix: string };
+  /** `configured`: the URL was set in the environment (false: the default applies). */
+  readonly database: { readonly url: string; readonly poolSize: number; readonly configured: boolean };
+  readonly redis: { readonly url: string; readonly prefix: string; readonly configured: boolean };
+  /** BullMQ's datastore: Redis, or its PostgreSQL backend on `database.url` (the embedded mode). */
+  readonly queue: { readonly backend: 'redis' | 'postgres' };
   readonly log: { readonly level: Env['QUORUM_LOG_LEVEL'] };
   readonly auth: { readonly jwtSecret: string; readonly jwtTtlSeconds: number };
-  readonly privacy: { readonly pseudonymSecret: string };
+  readonly privacy: {
+    readonly pseudonymSecret: string;
+    /** Retention periods in days (GDPR R1-R4, R10, R11, usage for billing). */
+    readonly retention: {
+      readonly signalDays: number;
+      readonly signalUuidDays: number;
+      readonly ipScoreDays: number;
+      readonly blocklistDays: number;
+      readonly explanationDays: number;
+      readonly delistingDays: number;
+      readonly auditDays: number;
+      readonly usageDays: number;
+      readonly privacyRequestDays: number;
+    };
+    readonly protectionDays: number;
+    readonly inactiveDays: number;
+  };
   readonly agents: {
     readonly openRegistration: boolean;
     readonly maxEnrollPerOrgPerDay: number;
@@ -36,6 +55,14 @@ export interface AppConfig {
     readonly maxTargetsPerDay: number;
     readonly maxClockSkewSeconds: number;
   };
+  readonly lookup: {
+    readonly pollIntervalMs: number;
+    readonly reloadMinutes: number;
+    readonly neverListRefreshSeconds: number;
+    readonly usageFlushSeconds: number;
+    readonly keyCacheSeconds: number;
+  };
+  readonly billing: BillingConfig;
   readonly blocklist: {
     readonly communitySize: number;
     readonly contributorSize: number;
@@ -47,6 +74,19 @@ export interface AppConfig {
     readonly rerenderSeconds: number;
     readonly cacheBytes: number;
   };
+}
+
+export interface BillingConfig {
+  readonly stripeSecretKey: string | undefined;
+  readonly webhookSecret: string | undefined;
+  readonly apiHost: string | undefined;
+  readonly apiPort: number | undefined;
+  readonly apiProtocol: 'https' | 'http';
+  readonly prices: Readonly<Record<string, string>>;
+  readonly meterEventName: string;
+  readonly webhookToleranceSeconds: number;
+  readonly graceHours: number;
+  readonly usageReportMs: number;
 }
 
 export class ConfigError extends Error {
@@ -98,11 +138,27 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       shutdownTimeoutMs: env.QUORUM_SHUTDOWN_TIMEOUT_MS,
       docsEnabled: env.QUORUM_DOCS_ENABLED,
     },
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, configured: cleaned.DATABASE_URL !== undefined },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, configured: cleaned.REDIS_URL !== undefined },
+    queue: { backend: 'redis' },
     log: { level: env.QUORUM_LOG_LEVEL },
     auth: { jwtSecret: env.QUORUM_JWT_SECRET, jwtTtlSeconds: env.QUORUM_JWT_TTL_SECONDS },
-    privacy: { pseudonymSecret: env.QUORUM_PSEUDONYM_SECRET },
+    privacy: {
+      pseudonymSecret: env.QUORUM_PSEUDONYM_SECRET,
+      retention: {
+        signalDays: env.QUORUM_RETENTION_SIGNAL_DAYS,
+        signalUuidDays: env.QUORUM_RETENTION_SIGNAL_UUID_DAYS,
+        ipScoreDays: env.QUORUM_RETENTION_IP_SCORE_DAYS,
+        blocklistDays: env.QUORUM_RETENTION_BLOCKLIST_DAYS,
+        explanationDays: env.QUORUM_RETENTION_EXPLANATION_DAYS,
+        delistingDays: env.QUORUM_RETENTION_DELISTING_DAYS,
+        auditDays: env.QUORUM_RETENTION_AUDIT_DAYS,
+        usageDays: env.QUORUM_RETENTION_USAGE_DAYS,
+        privacyRequestDays: env.QUORUM_RETENTION_PRIVACY_REQUEST_DAYS,
+      },
+      protectionDays: env.QUORUM_PRIVACY_PROTECTION_DAYS,
+      inactiveDays: env.QUORUM_PRIVACY_INACTIVE_DAYS,
+    },
     agents: {
       openRegistration: env.QUORUM_OPEN_REGISTRATION,
       maxEnrollPerOrgPerDay: env.QUORUM_ENROLL_MAX_PER_ORG_PER_DAY,
@@ -122,6 +178,25 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       maxPerDay: env.QUORUM_SIGNALS_MAX_PER_DAY,
       maxTargetsPerDay: env.QUORUM_SIGNALS_MAX_TARGETS_PER_DAY,
       maxClockSkewSeconds: env.QUORUM_SIGNALS_MAX_CLOCK_SKEW_SECONDS,
+    },
+    lookup: {
+      pollIntervalMs: env.QUORUM_LOOKUP_POLL_MS,
+      reloadMinutes: env.QUORUM_LOOKUP_RELOAD_MINUTES,
+      neverListRefreshSeconds: env.QUORUM_LOOKUP_NEVER_LIST_REFRESH_SECONDS,
+      usageFlushSeconds: env.QUORUM_LOOKUP_USAGE_FLUSH_SECONDS,
+      keyCacheSeconds: env.QUORUM_LOOKUP_KEY_CACHE_SECONDS,
+    },
+    billing: {
+      stripeSecretKey: env.STRIPE_SECRET_KEY,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      apiHost: env.STRIPE_API_HOST,
+      apiPort: env.STRIPE_API_PORT,
+      apiProtocol: env.STRIPE_API_PROTOCOL,
+      prices: env.STRIPE_PRICES,
+      meterEventName: env.STRIPE_METER_EVENT_NAME,
+      webhookToleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+      graceHours: env.QUORUM_BILLING_GRACE_HOURS,
+      usageReportMs: env.QUORUM_BILLING_USAGE_REPORT_MS,
     },
     blocklist: {
       communitySize: env.QUORUM_BLOCKLIST_COMMUNITY_SIZE,

@@ -31,6 +31,17 @@ export const ENV_SCHEMA = {
   QUORUM_JWT_SECRET: z.string().min(32).default(DEV_SECRET),
   QUORUM_JWT_TTL_SECONDS: int(60, 24 * 3600).default(3600),
   QUORUM_PSEUDONYM_SECRET: z.string().min(32).default(DEV_SECRET),
+  QUORUM_RETENTION_SIGNAL_DAYS: int(1, 3650).default(30),
+  QUORUM_RETENTION_SIGNAL_UUID_DAYS: int(1, 3650).default(7),
+  QUORUM_RETENTION_IP_SCORE_DAYS: int(1, 3650).default(90),
+  QUORUM_RETENTION_BLOCKLIST_DAYS: int(1, 3650).default(7),
+  QUORUM_RETENTION_EXPLANATION_DAYS: int(1, 3650).default(30),
+  QUORUM_RETENTION_DELISTING_DAYS: int(1, 3650).default(365),
+  QUORUM_RETENTION_AUDIT_DAYS: int(1, 3650).default(365),
+  QUORUM_RETENTION_USAGE_DAYS: int(1, 3650).default(400),
+  QUORUM_RETENTION_PRIVACY_REQUEST_DAYS: int(1, 3650).default(365),
+  QUORUM_PRIVACY_PROTECTION_DAYS: int(1, 365).default(30),
+  QUORUM_PRIVACY_INACTIVE_DAYS: int(1, 365).default(7),
   QUORUM_DOCS_ENABLED: bool.default(true),
   QUORUM_OPEN_REGISTRATION: bool.default(true),
   QUORUM_ENROLL_MAX_PER_ORG_PER_DAY: int(1, 100_000).default(5),
@@ -51,6 +62,30 @@ export const ENV_SCHEMA = {
   QUORUM_BLOCKLIST_MAX_AGE_SECONDS: int(0, 86_400).default(60),
   QUORUM_BLOCKLIST_RERENDER_SECONDS: int(0, 3600).default(10),
   QUORUM_BLOCKLIST_CACHE_MB: int(1, 65_536).default(256),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_[A-Za-z0-9_]+$/).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9_]+$/).optional(),
+  STRIPE_API_HOST: z.string().min(1).optional(),
+  STRIPE_API_PORT: int(1, 65535).optional(),
+  STRIPE_API_PROTOCOL: z.enum(['https', 'http']).default('https'),
+  STRIPE_PRICES: z
+    .string()
+    .transform((text, ctx) => {
+      const map: Record<string, string> = {};
+      for (const pair of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const match = /^([\w-]{1,64})=(price_[A-Za-z0-9_]+)$/.exec(pair);
+        if (!match) {
+          ctx.addIssue({ code: 'custom', message: 'must be plan=price_id pairs separated by commas' });
+          return z.NEVER;
+        }
+        map[match[1]] = match[2];
+      }
+      return map;
+    })
+    .default({}),
+  STRIPE_METER_EVENT_NAME: z.string().regex(/^[a-z0-9_]{1,100}$/).default('quorum_lookup_overage'),
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: int(1, 3600).default(300),
+  QUORUM_BILLING_GRACE_HOURS: int(0, 24 * 90).default(72),
+  QUORUM_BILLING_USAGE_REPORT_MS: int(60_000, 86_400_000).default(3_600_000),
   QUORUM_SCORING_TICK_MS: int(1_000, 3_600_000).default(15_000),
   QUORUM_CONSENSUS_RECOMPUTE_MS: int(60_000, 7 * 86_400_000).default(6 * 3_600_000),
   QUORUM_CONSENSUS_REPLAY_HOURS: int(1, 24 * 60).default(7 * 24),
@@ -67,6 +102,11 @@ export const ENV_SCHEMA = {
       return z.NEVER;
     })
     .default({}),
+  QUORUM_LOOKUP_POLL_MS: int(100, 600_000).default(2_000),
+  QUORUM_LOOKUP_RELOAD_MINUTES: int(0, 7 * 24 * 60).default(60),
+  QUORUM_LOOKUP_NEVER_LIST_REFRESH_SECONDS: int(5, 86_400).default(300),
+  QUORUM_LOOKUP_USAGE_FLUSH_SECONDS: int(1, 3_600).default(10),
+  QUORUM_LOOKUP_KEY_CACHE_SECONDS: int(1, 3_600).default(60),
 } as const;
 
 export const DEVELOPMENT_SECRET = DEV_SECRET;

@@ -161,6 +161,12 @@ export class ConsensusRepository {
     });
   }
 
+  /** Keyed hashes of IPs under a privacy protection marker (erased on request of their holder). */
+  async activeIpProtections(now: Date): Promise<string[]> {
+    const { rows } = await this.prisma.pool.query<{ ip_hash: string }>('SELECT ip_hash FROM ip_protection WHERE expires_at > $1', [now]);
+    return rows.map((r) => r.ip_hash);
+  }
+
   async canaries(): Promise<string[]> {
     return (await this.prisma.darkCanary.findMany({ select: { cidr: true } })).map((r) => r.cidr);
   }

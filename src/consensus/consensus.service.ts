@@ -7,6 +7,7 @@ import { Clock } from '../infra/clock/clock.js';
 import { OnJob, type JobOutcome } from '../infra/queue/on-job.decorator.js';
 import { JobName } from '../infra/queue/queue.constants.js';
 import { RedisService } from '../infra/redis/redis.service.js';
+import { ipSubject } from '../privacy/subject-hash.js';
 import { ConsensusMatchers } from './consensus-matchers.js';
 import { DelistingRepository } from './delisting/delisting.repository.js';
 import { ConsensusRuntime } from './consensus-runtime.js';
@@ -38,6 +39,7 @@ export class ConsensusService {
   private runtime: ConsensusRuntime | null = null;
   private generation = -1n;
   private protectedEgress = new Set<string>();
+  private protectedIps = new Set<string>();
 
   constructor(
     private readonly repository: ConsensusRepository,
@@ -123,6 +125,7 @@ export class ConsensusService {
   private async ensureRuntime(now: Date): Promise<ConsensusRuntime> {
     this.matchers.load(await this.repository.neverList(), await this.repository.canaries());
     this.protectedEgress = new Set(await this.agents.activeEgressPseudonyms());
+    this.protectedIps = new Set(await this.repository.activeIpProtections(now));
     const cursor = await this.repository.cursor();
     if (this.runtime && cursor.generation === this.generation) {
       this.runtime.engine.invalidateMatchers();
@@ -132,7 +135,10 @@ export class ConsensusService {
     const runtime = new ConsensusRuntime({
       params: { ...this.config.consensus.params, tickMs: this.config.consensus.tickMs },
       matchers: this.matchers,
-      isProtected: (key) => this.protectedEgress.has(this.network.egressOfKey(key)),
+      // Agents' own egress, and IPs their holder had erased (GDPR R9): listing needs a honeypot sighting.
+      isProtected: (key) =>
+        this.protectedEgress.has(this.network.egressOfKey(key)) ||
+        (this.protectedIps.size > 0 && this.protectedIps.has(ipSubject(this.config.privacy.pseudonymSecret, key))),
     });
     for (const row of await this.repository.reporters()) runtime.registerReporter(row);
     const from = now.getTime() - this.config.consensus.replayHours * 3_600_000;

@@ -21,6 +21,9 @@ export interface FieldProblem {
   messages: string[];
 }
 
+/** CrowdSec's own verdict on the detector (only sources that compute it may send it). */
+const SCENARIO_TRUSTS = new Set(['certified', 'tainted', 'custom', 'manual']);
+
 const KNOWN_FIELDS = new Set(['ip', 'range', 'scope', 'scenario', 'scenario_version', 'scenario_hash', 'started_at', 'stopped_at', 'uuid', 'labels']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -28,6 +31,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 // PostgreSQL text and jsonb cannot hold NUL, nor unpaired UTF-16 surrogates (text would silently get U+FFFD).
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be refused
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function optionalString(item: Record<string, unknown>, name: string, max: number, at: string, problems: FieldProblem[]): string | null {
@@ -52,7 +56,11 @@ function timestamp(item: Record<string, unknown>, name: string, at: string, prob
  * stored): the body is malformed. Semantic problems of one item are handled per item afterwards.
  * Hand-written rather than class-validator: it runs for every signal at ingestion rate.
  */
-export function parseSignalBatch(body: unknown, maxSignals: number): { signals: RawSignal[] } | { problems: FieldProblem[] } {
+export function parseSignalBatch(
+  body: unknown,
+  maxSignals: number,
+  options: { allowTrust?: boolean } = {},
+): { signals: RawSignal[] } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   if (!isObject(body)) return { problems: [{ field: 'body', messages: ['body must be a JSON object {"signals": [...]}'] }] };
   for (const key of Object.keys(body)) {
@@ -71,7 +79,7 @@ export function parseSignalBatch(body: unknown, maxSignals: number): { signals: 
       continue;
     }
     for (const key of Object.keys(item)) {
-      if (!KNOWN_FIELDS.has(key)) problems.push({ field: `${at}.${key}`, messages: [`unknown field "${key}"`] });
+      if (!KNOWN_FIELDS.has(key) && !(options.allowTrust && key === 'scenario_trust')) problems.push({ field: `${at}.${key}`, messages: [`unknown field "${key}"`] });
     }
     const scopeValue = item.scope ?? (item.range !== undefined ? 'range' : 'ip');
     if (scopeValue !== 'ip' && scopeValue !== 'range') problems.push({ field: `${at}.scope`, messages: ['scope must be "ip" or "range"'] });
@@ -88,6 +96,10 @@ export function parseSignalBatch(body: unknown, maxSignals: number): { signals: 
     const scenarioHash = optionalString(item, 'scenario_hash', 64, at, problems);
     if (scenarioHash !== null && !HASH_PATTERN.test(scenarioHash)) problems.push({ field: `${at}.scenario_hash`, messages: ['scenario_hash must be a hex SHA-256'] });
     const uuid = optionalString(item, 'uuid', 64, at, problems);
+    const scenarioTrust = options.allowTrust ? optionalString(item, 'scenario_trust', 16, at, problems) : null;
+    if (scenarioTrust !== null && !SCENARIO_TRUSTS.has(scenarioTrust)) {
+      problems.push({ field: `${at}.scenario_trust`, messages: ['scenario_trust must be certified, tainted, custom or manual'] });
+    }
     if (uuid !== null && !UUID_PATTERN.test(uuid)) problems.push({ field: `${at}.uuid`, messages: ['uuid must be 1-64 characters of A-Z a-z 0-9 _ . : -'] });
     const startedAt = timestamp(item, 'started_at', at, problems);
     const stoppedAt = timestamp(item, 'stopped_at', at, problems);
@@ -113,7 +125,7 @@ export function parseSignalBatch(body: unknown, maxSignals: number): { signals: 
       scenario: scenario ?? '',
       scenarioVersion,
       scenarioHash,
-      scenarioTrust: null,
+      scenarioTrust,
       startedAt,
       stoppedAt,
       uuid,

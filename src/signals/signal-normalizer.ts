@@ -17,6 +17,7 @@ export interface NormalizedSignal {
   scenario: string;
   scenarioVersion: string | null;
   scenarioHash: string | null;
+  scenarioTrust: string | null;
   startedAt: number;
   stoppedAt: number;
   uuid: string | null;
@@ -109,6 +110,7 @@ export function normalizeSignals(raw: RawSignal[], nowMs: number): { accepted: N
       scenario: s.scenario,
       scenarioVersion: s.scenarioVersion,
       scenarioHash: s.scenarioHash,
+      scenarioTrust: s.scenarioTrust,
       startedAt: s.startedAt,
       stoppedAt: s.stoppedAt,
       uuid: s.uuid,

@@ -72,7 +72,7 @@ export class SignalsService {
 
   /** Shared by native and CrowdSec ingestion once the sender is authenticated. */
   async ingest(agent: AgentRecord, body: unknown, nonce: string, nowMs: number, source: 'quorum' | 'crowdsec'): Promise<IngestResult> {
-    const parsed = parseSignalBatch(body, this.config.signals.maxPerBatch);
+    const parsed = parseSignalBatch(body, this.config.signals.maxPerBatch, { allowTrust: source === 'crowdsec' });
     if ('problems' in parsed) throw validationErrorFromFields(parsed.problems);
     const { accepted, rejected } = normalizeSignals(parsed.signals, nowMs);
     const identity = await this.identities.identify(agent.organizationId, agent.id);
@@ -94,7 +94,7 @@ export class SignalsService {
         scenario: s.scenario,
         scenarioVersion: s.scenarioVersion,
         scenarioHash: s.scenarioHash,
-        scenarioTrust: null,
+        scenarioTrust: s.scenarioTrust,
         startedAt: new Date(s.startedAt),
         stoppedAt: new Date(s.stoppedAt),
         uuid: s.uuid,

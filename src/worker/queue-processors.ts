@@ -29,4 +29,20 @@ export class ScoringProcessor extends RegistryProcessor {
   }
 }
 
-export const QUEUE_PROCESSORS = [MaintenanceProcessor, ScoringProcessor];
+/** Stripe events and usage reports; one at a time keeps a subscription's updates in order per worker. */
+@Processor(QueueName.Billing, { concurrency: 1 })
+export class BillingProcessor extends RegistryProcessor {
+  constructor(registry: JobRegistry) {
+    super(registry);
+  }
+}
+
+/** GDPR retention (one run at a time: its deletions are batched and idempotent). */
+@Processor(QueueName.Privacy, { concurrency: 1 })
+export class PrivacyProcessor extends RegistryProcessor {
+  constructor(registry: JobRegistry) {
+    super(registry);
+  }
+}
+
+export const QUEUE_PROCESSORS = [MaintenanceProcessor, ScoringProcessor, BillingProcessor, PrivacyProcessor];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-let counter = 0;
+// Random start: test files share the database within one run, and must not reuse each other's targets.
+let counter = Math.floor(Math.random() * 0xffffff);
 
 /** A routable attacker address (documentation and reserved ranges are rejected by ingestion). */
 export function attackerIp(): string {

@@ -4,6 +4,9 @@ import type { ListingChange } from '../../src/blocklist/blocklist.types.js';
 import { sql, truncate } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
+// Several publishes and HTTP round trips per test: generous on a loaded machine.
+jest.setTimeout(30_000);
+
 const HOUR = 3_600_000;
 const TOMORROW = new Date(Date.now() + 24 * HOUR);
 

@@ -22,7 +22,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
     const crowdsec = (request as unknown as Record<string, unknown>)[CROWDSEC_ERROR_SHAPE] === true;
     if (crowdsec) {
-      void reply.status(mapped.status).send({ message: mapped.message, errors: mapped.details ?? mapped.code });
+      // CrowdSec's Go client decodes `errors` as a string.
+      const errors = typeof mapped.details === 'string' ? mapped.details : mapped.details !== undefined ? mapped.message : mapped.code;
+      void reply.status(mapped.status).send({ message: mapped.message, errors });
       return;
     }
     const body: ErrorBody = { statusCode: mapped.status, code: mapped.code, message: mapped.message, requestId: String(request.id) };

@@ -17,7 +17,8 @@ export const REDACTED_PATHS = [
 ];
 
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
-const IPV6 = /\b(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?/gi;
+// The compressed form (`::`) is tried first: otherwise `2001:db8::77` would leave its tail behind.
+const IPV6 = /\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?|\b(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})\b/gi;
 
 export function scrubIps(text: string): string {
   return text.replace(IPV4, '<ip>').replace(IPV6, '<ip>');

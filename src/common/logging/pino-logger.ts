@@ -29,8 +29,19 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
         },
       },
     },
-    destination,
+    scrubbingStream(destination ?? pino.destination()),
   );
+}
+
+/**
+ * Last line of defence: child-logger bindings (`logger.child({ ip })`) are serialised once by pino,
+ * past the formatters above, so every finished line is scrubbed on its way out too.
+ */
+function scrubbingStream(target: DestinationStream & { flush?: (cb?: (error?: Error) => void) => void }): DestinationStream {
+  return {
+    write: (line: string) => target.write(scrubIps(line)),
+    flush: (cb?: (error?: Error) => void) => (target.flush ? target.flush(cb) : cb?.()),
+  } as DestinationStream;
 }
 
 /** Adapts pino to Nest's LoggerService so framework logs are JSON too. */

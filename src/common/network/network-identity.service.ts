@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import { pseudonym } from '../crypto/pseudonym.js';
-import { IpMetadataIndex } from '../ip/ip-metadata.js';
-import { ipKey, networkKey, parseIp } from '../ip/ip-address.js';
+import { type IpMetadata, IpMetadataIndex } from '../ip/ip-metadata.js';
+import { ipKey, networkKey, parseIp, type ParsedIp } from '../ip/ip-address.js';
 
 /** What Quorum keeps about a reporter's network: never the raw address (GDPR R6). */
 export interface NetworkIdentity {
@@ -20,7 +20,7 @@ export interface NetworkIdentity {
  * IP metadata dataset (loaded once, in the background: identities are partial until it is ready).
  */
 @Injectable()
-export class NetworkIdentityService implements OnModuleInit {
+export class NetworkIdentityService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('NetworkIdentity');
   private index: IpMetadataIndex | null = null;
   private loading: Promise<void> | null = null;
@@ -29,6 +29,11 @@ export class NetworkIdentityService implements OnModuleInit {
 
   onModuleInit(): void {
     void this.ready();
+  }
+
+  /** A load still reading the dataset would keep the process alive after close: let it finish. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.loading;
   }
 
   ready(): Promise<void> {
@@ -61,6 +66,11 @@ export class NetworkIdentityService implements OnModuleInit {
   /** Pseudonym of an egress address given by its consensus key (protected-reporter checks). */
   egressOfKey(key: string): string {
     return pseudonym(this.config.privacy.pseudonymSecret, `host:${key}`);
+  }
+
+  /** ASN, AS name and country of an address; null while the dataset loads or when it does not cover it. */
+  lookupMetadata(ip: ParsedIp): IpMetadata | null {
+    return this.index?.lookup(ip) ?? null;
   }
 
   /** The pseudonym of the /24 (/48) holding `address`, or null for an unparsable address. */

@@ -1,7 +1,7 @@
 import { growF64, growI32 } from './columns.js';
+import { PairTable } from './pair-table.js';
 import type { ConsensusParams } from './params.js';
 
-const OWNER_SPAN = 2 ** 21;
 const DAY = 86_400_000;
 
 /**
@@ -16,11 +16,7 @@ export class CollusionDetector {
   /** Voter id of each owner as scoring sees it: itself, or its component's root (flattened). */
   root = new Int32Array(0);
   private parent = new Int32Array(0);
-  private readonly pairIndex = new Map<number, number>();
-  private pairCount = new Float64Array(0);
-  private pairAt = new Float64Array(0);
-  private pairs = 0;
-  private freePairs: number[] = [];
+  private readonly pairs = new PairTable();
   private ownerDark = new Float64Array(0);
   private ownerDarkAt = new Float64Array(0);
   /** Spanning links [a, b], in the order they formed. */
@@ -98,22 +94,11 @@ export class CollusionDetector {
       this.activity.set(ra, now);
       return;
     }
-    const key = a < b ? a * OWNER_SPAN + b : b * OWNER_SPAN + a;
-    let slot = this.pairIndex.get(key);
-    let count: number;
-    if (slot === undefined) {
-      slot = this.freePairs.pop() ?? this.pairs++;
-      if (slot >= this.pairCount.length) {
-        this.pairCount = growF64(this.pairCount, slot + 1);
-        this.pairAt = growF64(this.pairAt, slot + 1);
-      }
-      this.pairIndex.set(key, slot);
-      count = 1;
-    } else {
-      count = this.decay(this.pairCount[slot], now - this.pairAt[slot]) + 1;
-    }
-    this.pairCount[slot] = count;
-    this.pairAt[slot] = now;
+    const pairs = this.pairs;
+    const slot = pairs.upsert(a, b);
+    const count = pairs.at[slot] === 0 ? 1 : this.decay(pairs.count[slot], now - pairs.at[slot]) + 1;
+    pairs.count[slot] = count;
+    pairs.at[slot] = now;
     if (!this.linkable(count, a, b, now)) return;
     const root = Math.min(ra, rb);
     this.parent[Math.max(ra, rb)] = root;
@@ -172,21 +157,13 @@ export class CollusionDetector {
 
   /** Drops pairs whose decayed count fell below `floor`. */
   prune(now: number, floor = 0.5): void {
-    for (const [key, slot] of this.pairIndex) {
-      if (this.decay(this.pairCount[slot], now - this.pairAt[slot]) < floor) {
-        this.pairIndex.delete(key);
-        this.freePairs.push(slot);
-      }
-    }
+    this.pairs.filter((count, at) => this.decay(count, now - at) >= floor);
   }
 
   /** Plain snapshot: pairs [a, b, count, at], spanning links, component activity, dark counts. */
   exportState(): CollusionState {
     const pairs: [number, number, number, number][] = [];
-    for (const [key, slot] of this.pairIndex) {
-      const a = Math.floor(key / OWNER_SPAN);
-      pairs.push([a, key - a * OWNER_SPAN, this.pairCount[slot], this.pairAt[slot]]);
-    }
+    this.pairs.forEach((a, b, count, at) => pairs.push([a, b, count, at]));
     const dark: [number, number, number][] = [];
     for (let o = 0; o < this.ownerDark.length; o++) if (this.ownerDarkAt[o] !== 0) dark.push([o, this.ownerDark[o], this.ownerDarkAt[o]]);
     return { pairs, edges: this.edges.map(([a, b]) => [a, b]), activity: [...this.activity].map(([r, t]) => [r, t]), dark };
@@ -194,13 +171,9 @@ export class CollusionDetector {
 
   importState(data: CollusionState): void {
     for (const [a, b, count, at] of data.pairs) {
-      const key = a < b ? a * OWNER_SPAN + b : b * OWNER_SPAN + a;
-      const slot = this.pairs++;
-      this.pairCount = growF64(this.pairCount, slot + 1);
-      this.pairAt = growF64(this.pairAt, slot + 1);
-      this.pairIndex.set(key, slot);
-      this.pairCount[slot] = count;
-      this.pairAt[slot] = at;
+      const slot = this.pairs.upsert(a, b);
+      this.pairs.count[slot] = count;
+      this.pairs.at[slot] = at;
     }
     for (const [o, v, at] of data.dark) {
       this.ownerDark = growF64(this.ownerDark, o + 1);

@@ -79,6 +79,7 @@ function add(st: EngineState, x: number, now: number, reason: ListingReason, s: 
     lastSeen: scorer.maxLast,
     voters: [],
     charged: [],
+    chargedAt: now,
     chargeSettled: !charge,
     removedAt: null,
     removeReason: null,
@@ -138,27 +139,44 @@ function evaluateListed(st: EngineState, x: number, rec: ListingRecord, now: num
 }
 
 /**
- * The budget is meant to stop a voter from being pivotal behind many new listings. Once the
- * listing is confirmed by a honeypot, or would pass the add gates on votes other than those that
- * were charged, the charged voters were not needed after all: give their budget back.
+ * The budget is meant to stop a voter from being pivotal behind many new listings. Once a
+ * honeypot confirms the listing, the charges are refunded. Once the listing would pass the add
+ * gates on the other voters alone, the charged voters were not pivotal after all: their charges
+ * move to the smallest set of those other voters that passes (strongest first), so a listing
+ * always holds about one quorum of charges and a ring cannot refund itself with late joiners.
  */
 function maybeRefund(st: EngineState, rec: ListingRecord, n: number, H: boolean, now: number): void {
-  const { scorer } = st;
-  if (now - rec.listedAt >= st.p.noveltyWindowMs || rec.charged.length === 0) {
+  const { scorer, novelty } = st;
+  if (now - rec.chargedAt >= st.p.noveltyWindowMs || rec.charged.length === 0) {
     rec.chargeSettled = true;
     return;
   }
-  let independent = H;
-  if (!independent && n > 0) {
-    const charged = new Set(rec.charged);
-    for (let i = 0; i < n; i++) scorer.exclude[i] = charged.has(scorer.voter[i]) ? 1 : 0;
-    independent = scorer.passesAdd(scorer.stats(true));
+  if (H) {
+    for (const voter of rec.charged) novelty.refund(voter, rec.chargedAt);
+    st.counters.noveltyRefunds += rec.charged.length;
+    rec.charged = [];
+    rec.chargeSettled = true;
+    return;
   }
-  if (!independent) return;
-  for (const voter of rec.charged) st.novelty.refund(voter, rec.listedAt);
+  if (n === 0) return;
+  const charged = new Set(rec.charged);
+  for (let i = 0; i < n; i++) scorer.exclude[i] = charged.has(scorer.voter[i]) ? 1 : 0;
+  if (!scorer.passesAdd(scorer.stats(true))) return;
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) if (scorer.exclude[i] === 0 && scorer.v[i] >= st.p.voterMinWeight) order.push(i);
+  order.sort((a, b) => scorer.v[b] - scorer.v[a] || scorer.voter[a] - scorer.voter[b]);
+  for (let i = 0; i < n; i++) scorer.exclude[i] = 1;
+  const next: number[] = [];
+  for (const slot of order) {
+    scorer.exclude[slot] = 0;
+    next.push(scorer.voter[slot]);
+    if (scorer.passesAdd(scorer.stats(true))) break;
+  }
+  for (const voter of rec.charged) novelty.refund(voter, rec.chargedAt);
   st.counters.noveltyRefunds += rec.charged.length;
-  rec.charged = [];
-  rec.chargeSettled = true;
+  for (const voter of next) novelty.charge(voter, now);
+  rec.charged = next;
+  rec.chargedAt = now;
 }
 
 function scheduleListed(st: EngineState, x: number, rec: ListingRecord, now: number, keep: number): void {

@@ -13,7 +13,11 @@ export function requestDelisting(st: EngineState, x: number, now: number): boole
   if (ips.hpLast[x] >= now - p.suppressionHoneypotLookbackMs) return false;
   ips.suppressedUntil[x] = now + p.suppressionMs;
   const rec = ips.listing[x];
-  if (rec !== undefined) remove(st, x, rec, now, 'suppressed');
+  if (rec === undefined) return true;
+  remove(st, x, rec, now, 'suppressed');
+  if (p.suspendVotersOnRequestMs > 0 && rec.reason === 'consensus' && !rec.confirmed) {
+    for (const voter of votersOf(st, rec.voters)) st.novelty.suspended.set(voter, now + p.suspendVotersOnRequestMs);
+  }
   return true;
 }
 
@@ -29,5 +33,13 @@ export function reviewDelisting(st: EngineState, x: number, outcome: DelistingOu
   }
   ips.suppressedUntil[x] = NEVER;
   ips.cooldownUntil[x] = NEVER;
+  const rec = ips.lastListing[x];
+  if (rec !== undefined) for (const voter of votersOf(st, rec.voters)) st.novelty.suspended.delete(voter);
   st.markDirty(x);
+}
+
+function votersOf(st: EngineState, agents: number[]): Set<number> {
+  const out = new Set<number>();
+  for (const r of agents) out.add(st.collusion.root[st.reporters.owner[r]]);
+  return out;
 }

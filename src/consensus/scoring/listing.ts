@@ -14,8 +14,9 @@ export interface ListingRecord {
   lastSeen: number;
   /** Reporter ids whose votes counted (at listing time and on later rescoring). */
   voters: number[];
-  /** Voter ids (owners or collusion clusters) charged to the novelty budget at `listedAt`. */
+  /** Voter ids (owners or collusion clusters) charged to the novelty budget at `chargedAt`. */
   charged: number[];
+  chargedAt: number;
   /** The charges can no longer be refunded (refunded, or the budget window passed). */
   chargeSettled: boolean;
   removedAt: number | null;

@@ -7,6 +7,8 @@ import type { ConsensusParams } from './params.js';
  */
 export class NoveltyBudget {
   private readonly charges: (number[] | undefined)[] = [];
+  /** Voter -> time until which it counts as out of budget (pending a delisting review). */
+  readonly suspended = new Map<number, number>();
 
   constructor(private readonly p: ConsensusParams) {}
 
@@ -22,6 +24,11 @@ export class NoveltyBudget {
 
   exhausted(voter: number, now: number): boolean {
     if (this.p.noveltyMode === 'off') return false;
+    const until = this.suspended.get(voter);
+    if (until !== undefined) {
+      if (until > now) return true;
+      this.suspended.delete(voter);
+    }
     return this.used(voter, now) >= this.p.noveltyBudget;
   }
 

@@ -4,7 +4,14 @@ const DAY = 24 * HOUR;
 /** How the per-owner novelty budget is charged (consensus.md §3.7, "Known tension"). */
 export type NoveltyMode = 'literal' | 'corroboration' | 'off';
 
-/** Every tunable of the consensus engine. Times are milliseconds. */
+/**
+ * Every tunable of the consensus engine. Times are milliseconds. Defaults are consensus.md's,
+ * except where the simulator said otherwise (bench/consensus.bench.ts, see the report):
+ * thetaAdd 3 → 2 and voteHalfLifeMs 24 h → 36 h (T3: with trust weights < 1, S ≥ 3 needs a
+ * fourth voter and cost 7 points of coverage against the naive rule; E ≥ 3, D_AS ≥ 3, V ≥ 3,
+ * owner collapse and the age gate still hold every sybil barrier), ttlConfirmedMs 96 h → 36 h
+ * (T2: listings outliving a departed residential attacker were 0.3% of listed IP-hours).
+ */
 export interface ConsensusParams {
   tickMs: number;
   voteHalfLifeMs: number;
@@ -31,6 +38,11 @@ export interface ConsensusParams {
   noveltyBudget: number;
   noveltyMode: NoveltyMode;
   noveltyWindowMs: number;
+  /**
+   * On a verified delisting request that suppresses an unconfirmed consensus listing, treat its
+   * voters as out of novelty budget for this long (pending review); 0 disables it.
+   */
+  suspendVotersOnRequestMs: number;
   /** Campaign exemption from the novelty budget (see campaign.ts); 0 disables it. */
   campaignMinNew: number;
   campaignWindowMs: number;
@@ -79,14 +91,14 @@ export interface ConsensusParams {
 
 export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze({
   tickMs: 15_000,
-  voteHalfLifeMs: DAY,
+  voteHalfLifeMs: 36 * HOUR,
   voteMaxAgeMs: 72 * HOUR,
   asnRankWeights: [1, 0.5, 0.25, 0.125],
   asnCap: 1,
   asnMinContribution: 0.25,
   voterMinWeight: 0.1,
   establishedWeight: 0.5,
-  thetaAdd: 3,
+  thetaAdd: 2,
   minAsns: 3,
   minVoters: 3,
   minEstablished: 3,
@@ -95,13 +107,14 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   honeypotKeepBonus: 1.5,
   thetaKeep: 1,
   keepBelowRuns: 2,
-  ttlConfirmedMs: 96 * HOUR,
+  ttlConfirmedMs: 36 * HOUR,
   ttlUnconfirmedMs: DAY,
   confirmedEstablished: 6,
   cooldownMs: HOUR,
   noveltyBudget: 10,
   noveltyMode: 'corroboration',
   noveltyWindowMs: DAY,
+  suspendVotersOnRequestMs: 0,
   campaignMinNew: 30,
   campaignWindowMs: 10 * 60_000,
   campaignBaselineMs: DAY,

@@ -42,6 +42,7 @@ export interface ListingSnapshot {
   voters: string[];
   /** Owner ids charged to the novelty budget. */
   charged: string[];
+  chargedAt: number;
   chargeSettled: boolean;
   removedAt: number | null;
   removeReason: RemovalReason | null;

@@ -5,6 +5,8 @@ import type { AppConfig } from '../../config/app-config.js';
 export enum QueueName {
   Maintenance = 'maintenance',
   Scoring = 'scoring',
+  Billing = 'billing',
+  Privacy = 'privacy',
 }
 
 export enum JobName {
@@ -12,6 +14,9 @@ export enum JobName {
   ScoreTick = 'score-tick',
   ConsensusRecompute = 'consensus-recompute',
   TrustForgetting = 'trust-forgetting',
+  StripeEvent = 'stripe-event',
+  UsageReport = 'usage-report',
+  PrivacyRetention = 'privacy-retention',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -19,6 +24,9 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ScoreTick]: QueueName.Scoring,
   [JobName.ConsensusRecompute]: QueueName.Scoring,
   [JobName.TrustForgetting]: QueueName.Scoring,
+  [JobName.StripeEvent]: QueueName.Billing,
+  [JobName.UsageReport]: QueueName.Billing,
+  [JobName.PrivacyRetention]: QueueName.Privacy,
 };
 
 const DEFAULTS: JobsOptions = {
@@ -36,6 +44,11 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.ScoreTick]: TICK,
   [JobName.ConsensusRecompute]: { ...DEFAULTS, attempts: 3 },
   [JobName.TrustForgetting]: { ...DEFAULTS },
+  // Stripe events are stored before the job is queued, so retries replay from the database row.
+  [JobName.StripeEvent]: { ...DEFAULTS, attempts: 8 },
+  [JobName.UsageReport]: { ...DEFAULTS, attempts: 3 },
+  // Every retention step is idempotent and works in batches, so a retry resumes where the last attempt stopped.
+  [JobName.PrivacyRetention]: { ...DEFAULTS, attempts: 8 },
 };
 
 /** Repeatable jobs (scheduled by the worker at boot). `every` in ms. */
@@ -45,6 +58,8 @@ export function jobSchedules(config: AppConfig): Partial<Record<JobName, { every
     [JobName.ScoreTick]: { every: config.consensus.tickMs },
     [JobName.ConsensusRecompute]: { every: config.consensus.recomputeIntervalMs },
     [JobName.TrustForgetting]: { every: 24 * 3600 * 1000 },
+    [JobName.UsageReport]: { every: config.billing.usageReportMs },
+    [JobName.PrivacyRetention]: { every: 24 * 3600 * 1000 },
   };
 }
 

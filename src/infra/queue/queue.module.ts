@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { QueueName } from './queue.constants.js';
 import { QueueService } from './queue.service.js';
+import { postgresQueueRoot } from './postgres-queue-backend.js';
 import { bullConnection } from './redis-connection.js';
 
 const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
@@ -14,7 +15,10 @@ const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({
   imports: [
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ connection: bullConnection(config.redis.url), prefix: `${config.redis.prefix}-bull` }),
+      useFactory: (config: AppConfig) =>
+        config.queue.backend === 'postgres'
+          ? postgresQueueRoot(config.database.url)
+          : { connection: bullConnection(config.redis.url), prefix: `${config.redis.prefix}-bull` },
     }),
     ...queues,
   ],

@@ -14,7 +14,6 @@ export class IndexBuilder {
   private readonly v6Keys: bigint[] = [];
   private readonly v6Columns = new ScoreColumns(64);
   private readonly scenarios = new ScenarioSets();
-  private maxVersion = 0;
   skipped = 0;
 
   add(row: ScoreRow): void {
@@ -36,17 +35,16 @@ export class IndexBuilder {
       this.v6Columns.push(encoded);
       this.v6Keys.push(key.key);
     }
-    if (row.version > this.maxVersion) this.maxVersion = row.version;
   }
 
   get count(): number {
     return this.v4Columns.length + this.v6Columns.length;
   }
 
-  /** `version`: the generation the load represents (at least the highest row version seen). */
+  /** `version`: the generation the load represents. */
   build(version: number): IpScoreIndex {
     const v4 = V4ScoreTable.build(this.v4Keys, this.v4Columns);
     const v6 = V6ScoreTable.build(this.v6Keys, this.v6Columns);
-    return new IpScoreIndex(v4, v6, this.scenarios, Math.max(version, this.maxVersion));
+    return new IpScoreIndex(v4, v6, this.scenarios, version);
   }
 }

@@ -62,7 +62,7 @@ export class IpScoreIndex {
     return this.v4.size + this.v6.size;
   }
 
-  /** Applies changed rows (any order); returns how many keys were unparsable and skipped. */
+  /** Applies changed rows (any order; the caller sets `version`); returns how many keys were unparsable and skipped. */
   apply(rows: Iterable<ScoreRow>): number {
     let skipped = 0;
     for (const row of rows) {
@@ -74,7 +74,6 @@ export class IpScoreIndex {
       const encoded = encodeRow(row, this.scenarios.intern(row.scenarios));
       if (key.v === 4) this.v4.upsert(key.key, encoded);
       else this.v6.upsert(key.key, encoded);
-      if (row.version > this.version) this.version = row.version;
     }
     return skipped;
   }

@@ -16,6 +16,7 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const API_KEY_KIND = 'qk';
 const UNKNOWN_KEY_TTL_MS = 5_000;
 const MAX_KEY_LENGTH = 100;
+const MAX_MEMO_HASHES = 10_000;
 
 /**
  * Lookup API keys: shown once at creation, stored as a SHA-256 with a visible prefix, resolved from an
@@ -25,6 +26,7 @@ const MAX_KEY_LENGTH = 100;
 export class ApiKeysService {
   private readonly cache: ApiKeyCache;
   private readonly loads = new Map<string, Promise<ApiKeyPrincipal | null>>();
+  private readonly hashes = new Map<string, string>();
   /** bumped by every invalidation: a load that straddles one must not cache its (maybe stale) result */
   private epoch = 0;
 
@@ -83,7 +85,7 @@ export class ApiKeysService {
   /** The principal behind an `x-api-key` value, or null (unknown, revoked, malformed). */
   resolve(token: string): ApiKeyPrincipal | null | Promise<ApiKeyPrincipal | null> {
     if (token.length === 0 || token.length > MAX_KEY_LENGTH || !token.startsWith(`${API_KEY_KIND}_`)) return null;
-    const hash = hashToken(token);
+    const hash = this.hashOf(token);
     const cached = this.cache.get(hash, this.clock.nowMs());
     if (cached !== undefined) return cached;
     let load = this.loads.get(hash);
@@ -92,6 +94,17 @@ export class ApiKeysService {
       this.loads.set(hash, load);
     }
     return load;
+  }
+
+  /** SHA-256 of recently seen keys (a hash per request is a measurable share of a lookup); bounded. */
+  private hashOf(token: string): string {
+    let hash = this.hashes.get(token);
+    if (hash === undefined) {
+      if (this.hashes.size >= MAX_MEMO_HASHES) this.hashes.clear();
+      hash = hashToken(token);
+      this.hashes.set(token, hash);
+    }
+    return hash;
   }
 
   private async load(hash: string): Promise<ApiKeyPrincipal | null> {

@@ -40,6 +40,8 @@ export function addAdversaries(w: World, n: number, o: { owners: 'one' | 'each';
     const owner = o.owners === 'one' ? `${o.prefix}-owner` : `${o.prefix}-o${i + 1}`;
     const a = w.addAgent({ owner, asnIdx: i % Math.max(1, o.asns), enrolledAt, kind: 'community', id: `${o.prefix}${i + 1}` });
     w.carryTrust(a, (w.start - enrolledAt) / DAY);
+    // A feed copier runs no real service: everything it reports is copied.
+    if (o.role === 'copier') a.exposure = 0;
     out.push(a);
     w.adversaries.push({ agent: a.id, owner, asn: a.asn, enrolledAt: new Date(enrolledAt).toISOString(), role: o.role });
   }

@@ -1,0 +1,33 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../../common/auth/auth.decorator.js';
+import { CustomerDetailDto, CustomerListDto, CustomersQueryDto, OverviewDto } from './dashboard.dto.js';
+import { DashboardService } from './dashboard.service.js';
+
+@ApiTags('admin')
+@Controller('v1/admin')
+@Auth({ kinds: ['operator'], roles: ['admin', 'billing', 'support'] })
+export class DashboardController {
+  constructor(private readonly dashboard: DashboardService) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: 'Dashboard overview: revenue, subscriptions, usage vs capacity, community health' })
+  @ApiOkResponse({ type: OverviewDto })
+  overview(): Promise<OverviewDto> {
+    return this.dashboard.overview();
+  }
+
+  @Get('customers')
+  @ApiOperation({ summary: 'Customer organisations: plan, status, usage this month vs quota, overage, last invoice (search, sort)' })
+  @ApiOkResponse({ type: CustomerListDto })
+  async customers(@Query() query: CustomersQueryDto): Promise<CustomerListDto> {
+    return { customers: await this.dashboard.customers(query.q, query.sort, query.dir) };
+  }
+
+  @Get('customers/:id')
+  @ApiOperation({ summary: 'One customer: daily usage (30 days), subscriptions, keys (prefixes), invoices, agents' })
+  @ApiOkResponse({ type: CustomerDetailDto })
+  customer(@Param('id', ParseUUIDPipe) id: string): Promise<CustomerDetailDto> {
+    return this.dashboard.customer(id);
+  }
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../common/auth/auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
+import type { Principal } from '../common/auth/principal.js';
+import { Public } from '../common/auth/public.decorator.js';
+import type { RequestWithRawBody } from '../common/http/json-body.js';
+import { organizationActor } from '../lookup/keys/operator-access.js';
+import { BillingService } from './billing.service.js';
+import { CheckoutRequestDto, PortalRequestDto, ReconciliationDto, ReconciliationQueryDto, SessionUrlDto, WebhookAckDto } from './dto/billing.dto.js';
+import { UsageReporterService } from './usage/usage-reporter.service.js';
+
+@ApiTags('billing')
+@Controller('v1/billing')
+export class BillingController {
+  constructor(
+    private readonly billing: BillingService,
+    private readonly usage: UsageReporterService,
+  ) {}
+
+  @Post('checkout')
+  @HttpCode(200)
+  @Auth({ kinds: ['operator'], roles: ['admin', 'billing'] })
+  @ApiOperation({ summary: "Start a Stripe Checkout session for a plan (the organisation's operators, or an admin)" })
+  @ApiOkResponse({ type: SessionUrlDto })
+  checkout(@Body() body: CheckoutRequestDto, @CurrentPrincipal() principal: Principal): Promise<SessionUrlDto> {
+    const actor = organizationActor(principal, body.organization_id);
+    return this.billing.checkout(body.organization_id, body.plan_id, { success: body.success_url, cancel: body.cancel_url }, actor);
+  }
+
+  @Post('portal')
+  @HttpCode(200)
+  @Auth({ kinds: ['operator'], roles: ['admin', 'billing'] })
+  @ApiOperation({ summary: 'Open a Stripe Customer Portal session for the organisation' })
+  @ApiOkResponse({ type: SessionUrlDto })
+  portal(@Body() body: PortalRequestDto, @CurrentPrincipal() principal: Principal): Promise<SessionUrlDto> {
+    const actor = organizationActor(principal, body.organization_id);
+    return this.billing.portal(body.organization_id, body.return_url, actor);
+  }
+
+  @Post('webhook')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stripe webhook (signed with Stripe-Signature; stored by event id, processed by a job)' })
+  @ApiOkResponse({ type: WebhookAckDto })
+  async webhook(@Req() request: RequestWithRawBody, @Headers('stripe-signature') signature: string | undefined): Promise<WebhookAckDto> {
+    const { duplicate } = await this.billing.receiveWebhook(request.rawBody, signature);
+    return { received: true, duplicate };
+  }
+
+  @Get('reconciliation')
+  @Auth({ kinds: ['operator'], roles: ['admin', 'billing'] })
+  @ApiOperation({ summary: 'Metered usage: lookups counted vs overage reported to Stripe, per organisation, for a UTC month' })
+  @ApiOkResponse({ type: ReconciliationDto })
+  async reconciliation(@Query() query: ReconciliationQueryDto): Promise<ReconciliationDto> {
+    const result = await this.usage.reconciliation(query.period ? new Date(`${query.period}-01T00:00:00Z`) : undefined);
+    return {
+      period: result.period,
+      rows: result.rows.map((r) => ({
+        organization_id: r.organizationId,
+        plan_id: r.planId,
+        counted: Number(r.counted),
+        included: Number(r.included),
+        overage: Number(r.overage),
+        recorded: Number(r.recorded),
+        reported: Number(r.reported),
+        pending: Number(r.pending),
+        difference: Number(r.overage - r.reported),
+      })),
+    };
+  }
+}

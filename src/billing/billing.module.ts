@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { LookupModule } from '../lookup/lookup.module.js';
+import { BillingEventsService } from './billing-events.service.js';
+import { BillingController } from './billing.controller.js';
+import { BillingRepository } from './billing.repository.js';
+import { BillingService } from './billing.service.js';
+import { EntitlementsService } from './entitlements.service.js';
+import { createStripeClient, STRIPE_CLIENT } from './stripe.client.js';
+import { UsageReportRepository } from './usage/usage-report.repository.js';
+import { UsageReporterService } from './usage/usage-reporter.service.js';
+
+/** Stripe billing: checkout/portal, webhook intake and processing, entitlements, metered usage. */
+@Module({
+  imports: [AgentsModule, LookupModule],
+  controllers: [BillingController],
+  providers: [
+    { provide: STRIPE_CLIENT, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createStripeClient(config.billing) },
+    BillingRepository,
+    BillingService,
+    BillingEventsService,
+    EntitlementsService,
+    UsageReportRepository,
+    UsageReporterService,
+  ],
+  exports: [BillingRepository, UsageReporterService],
+})
+export class BillingModule {}

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Stripe from 'stripe';
+import { OrganizationsService } from '../agents/organizations.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { JobName, jobId } from '../infra/queue/queue.constants.js';
+import { QueueService } from '../infra/queue/queue.service.js';
+import { BillingRepository } from './billing.repository.js';
+import { requireStripe, STRIPE_CLIENT } from './stripe.client.js';
+
+/** Checkout and portal sessions, and webhook intake (verify, store by id, queue). */
+@Injectable()
+export class BillingService {
+  constructor(
+    private readonly billing: BillingRepository,
+    private readonly organizations: OrganizationsService,
+    private readonly queue: QueueService,
+    private readonly audit: AuditService,
+    @Inject(STRIPE_CLIENT) private readonly stripe: Stripe | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private defaultUrl(path: string): string {
+    return `${(this.config.http.publicUrl ?? `http://localhost:${this.config.http.port}`).replace(/\/$/, '')}${path}`;
+  }
+
+  /** The organisation's Stripe customer, created once (the idempotency key covers concurrent calls). */
+  async ensureCustomer(organizationId: string): Promise<string> {
+    const known = await this.billing.customerOf(organizationId);
+    if (known) return known;
+    const organization = await this.organizations.findById(organizationId);
+    if (!organization || organization.erasedAt) throw DomainError.notFound('Organisation not found');
+    const customer = await requireStripe(this.stripe).customers.create(
+      { name: organization.name, metadata: { organization_id: organizationId } },
+      { idempotencyKey: `quorum-customer-${organizationId}` },
+    );
+    await this.billing.linkCustomer(organizationId, customer.id);
+    return (await this.billing.customerOf(organizationId)) ?? customer.id;
+  }
+
+  async checkout(organizationId: string, planId: string, urls: { success?: string; cancel?: string }, actor: string): Promise<{ id: string; url: string }> {
+    const price = this.config.billing.prices[planId];
+    if (!price) throw DomainError.badRequest(`Plan "${planId}" has no Stripe price (STRIPE_PRICES)`);
+    const stripe = requireStripe(this.stripe);
+    const customer = await this.ensureCustomer(organizationId);
+    const overage = this.config.billing.prices.overage;
+    const session = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      customer,
+      client_reference_id: organizationId,
+      line_items: [{ price, quantity: 1 }, ...(overage ? [{ price: overage }] : [])],
+      subscription_data: { metadata: { organization_id: organizationId, plan_id: planId } },
+      metadata: { organization_id: organizationId, plan_id: planId },
+      success_url: urls.success ?? this.defaultUrl('/admin/#/billing/success'),
+      cancel_url: urls.cancel ?? this.defaultUrl('/admin/#/billing/cancelled'),
+    });
+    if (!session.url) throw DomainError.unavailable('Stripe returned a checkout session without a URL');
+    await this.audit.record(actor, 'billing.checkout_started', `organization:${organizationId}`, { plan: planId, session: session.id });
+    return { id: session.id, url: session.url };
+  }
+
+  async portal(organizationId: string, returnUrl: string | undefined, actor: string): Promise<{ id: string; url: string }> {
+    const customer = await this.billing.customerOf(organizationId);
+    if (!customer) throw DomainError.notFound('This organisation has no billing account yet; start a checkout first');
+    const session = await requireStripe(this.stripe).billingPortal.sessions.create({ customer, return_url: returnUrl ?? this.defaultUrl('/admin/') });
+    await this.audit.record(actor, 'billing.portal_opened', `organization:${organizationId}`, { session: session.id });
+    return { id: session.id, url: session.url };
+  }
+
+  /** Verifies the signature over the raw bytes, stores the event by id, queues it. */
+  async receiveWebhook(rawBody: Buffer | undefined, signature: string | undefined): Promise<{ duplicate: boolean }> {
+    const secret = this.config.billing.webhookSecret;
+    const stripe = requireStripe(this.stripe);
+    if (!secret) throw DomainError.unavailable('Billing webhooks are not configured (STRIPE_WEBHOOK_SECRET is unset)');
+    if (!rawBody || !signature) throw DomainError.badRequest('Missing Stripe-Signature header or body');
+    let event: Stripe.Event;
+    try {
+      event = stripe.webhooks.constructEvent(rawBody, signature, secret, this.config.billing.webhookToleranceSeconds);
+    } catch (error) {
+      throw DomainError.badRequest(`Webhook signature verification failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const stored = await this.billing.storeEvent({ id: event.id, type: event.type, created: event.created, payload: event });
+    // Queued even for a redelivery: when the first enqueue failed after storing, this one recovers it
+    // (the job id is the event id, so it never runs twice, and a processed event is skipped).
+    await this.queue.enqueue(JobName.StripeEvent, { eventId: event.id }, jobId(JobName.StripeEvent, event.id));
+    return { duplicate: !stored };
+  }
+}

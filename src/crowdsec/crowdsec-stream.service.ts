@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { BlocklistService } from '../blocklist/blocklist.service.js';
+import { formatGoDuration } from '../blocklist/durations.js';
+import { parseCidr } from '../common/ip/cidr.js';
+import { parseIp } from '../common/ip/ip-address.js';
+import { Clock } from '../infra/clock/clock.js';
+import type { BlocklistLink } from './decision-formats.js';
+import { type ListedDecision, type StreamDelta, streamDelta } from './decision-stream.js';
+import { CrowdsecRepository } from './crowdsec.repository.js';
+
+export interface PulledDelta {
+  delta: StreamDelta;
+  now: Date;
+  version: number;
+}
+
+/** One bad value makes the engine drop the whole pull, so only valid addresses and CIDRs go out. */
+export function isDeliverable(d: ListedDecision): boolean {
+  return d.scope === 'ip' ? parseIp(d.value) !== null : parseCidr(d.value) !== null;
+}
+
+const LIST_NAME = /^quorum-([A-Za-z0-9_.-]+)-(ip|range)$/;
+
+/**
+ * Decision streams for CrowdSec consumers over the published blocklist. The server keeps one
+ * cursor per consumer (`watcher:<agent>`, `bouncer:<key>`): the engine never says what it holds.
+ */
+@Injectable()
+export class CrowdsecStreamService {
+  constructor(
+    private readonly blocklist: BlocklistService,
+    private readonly repository: CrowdsecRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  private async current(): Promise<{ version: number; entries: ListedDecision[] }> {
+    await this.blocklist.ready();
+    const entries = this.blocklist.currentEntries().map((e) => ({
+      value: e.value,
+      // IPv6 listings are /64 networks even when filed under the ip scope.
+      scope: e.value.includes('/') ? ('range' as const) : e.scope,
+      scenarioClass: e.scenarioClass,
+      until: e.until,
+      addedInVersion: e.addedInVersion,
+    }));
+    return { version: this.blocklist.currentVersion(), entries: entries.filter(isDeliverable) };
+  }
+
+  /** Computes what `cursorId` has not seen yet and moves its cursor to the current version. */
+  async pull(cursorId: string, startup: boolean): Promise<PulledDelta> {
+    const { version, entries } = await this.current();
+    const now = this.clock.now();
+    const cursor = await this.repository.cursor(cursorId);
+    let full = startup || cursor === null;
+    if (cursor && !full && cursor.version > version) {
+      // Another API process already served a newer version: send nothing until this one catches up.
+      // A cursor beyond every stored version (a restored or reset database) gets everything again.
+      if (await this.repository.versionCreatedAt(cursor.version)) return { delta: { added: [], deleted: [] }, now, version };
+      full = true;
+    }
+    if (!full && cursor && cursor.version > 0 && cursor.version < version && !(await this.repository.versionCreatedAt(cursor.version))) {
+      full = true; // older than the kept history: resend everything (engines replace by value)
+    }
+    const closed = full || !cursor ? [] : (await this.repository.closedSince(cursor.version, version)).filter(isDeliverable);
+    const delta = streamDelta(entries, closed, cursor, full, now.getTime());
+    await this.repository.saveCursor(cursorId, version, now);
+    return { delta, now, version };
+  }
+
+  /** One plain-text list per scenario class and scope, for `links.blocklists` (v3); `capability`
+   * gives each list's URL suffix. */
+  async links(baseUrl: string, capability: (name: string) => string): Promise<BlocklistLink[]> {
+    const { entries } = await this.current();
+    const nowMs = this.clock.nowMs();
+    const longest = new Map<string, { scope: 'ip' | 'range'; untilMs: number }>();
+    for (const e of entries) {
+      if (e.until.getTime() <= nowMs || !/^[A-Za-z0-9_.-]+$/.test(e.scenarioClass)) continue;
+      const name = `quorum-${e.scenarioClass}-${e.scope}`;
+      const seen = longest.get(name);
+      if (!seen || seen.untilMs < e.until.getTime()) longest.set(name, { scope: e.scope, untilMs: e.until.getTime() });
+    }
+    return [...longest]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, { scope, untilMs }]) => ({
+        name,
+        url: `${baseUrl.replace(/\/+$/, '')}/v3/blocklists/${name}/${capability(name)}`,
+        remediation: 'ban',
+        scope,
+        duration: formatGoDuration(untilMs - nowMs),
+      }));
+  }
+
+  /** The body of one linked list (one value per line), and when the list last changed at the latest. */
+  async listText(name: string): Promise<{ body: string; lastModified: Date } | null> {
+    const match = LIST_NAME.exec(name);
+    if (!match) return null;
+    const [, scenarioClass, scope] = match;
+    const { version, entries } = await this.current();
+    const nowMs = this.clock.nowMs();
+    const values = entries.filter((e) => e.scenarioClass === scenarioClass && e.scope === scope && e.until.getTime() > nowMs).map((e) => e.value);
+    // An emptied list answers 200 with no lines, so engines drop what they took from it.
+    const lastModified = (await this.repository.versionCreatedAt(version)) ?? new Date(nowMs);
+    return { body: values.map((v) => `${v}\n`).join(''), lastModified };
+  }
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AgentsService } from '../agents/agents.service.js';
+import { Auth } from '../common/auth/auth.decorator.js';
+import { Public } from '../common/auth/public.decorator.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { parseCredentials, parseEnroll } from './capi-bodies.js';
+import { capiAgent, rfc3339Seconds } from './capi-agent.js';
+import { crowdsecValidationError } from './crowdsec-capi.service.js';
+
+/** CrowdSec CAPI watchers: register, login, console enrollment (v2 for engine 1.4.6, v3 for newer). */
+@ApiTags('crowdsec')
+@Controller(['v2/watchers', 'v3/watchers'])
+export class WatchersController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Register a CrowdSec watcher (machine_id + password; optional registration_token = enrollment key)' })
+  async register(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
+    const input = parseCredentials(body);
+    if ('problems' in input) throw crowdsecValidationError(input.problems);
+    await this.agents.registerWatcher({ machineId: input.machineId, password: input.password, enrollKey: input.registrationToken }, request.ip);
+    return { message: 'OK' };
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log a CrowdSec watcher in: a JWT with exp (never organization_id) and an RFC 3339 expire' })
+  async login(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ code: number; expire: string; token: string }> {
+    const input = parseCredentials(body);
+    if ('problems' in input) throw crowdsecValidationError(input.problems);
+    try {
+      const issued = await this.agents.login({ machine_id: input.machineId, password: input.password }, request.ip);
+      if (issued.agent.kind !== 'crowdsec') throw new DomainError(403, 'invalid_credentials', 'Not a CrowdSec watcher');
+      return { code: 200, expire: rfc3339Seconds(issued.expiresAt), token: issued.token };
+    } catch (error) {
+      // CAPI answers bad credentials with 403.
+      if (error instanceof DomainError && error.status === 401) throw new DomainError(403, error.code, error.message);
+      throw error;
+    }
+  }
+
+  @Post('enroll')
+  @Auth({ kinds: ['agent'] })
+  @ApiOperation({ summary: 'Attach the watcher to an organisation by one of its enrollment keys: 202 enrolled, 200 already enrolled' })
+  async enroll(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ message: string }> {
+    const agent = capiAgent(request);
+    const input = parseEnroll(body);
+    if ('problems' in input) throw crowdsecValidationError(input.problems);
+    const outcome = await this.agents.enrollWatcher(agent, input.attachmentKey, input.overwrite);
+    void reply.status(outcome === 'enrolled' ? 202 : 200);
+    return { message: outcome === 'enrolled' ? 'enrolled' : 'already enrolled' };
+  }
+}

@@ -1,0 +1,33 @@
+import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+
+export interface EstablishedReporter {
+  pseudonym: string;
+  owner: string;
+  asn: number;
+  net: string;
+  enrolledAt: Date;
+}
+
+/** Demo-only writes: gives the demo's reporters the aged, trusted profile listings need. */
+@Injectable()
+export class DemoSeedRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The demo runs outside any module: take the application's Prisma service. */
+  static of(app: INestApplicationContext): DemoSeedRepository {
+    return new DemoSeedRepository(app.get(PrismaService, { strict: false }));
+  }
+
+  async establish(reporters: readonly EstablishedReporter[]): Promise<void> {
+    for (const r of reporters) {
+      await this.prisma.pool.query(
+        `INSERT INTO reporter (pseudonym, owner, asn, net, enrolled_at, alpha, beta, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 60, 3, now())
+         ON CONFLICT (pseudonym) DO UPDATE SET asn = EXCLUDED.asn, net = EXCLUDED.net, enrolled_at = EXCLUDED.enrolled_at,
+           alpha = greatest(reporter.alpha, 60), beta = least(reporter.beta, 3), updated_at = now()`,
+        [r.pseudonym, r.owner, r.asn, r.net, r.enrolledAt],
+      );
+    }
+  }
+}

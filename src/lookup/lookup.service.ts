@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { cidrV4, cidrV6, parseCidr } from '../common/ip/cidr.js';
+import { type ParsedIp, parseIp } from '../common/ip/ip-address.js';
+import { NetworkIdentityService } from '../common/network/network-identity.service.js';
+import { Clock } from '../infra/clock/clock.js';
+import { buildIpAnswer, type IpAnswer, type RangeSummary } from './answer/ip-answer.js';
+import { buildRangeAnswer, type RangeAnswer, rangeProblem } from './answer/range-answer.js';
+import { LookupIndexService } from './index/lookup-index.service.js';
+import { NeverListService } from './index/never-list.service.js';
+import type { ApiKeyPrincipal } from './keys/api-key-cache.js';
+import type { RateState } from './limits/lease-meter.js';
+import { LookupLimitsService } from './limits/lookup-limits.service.js';
+import { lookupError } from './lookup-errors.js';
+import type { PlanPolicy, PlanView } from './plans/plan.types.js';
+import { LookupPlansService } from './plans/lookup-plans.service.js';
+import { LookupUsageService } from './usage/lookup-usage.service.js';
+
+export interface Metered<T> {
+  body: T;
+  rate: RateState;
+}
+
+export type BulkItem = IpAnswer | { ip: string; error: { code: 'invalid_ip'; message: string } };
+
+export interface BulkAnswer {
+  results: BulkItem[];
+  /** lookups counted against the quotas (valid IPs) */
+  metered: number;
+}
+
+const INVALID_IP = 'Not an IPv4 or IPv6 address (IPv4-mapped IPv6 is accepted)';
+
+/**
+ * The three lookup views. Per request: plan and key from memory, limits from local leases, the answer
+ * from the in-memory index. No database or Redis read on the way (see LeaseMeter for the exceptions).
+ */
+@Injectable()
+export class LookupService {
+  constructor(
+    private readonly index: LookupIndexService,
+    private readonly neverList: NeverListService,
+    private readonly network: NetworkIdentityService,
+    private readonly plans: LookupPlansService,
+    private readonly limits: LookupLimitsService,
+    private readonly usage: LookupUsageService,
+    private readonly clock: Clock,
+  ) {}
+
+  async ip(principal: ApiKeyPrincipal, raw: string): Promise<Metered<IpAnswer>> {
+    const policy = await this.policyFor(principal, 'ip');
+    const ip = parseIp(raw);
+    if (!ip) throw lookupError.invalid('invalid_ip', INVALID_IP, this.limits.peek(principal.organizationId, policy.limits));
+    this.assertReady();
+    const rate = await this.meter(principal, policy, 1);
+    return { body: this.answer(ip, policy, Math.floor(this.clock.nowMs() / 1000)), rate };
+  }
+
+  async bulk(principal: ApiKeyPrincipal, inputs: readonly string[]): Promise<Metered<BulkAnswer>> {
+    const policy = await this.policyFor(principal, 'bulk');
+    if (inputs.length > policy.record.bulkSize) {
+      const message = `Your plan allows ${policy.record.bulkSize} IPs per bulk request`;
+      throw lookupError.invalid('bulk_too_large', message, this.limits.peek(principal.organizationId, policy.limits));
+    }
+    this.assertReady();
+    const parsed = inputs.map((text) => parseIp(text));
+    const valid = parsed.reduce((n, ip) => (ip ? n + 1 : n), 0);
+    const rate = await this.meter(principal, policy, valid);
+    const nowSec = Math.floor(this.clock.nowMs() / 1000);
+    const results = parsed.map((ip, i): BulkItem => (ip ? this.answer(ip, policy, nowSec) : { ip: inputs[i], error: { code: 'invalid_ip', message: INVALID_IP } }));
+    return { body: { results, metered: valid }, rate };
+  }
+
+  async range(principal: ApiKeyPrincipal, raw: string): Promise<Metered<RangeAnswer>> {
+    const policy = await this.policyFor(principal, 'range');
+    const cidr = parseCidr(raw);
+    const problem = cidr ? rangeProblem(cidr) : 'Not a CIDR block (address/prefix)';
+    if (!cidr || problem) throw lookupError.invalid('invalid_cidr', problem ?? 'Not a CIDR block', this.limits.peek(principal.organizationId, policy.limits));
+    this.assertReady();
+    const rate = await this.meter(principal, policy, 1);
+    const nowSec = Math.floor(this.clock.nowMs() / 1000);
+    const body = buildRangeAnswer(this.index.current, cidr, policy, nowSec, (key) => this.neverListedKey(key));
+    return { body, rate };
+  }
+
+  private async policyFor(principal: ApiKeyPrincipal, view: PlanView): Promise<PlanPolicy> {
+    const policy = this.plans.cached(principal.planId) ?? (await this.plans.policy(principal.planId));
+    if (!policy.views.has(view)) throw lookupError.planRestricted(view, policy.record.name, this.limits.peek(principal.organizationId, policy.limits));
+    return policy;
+  }
+
+  private assertReady(): void {
+    if (!this.index.ready) throw lookupError.indexLoading();
+  }
+
+  private async meter(principal: ApiKeyPrincipal, policy: PlanPolicy, lookups: number): Promise<RateState> {
+    const verdict = await this.limits.consume(principal.organizationId, policy.limits, lookups);
+    if (!verdict.ok) throw lookupError.limited(verdict);
+    this.usage.record(principal.organizationId, principal.apiKeyId, lookups);
+    return verdict.rate;
+  }
+
+  private answer(ip: ParsedIp, policy: PlanPolicy, nowSec: number): IpAnswer {
+    const index = this.index.current;
+    let range: RangeSummary | null = null;
+    if (policy.fields.has('range')) {
+      const cidr = ip.version === 4 ? cidrV4(ip.value, 24) : cidrV6(ip.hi, 0n, 64);
+      const summary = index.summarize(cidr, nowSec);
+      range = { cidr: cidr.text, listed: summary.listed, maxScore: summary.maxScore };
+    }
+    return buildIpAnswer(
+      {
+        ip: ip.text,
+        fields: index.lookup(ip, nowSec),
+        neverList: this.neverList.categoryOf(ip),
+        metadata: policy.fields.has('network') ? this.network.lookupMetadata(ip) : null,
+        range,
+      },
+      policy,
+    );
+  }
+
+  private neverListedKey(key: string): boolean {
+    const slash = key.indexOf('/');
+    const ip = parseIp(slash < 0 ? key : key.slice(0, slash));
+    return ip !== null && this.neverList.categoryOf(ip) !== null;
+  }
+}

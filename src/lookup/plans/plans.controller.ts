@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../../common/auth/auth.decorator.js';
+import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
+import type { Principal } from '../../common/auth/principal.js';
+import { OrganizationPlanDto, PlanDto, PlanListDto, toPlanDto, UpdatePlanDto } from '../dto/plan.dto.js';
+import type { PlanChanges } from './plan.types.js';
+import { LookupPlansService } from './lookup-plans.service.js';
+
+const actorOf = (principal: Principal): string => (principal.kind === 'operator' ? `operator:${principal.operatorId}` : 'unknown');
+
+@ApiTags('admin')
+@Controller('v1/admin')
+@Auth({ kinds: ['operator'], roles: ['admin', 'billing'] })
+export class PlansController {
+  constructor(private readonly plans: LookupPlansService) {}
+
+  @Get('plans')
+  @ApiOperation({ summary: 'List the lookup plans' })
+  @ApiOkResponse({ type: PlanListDto })
+  async list(): Promise<PlanListDto> {
+    return { plans: (await this.plans.list()).map(toPlanDto) };
+  }
+
+  @Get('plans/:id')
+  @ApiOperation({ summary: 'One lookup plan' })
+  @ApiOkResponse({ type: PlanDto })
+  async get(@Param('id') id: string): Promise<PlanDto> {
+    return toPlanDto(await this.plans.get(id));
+  }
+
+  @Put('plans/:id')
+  @ApiOperation({ summary: 'Change a plan (limits, bulk size, fields, views); audited, applied by every replica at once' })
+  @ApiOkResponse({ type: PlanDto })
+  async update(@Param('id') id: string, @Body() body: UpdatePlanDto, @CurrentPrincipal() principal: Principal): Promise<PlanDto> {
+    const changes: PlanChanges = {
+      name: body.name,
+      burstPerSecond: body.burst_per_second,
+      dailyQuota: body.daily_quota,
+      monthlyQuota: body.monthly_quota,
+      bulkSize: body.bulk_size,
+      fields: body.fields,
+      views: body.views,
+    };
+    for (const key of Object.keys(changes) as Array<keyof PlanChanges>) if (changes[key] === undefined) delete changes[key];
+    return toPlanDto(await this.plans.update(id, changes, actorOf(principal)));
+  }
+
+  @Get('organizations/:id/plan')
+  @ApiOperation({ summary: "An organisation's lookup plan" })
+  @ApiOkResponse({ type: PlanDto })
+  async organizationPlan(@Param('id', ParseUUIDPipe) id: string): Promise<PlanDto> {
+    return toPlanDto(await this.plans.get(await this.plans.planIdOf(id)));
+  }
+
+  @Put('organizations/:id/plan')
+  @ApiOperation({ summary: 'Put an organisation on a plan (audited)' })
+  @ApiOkResponse({ type: PlanDto })
+  async setOrganizationPlan(@Param('id', ParseUUIDPipe) id: string, @Body() body: OrganizationPlanDto, @CurrentPrincipal() principal: Principal): Promise<PlanDto> {
+    await this.plans.setOrganizationPlan(id, body.plan_id, actorOf(principal));
+    return toPlanDto(await this.plans.get(body.plan_id));
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+
+export type PrivacyRequestKind = 'organization_erasure' | 'ip_access' | 'ip_erasure' | 'ip_objection';
+export type PrivacyRequestStatus = 'pending_proof' | 'processing' | 'completed' | 'refused';
+
+export interface PrivacyRequestRecord {
+  id: string;
+  kind: PrivacyRequestKind;
+  subject: string;
+  ip: string | null;
+  status: PrivacyRequestStatus;
+  tokenHash: string | null;
+  grounds: string | null;
+  outcome: unknown;
+  createdAt: Date;
+  verifiedAt: Date | null;
+  closedAt: Date | null;
+}
+
+type Row = Omit<PrivacyRequestRecord, 'kind' | 'status'> & { kind: string; status: string };
+
+function toRecord(row: Row): PrivacyRequestRecord {
+  return { ...row, kind: row.kind as PrivacyRequestKind, status: row.status as PrivacyRequestStatus };
+}
+
+@Injectable()
+export class PrivacyRequestsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(data: { kind: PrivacyRequestKind; subject: string; ip: string | null; status: PrivacyRequestStatus; tokenHash: string | null; now: Date }): Promise<PrivacyRequestRecord> {
+    const row = await this.prisma.privacyRequest.create({
+      data: { kind: data.kind, subject: data.subject, ip: data.ip, status: data.status, tokenHash: data.tokenHash, createdAt: data.now },
+    });
+    return toRecord(row);
+  }
+
+  async find(id: string): Promise<PrivacyRequestRecord | null> {
+    const row = await this.prisma.privacyRequest.findUnique({ where: { id } });
+    return row ? toRecord(row) : null;
+  }
+
+  async countRecent(subject: string, since: Date): Promise<number> {
+    return this.prisma.privacyRequest.count({ where: { subject, createdAt: { gte: since } } });
+  }
+
+  /** Closes a request; the raw IP and the token are dropped at once. */
+  async close(id: string, status: 'completed' | 'refused', now: Date, outcome: Record<string, unknown>, grounds: string | null = null): Promise<PrivacyRequestRecord> {
+    const row = await this.prisma.privacyRequest.update({
+      where: { id },
+      data: { status, closedAt: now, verifiedAt: now, ip: null, tokenHash: null, grounds, outcome: outcome as Prisma.InputJsonValue },
+    });
+    return toRecord(row);
+  }
+
+  async protect(ipHash: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.prisma.ipProtection.upsert({ where: { ipHash }, create: { ipHash, createdAt: now, expiresAt }, update: { createdAt: now, expiresAt } });
+  }
+
+  async protection(ipHash: string, now: Date): Promise<Date | null> {
+    const row = await this.prisma.ipProtection.findUnique({ where: { ipHash } });
+    return row && row.expiresAt > now ? row.expiresAt : null;
+  }
+}

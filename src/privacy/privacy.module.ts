@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { AgentsModule } from '../agents/agents.module.js';
+import { BlocklistRepository } from '../blocklist/blocklist.repository.js';
+import { HttpProofVerifier, ProofVerifier } from '../consensus/delisting/proof-verifier.js';
+import { SignalPartitionsRepository } from '../signals/signal-partitions.repository.js';
+import { IpDataRepository } from './ip-data.repository.js';
+import { IpRightsService } from './ip-rights.service.js';
+import { OrganizationErasureRepository } from './organization-erasure.repository.js';
+import { OrganizationErasureService } from './organization-erasure.service.js';
+import { PrivacyRequestsRepository } from './privacy-requests.repository.js';
+import { PrivacyController } from './privacy.controller.js';
+import { RetentionMetricsService } from './retention-metrics.service.js';
+import { RetentionRepository } from './retention.repository.js';
+import { RetentionService } from './retention.service.js';
+
+/** GDPR by construction (docs/privacy.md): retention, erasure, IP-holder rights. */
+@Module({
+  imports: [AgentsModule],
+  controllers: [PrivacyController],
+  providers: [
+    BlocklistRepository,
+    SignalPartitionsRepository,
+    IpDataRepository,
+    IpRightsService,
+    OrganizationErasureRepository,
+    OrganizationErasureService,
+    PrivacyRequestsRepository,
+    RetentionMetricsService,
+    RetentionRepository,
+    RetentionService,
+    { provide: ProofVerifier, useClass: HttpProofVerifier },
+  ],
+  exports: [IpRightsService, RetentionService],
+})
+export class PrivacyModule {}

@@ -1,0 +1,57 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
+import { OrganizationsService } from '../../src/agents/organizations.service.js';
+import { startWorker } from '../../src/cli/run-worker.js';
+import { createRootLogger } from '../../src/common/logging/pino-logger.js';
+import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.js';
+import { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
+import { postWebhook, signPayload, startFakeStripe } from '../fakes/stripe/harness.js';
+import { sql } from '../setup/db.js';
+import { createTestApp, type TestApp } from '../setup/test-app.js';
+
+/** The real path: API stores and queues the signed events, a Quorum worker's BullMQ processor applies them. */
+describe('billing events through the worker', () => {
+  let api: TestApp;
+  let worker: INestApplicationContext;
+  let fake: FakeStripe;
+
+  beforeAll(async () => {
+    const started = await startFakeStripe();
+    fake = started.fake;
+    api = await createTestApp(started.env);
+    worker = await startWorker(api.config, createRootLogger(api.config.log.level));
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await fake?.stop();
+  });
+
+  async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('a checkout completed at Stripe raises the plan once the worker has run the job', async () => {
+    const app = api.app;
+    const org = (await app.get(OrganizationsService).create('worker-billing-org')).id;
+    const email = `worker-billing-${Date.now()}@example.net`;
+    await app.get(OperatorAuthService).createOperator(email, 'admin', 'a-long-enough-password');
+    const login = await app.inject({ method: 'POST', url: '/v1/admin/login', payload: { email, password: 'a-long-enough-password' }, remoteAddress: '10.55.0.1' });
+    const cookie = ([] as string[]).concat(login.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+    const checkout = await app.inject({ method: 'POST', url: '/v1/billing/checkout', payload: { organization_id: org, plan_id: 'business' }, headers: { cookie, 'x-csrf-token': login.json().csrf_token as string } });
+    const { events } = fake.completeCheckout(checkout.json().id as string);
+    for (const event of events) {
+      const payload = JSON.stringify(event);
+      expect((await postWebhook(app, payload, signPayload(payload))).statusCode).toBe(200);
+    }
+    await until(async () => (await app.get(LookupPlansService).planIdOf(org)) === 'business');
+    await until(async () => {
+      const rows = await sql<{ n: number }>(api.config.database.url, 'SELECT count(*)::int AS n FROM stripe_event WHERE id = ANY($1) AND processed_at IS NOT NULL', [events.map((e) => e.id)]);
+      return rows[0].n === events.length;
+    });
+  }, 60_000);
+});

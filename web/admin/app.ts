@@ -1,0 +1,202 @@
+import { api, ApiError, login, logout } from './api.js';
+import { barChart, compact } from './charts.js';
+
+type Json = Record<string, any>;
+
+const view = document.getElementById('view') as HTMLElement;
+const top = document.getElementById('top') as HTMLElement;
+let me: { email: string; role: string } | null = null;
+
+function h(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  for (const c of children) if (c !== null) node.append(c);
+  return node;
+}
+
+const money = (cents: number | null): string => (cents === null ? '—' : `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+const date = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
+const badge = (s: string | null): HTMLElement => h('span', { class: `badge ${s ?? 'none'}` }, s ?? 'no subscription');
+const state = (kind: 'loading' | 'empty' | 'error', text: string): HTMLElement => h('p', { class: `state ${kind}`, 'data-state': kind }, text);
+const card = (label: string, value: string, id: string): HTMLElement => h('div', { class: 'card', 'data-figure': id }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
+
+function show(...nodes: Node[]): void {
+  view.replaceChildren(...nodes);
+}
+
+function table(headers: Array<string | HTMLElement>, rows: HTMLElement[], numeric: number[] = []): HTMLElement {
+  const head = h('tr', {}, ...headers.map((x, i) => h('th', numeric.includes(i) ? { class: 'num' } : {}, x)));
+  return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows)));
+}
+
+async function load<T>(title: string, fetcher: () => Promise<T>, render: (data: T) => Node[]): Promise<void> {
+  show(h('h1', {}, title), state('loading', 'Loading…'));
+  try {
+    const data = await fetcher();
+    show(h('h1', {}, title), ...render(data));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return renderLogin();
+    const text = error instanceof ApiError && error.status === 403 ? `403 — your role (${me?.role ?? '?'}) may not open this page.` : `Could not load: ${(error as Error).message}`;
+    show(h('h1', {}, title), state('error', text));
+  }
+}
+
+function overview(): Promise<void> {
+  return load('Overview', () => api<Json>('GET', '/v1/admin/overview'), (o) => {
+    const plans = o.active_subscriptions_by_plan as Array<{ plan_id: string; count: number }>;
+    const c = o.community as Json;
+    const usedShare = o.quota_capacity_today > 0 ? Math.min(100, (o.lookups_today / o.quota_capacity_today) * 100) : 0;
+    return [
+      h('div', { class: 'cards' },
+        card('MRR', money(o.mrr_cents), 'mrr'),
+        card('New subscriptions (30 d)', String(o.new_subscriptions_30d), 'new30'),
+        card('Churned (30 d)', String(o.churned_subscriptions_30d), 'churned30'),
+        card('Past-due accounts', String(o.past_due_accounts), 'past-due'),
+        card('Lookups today', `${compact(o.lookups_today)} / ${compact(o.quota_capacity_today)}`, 'lookups-today'),
+      ),
+      h('progress', { class: 'meter', max: '100', value: usedShare.toFixed(1), title: 'lookups today vs quota capacity', 'aria-label': 'lookups today vs quota capacity' }),
+      h('h2', {}, 'Active subscriptions by plan'),
+      plans.length === 0
+        ? state('empty', 'No active subscriptions yet.')
+        : barChart(plans.map((p) => ({ label: p.plan_id, value: p.count })), { title: 'Active subscriptions by plan' }),
+      h('h2', {}, 'Community health'),
+      h('div', { class: 'cards' },
+        card('Active agents', String(c.active_agents), 'agents'),
+        card('Signals (24 h)', compact(c.signals_per_day), 'signals'),
+        card('Listed IPs', compact(c.listed_ips), 'listed'),
+        card('Blocklist version', c.blocklist_version === null ? '—' : String(c.blocklist_version), 'blocklist-version'),
+      ),
+    ];
+  });
+}
+
+let customerQuery = { q: '', sort: 'name', dir: 'asc' };
+
+function customers(): Promise<void> {
+  const params = new URLSearchParams(customerQuery);
+  return load('Customers', () => api<Json>('GET', `/v1/admin/customers?${params}`), (data) => {
+    const search = h('input', { type: 'search', placeholder: 'Search by name', value: customerQuery.q, 'aria-label': 'Search customers' }) as HTMLInputElement;
+    search.addEventListener('change', () => {
+      customerQuery = { ...customerQuery, q: search.value };
+      void customers();
+    });
+    const sortBy = (key: string, label: string): HTMLElement => {
+      const b = h('button', { type: 'button', 'data-sort': key }, label + (customerQuery.sort === key ? (customerQuery.dir === 'asc' ? ' ▲' : ' ▼') : ''));
+      b.addEventListener('click', () => {
+        customerQuery = { ...customerQuery, sort: key, dir: customerQuery.sort === key && customerQuery.dir === 'asc' ? 'desc' : 'asc' };
+        void customers();
+      });
+      return b;
+    };
+    const rows = (data.customers as Json[]).map((c) =>
+      h('tr', { 'data-customer': c.id },
+        h('td', {}, h('a', { href: `#/customers/${c.id}` }, c.name)),
+        h('td', {}, c.plan_id),
+        h('td', {}, badge(c.status)),
+        h('td', { class: 'num' }, `${compact(c.usage)} / ${compact(c.quota)}`),
+        h('td', { class: 'num' }, compact(c.overage)),
+        h('td', {}, c.last_invoice_at ? `${money(c.last_invoice_cents)} ${c.last_invoice_status} ${date(c.last_invoice_at)}` : '—'),
+      ),
+    );
+    return [
+      h('div', { class: 'toolbar' }, search),
+      rows.length === 0
+        ? state('empty', customerQuery.q ? 'No customer matches this search.' : 'No customers yet.')
+        : table([sortBy('name', 'Name'), sortBy('plan', 'Plan'), sortBy('status', 'Status'), sortBy('usage', 'Usage / quota'), sortBy('overage', 'Overage'), sortBy('last_invoice', 'Last invoice')], rows, [3, 4]),
+    ];
+  });
+}
+
+function customer(id: string): Promise<void> {
+  return load('Customer', () => api<Json>('GET', `/v1/admin/customers/${encodeURIComponent(id)}`), (c) => {
+    const usage = c.daily_usage as Array<{ day: string; lookups: number }>;
+    const keys = (c.keys as Json[]).map((k) => h('tr', {}, h('td', {}, k.name), h('td', {}, h('code', {}, `${k.prefix}…`)), h('td', {}, k.scopes.join(', ')), h('td', {}, date(k.created_at)), h('td', {}, k.revoked_at ? `revoked ${date(k.revoked_at)}` : 'active')));
+    const invoices = (c.invoices as Json[]).map((i) => h('tr', {}, h('td', {}, date(i.created_at)), h('td', {}, i.status), h('td', { class: 'num' }, money(i.amount_cents))));
+    const agents = (c.agents as Json[]).map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, a.status), h('td', {}, date(a.last_signal_at))));
+    const subs = c.subscriptions as Json[];
+    return [
+      h('p', {}, h('strong', { 'data-customer-name': '' }, c.name), ' · plan ', h('span', { 'data-plan': '' }, c.plan_id), ' · ', badge(subs[0]?.status ?? null)),
+      h('h2', {}, 'Daily lookups (30 days)'),
+      usage.every((u) => u.lookups === 0) ? state('empty', 'No lookups in the last 30 days.') : barChart(usage.map((u) => ({ label: u.day, value: u.lookups })), { title: 'Daily lookups', limit: c.daily_quota, tick: (d) => d.slice(5) }),
+      h('p', { class: 'state' }, `Daily quota: ${compact(c.daily_quota)} lookups · monthly quota: ${compact(c.quota)}`),
+      h('h2', {}, 'API keys'),
+      keys.length ? table(['Name', 'Prefix', 'Scopes', 'Created', 'State'], keys) : state('empty', 'No API keys.'),
+      h('h2', {}, 'Invoices'),
+      invoices.length ? table(['Date', 'Status', 'Amount'], invoices, [2]) : state('empty', 'No invoices.'),
+      h('h2', {}, 'Agents'),
+      agents.length ? table(['Name', 'Status', 'Last signal'], agents) : state('empty', 'No agents.'),
+    ];
+  });
+}
+
+function plans(): Promise<void> {
+  const fields = [['burst_per_second', 'Burst / s'], ['daily_quota', 'Daily quota'], ['monthly_quota', 'Monthly quota'], ['bulk_size', 'Bulk size']];
+  return load('Plans', () => api<Json>('GET', '/v1/admin/plans'), (data) =>
+    (data.plans as Json[]).map((p) => {
+      const form = h('form', { class: 'plan-form card', 'data-plan-id': p.id }, h('strong', {}, p.name));
+      for (const [key, label] of fields) form.append(h('label', {}, label, h('input', { type: 'number', min: '0', name: key, value: String(p[key]) })));
+      const status = h('span', { class: 'state' }, '');
+      form.append(h('button', { type: 'submit' }, 'Save'), status);
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        const body: Json = {};
+        for (const [key] of fields) body[key] = Number((form.querySelector(`[name=${key}]`) as HTMLInputElement).value);
+        status.textContent = 'Saving…';
+        api('PUT', `/v1/admin/plans/${encodeURIComponent(p.id)}`, body).then(
+          () => (status.textContent = 'Saved'),
+          (err: Error) => (status.textContent = `Error: ${err.message}`),
+        );
+      });
+      return form;
+    }),
+  );
+}
+
+function renderLogin(message = ''): void {
+  me = null;
+  top.hidden = true;
+  const email = h('input', { type: 'email', name: 'email', placeholder: 'Email', autocomplete: 'username', required: '' }) as HTMLInputElement;
+  const password = h('input', { type: 'password', name: 'password', placeholder: 'Password', autocomplete: 'current-password', required: '' }) as HTMLInputElement;
+  const error = h('p', { class: 'state error', role: 'alert' }, message);
+  const form = h('form', { class: 'login' }, h('h1', {}, 'Quorum admin'), email, password, h('button', { type: 'submit' }, 'Log in'), error);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    login(email.value, password.value).then(
+      (session) => {
+        me = session.operator;
+        location.hash = '#/overview';
+        void route();
+      },
+      (err: Error) => (error.textContent = err.message),
+    );
+  });
+  show(form);
+}
+
+async function route(): Promise<void> {
+  if (!me) {
+    try {
+      me = await api<{ email: string; role: string }>('GET', '/v1/admin/me');
+    } catch {
+      return renderLogin();
+    }
+  }
+  top.hidden = false;
+  (document.getElementById('who') as HTMLElement).textContent = `${me.email} (${me.role})`;
+  const [, page = 'overview', id] = location.hash.replace(/^#/, '').split('/');
+  for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.getAttribute('data-nav') === page);
+  if (page === 'customers' && id) return customer(id);
+  if (page === 'customers') return customers();
+  if (page === 'plans') return plans();
+  return overview();
+}
+
+document.getElementById('logout')?.addEventListener('click', () => {
+  logout().finally(() => {
+    location.hash = '#/login';
+    renderLogin('Logged out.');
+  });
+});
+window.addEventListener('hashchange', () => void route());
+void route();
