@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
+import { FastLookup } from './fast-lookup-route.js';
 import { BulkAnswerDto, BulkLookupDto, IpAnswerDto, RangeAnswerDto } from './dto/lookup.dto.js';
 import type { IpAnswer } from './answer/ip-answer.js';
 import type { RangeAnswer } from './answer/range-answer.js';
@@ -26,6 +27,7 @@ export class LookupController {
   constructor(private readonly lookups: LookupService) {}
 
   @Get('ip/:ip')
+  @FastLookup()
   @ApiOperation({ summary: 'Reputation of one IP (IPv4, IPv6, IPv4-mapped)', description: LIMITS_DOC })
   @ApiOkResponse({ type: IpAnswerDto })
   async ip(@Param('ip') ip: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<IpAnswer> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
 import { LookupBus } from './events/lookup-bus.js';
+import { FastLookupRoute } from './fast-lookup-route.js';
 import { LookupIndexService } from './index/lookup-index.service.js';
 import { NeverListService } from './index/never-list.service.js';
 import { ScoreFeedRepository } from './index/score-feed.repository.js';
@@ -37,6 +38,7 @@ import { UsageRepository } from './usage/usage.repository.js';
     UsageRepository,
     LookupUsageService,
     LookupService,
+    FastLookupRoute,
     LookupRuntime,
   ],
   exports: [LookupPlansService, ApiKeysService, LookupUsageService, LookupIndexService],

@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../setup/test-app.js';
 describe('agents: enrollment, login, rotation, revocation', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ QUORUM_LOGIN_MAX_PER_WINDOW: '5' });
+    t = await createTestApp({ QUORUM_LOGIN_MAX_PER_WINDOW: '5', QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: '3' });
   });
   afterAll(async () => t.close());
 

@@ -10,6 +10,9 @@ export function testEnv(): Record<string, string> {
     REDIS_PREFIX: 'quorum-test',
     QUORUM_LOG_LEVEL: process.env.QUORUM_TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
+    // Test files enroll from synthetic source addresses that may share a /24 across files; tests of the
+    // per-network cap set it back explicitly.
+    QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: '100000',
     HOST: '127.0.0.1',
   };
 }
