@@ -2,7 +2,8 @@
 // 1,000,000 scored IPv4 addresses + 50,000 IPv6 /64s) against a bare Fastify route answering the same
 // bytes, over the same mix of listed, unlisted and unknown IPs; plus the index alone in this process
 // (lookups/s, bytes per IPv4) and the time from a published scoring generation to both API processes
-// answering with it.
+// answering with it. For context, the run also loads quorum's unauthenticated GET /healthz (the floor
+// of any route through the same Nest/Fastify instance).
 // Settings: BENCH_DURATION (s per server, default 20), BENCH_ROUNDS (2), BENCH_WARMUP (3), BENCH_CONNECTIONS
 // (50), BENCH_START_TIMEOUT (s, 120), BENCH_LOOKUP_IPS (scored IPv4, default 1000000), BENCH_DATABASE_URL
 // (default postgresql://postgres@127.0.0.1:5432/quorum_lookup_bench), BENCH_REDIS_URL (default
@@ -33,7 +34,7 @@ const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const redisPrefix = 'quorum-bench-lookup';
 const root = repoRoot(import.meta.url);
 const log = (message: string) => process.stderr.write(`bench:lookup: ${message}\n`);
-const budgetSec = Math.ceil(2 * options.startTimeoutSec + 300 + 2 * (options.warmupSec + options.durationSec + options.rounds * 2));
+const budgetSec = Math.ceil(2 * options.startTimeoutSec + 300 + 2 * options.warmupSec + 3 * (options.durationSec + options.rounds * 2));
 
 await runBenchMain(budgetSec, async (session) => {
   const load1m = loadavg()[0];
@@ -66,7 +67,11 @@ await runBenchMain(budgetSec, async (session) => {
     const { ips, counts } = lookupMix(4096, v4Count, v6Count);
     const paths = ips.map((ip) => `/v1/ip/${ip}`);
     const segments = await compare(raw, quorum, paths, key);
-    const servers = compareToBaseline([summarise('raw-fastify', segments.raw), summarise('quorum', segments.quorum)]);
+    const servers = compareToBaseline([
+      summarise('raw-fastify', segments.raw),
+      summarise('quorum', segments.quorum),
+      summarise('quorum /healthz (floor)', segments.floor),
+    ]);
     const serverIndex = await serverIndexFigures(quorum.baseUrl);
     const propagation = await measurePropagation(pool, redis, [quorum, witness], key);
 
@@ -120,19 +125,29 @@ async function startQuorum(session: BenchSession, name: string): Promise<Running
   });
 }
 
+type Side = 'raw' | 'floor' | 'quorum';
+
+/**
+ * Alternating rounds of the raw baseline, the lookup route, and (for context) quorum's own floor: its
+ * unauthenticated GET /healthz through the same instance, which no route of the service can beat.
+ */
 async function compare(raw: RunningServer, quorum: RunningServer, paths: string[], key: string) {
-  const headers = { raw: {}, quorum: { 'x-api-key': key } };
-  const out = { raw: [] as Segment[], quorum: [] as Segment[], quorumWarmup: [] as Segment[] };
-  const targets = { raw, quorum };
+  const loads: Record<Side, { server: RunningServer; paths: string[]; headers: Record<string, string> }> = {
+    raw: { server: raw, paths, headers: {} },
+    floor: { server: quorum, paths: ['/healthz'], headers: {} },
+    quorum: { server: quorum, paths, headers: { 'x-api-key': key } },
+  };
+  const out: Record<Side | 'quorumWarmup', Segment[]> = { raw: [], floor: [], quorum: [], quorumWarmup: [] };
   for (const name of ['raw', 'quorum'] as const) {
     log(`warming up ${name} for ${options.warmupSec}s`);
-    const warm = await runPathLoad(targets[name].baseUrl, paths, headers[name], options.connections, options.warmupSec);
+    const warm = await runPathLoad(loads[name].server.baseUrl, loads[name].paths, loads[name].headers, options.connections, options.warmupSec);
     if (warm.ok === 0) throw new Error(`${name} gave no 2xx answer during warm-up`);
     if (name === 'quorum') out.quorumWarmup.push(warm);
   }
-  for (const run of interleavedSchedule(['raw', 'quorum'], options.rounds)) {
-    const name = run.server as 'raw' | 'quorum';
-    const segment = await runPathLoad(targets[name].baseUrl, paths, headers[name], options.connections, options.durationSec / options.rounds);
+  for (const run of interleavedSchedule(['raw', 'quorum', 'floor'], options.rounds)) {
+    const name = run.server as Side;
+    const load = loads[name];
+    const segment = await runPathLoad(load.server.baseUrl, load.paths, load.headers, options.connections, options.durationSec / options.rounds);
     out[name].push(segment);
     log(`round ${run.round + 1}/${options.rounds} ${name}: ${Math.round(segment.responses / segment.durationSec)} req/s, ${segment.non2xx} non-2xx`);
   }

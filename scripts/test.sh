@@ -20,4 +20,4 @@ echo "==> type-check"
 npx tsc -p tsconfig.json --noEmit
 if [ -f agent-client/tsconfig.json ]; then npx tsc -p agent-client/tsconfig.json --noEmit; fi
 echo "==> tests"
-NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest --config jest.config.cjs --runInBand --ci "$@"
+NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest --config jest.config.cjs --runInBand --ci --forceExit "$@"

@@ -73,6 +73,7 @@ export function printLookupReport(r: LookupReport): boolean {
       `load generator, servers, PostgreSQL and Redis share ${r.cpus} CPUs (1 min load average ${r.load1m.toFixed(2)} at start)`,
     '',
     formatTable(r.servers),
+    `lookup route / healthz floor of the same process: ${fmt(quorum.reqPerSec / r.servers[2].reqPerSec, 2)}`,
     '',
     `index alone (this process): ${fmt(r.inProcess.findsPerSec)} finds/s (uint32 key -> score), ${fmt(r.inProcess.lookupsPerSec)} full lookups/s (ParsedIp -> all fields); ` +
       `built in ${fmt(r.inProcess.buildMs)} ms`,

@@ -8,6 +8,7 @@ import { withTimeout } from '../common/util/timeout.js';
 import { RedisService } from '../infra/redis/redis.service.js';
 import { BlocklistState } from './blocklist-state.js';
 import { BlocklistRepository } from './blocklist.repository.js';
+import { closeRedis } from '../infra/redis/close-redis.js';
 
 export const VERSION_CHANNEL_PARTS = ['blocklist', 'version'] as const;
 
@@ -55,7 +56,7 @@ export class BlocklistSync implements OnApplicationBootstrap, OnApplicationShutd
     this.timer = null;
     const subscriber = this.subscriber;
     this.subscriber = null;
-    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+    if (subscriber) await closeRedis(subscriber);
   }
 
   start(): void {

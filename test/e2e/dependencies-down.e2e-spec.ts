@@ -8,7 +8,11 @@ describe('booting with PostgreSQL and Redis unreachable', () => {
     // Nothing listens on port 9 (discard) on loopback.
     t = await listenTestApp({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:9/quorum_test', REDIS_URL: 'redis://127.0.0.1:9/15' });
   }, 30_000);
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    const started = Date.now();
+    await t.close();
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 30_000);
 
   it('stays up: liveness answers', async () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);

@@ -108,12 +108,17 @@ describe('HTTP policies (real Fastify stack on a socket)', () => {
     expect(text).toMatch(/quorum_queue_jobs\{queue="maintenance",state="waiting"\}/);
   });
 
-  it('reports readiness of PostgreSQL, Redis and the queues', async () => {
-    const res = await fetch(`${t.url}/readyz`);
+  it('reports readiness of PostgreSQL, Redis and the queues (ready once the lookup index is loaded)', async () => {
+    const deadline = Date.now() + 20_000;
+    let res = await fetch(`${t.url}/readyz`);
+    while (res.status !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      res = await fetch(`${t.url}/readyz`);
+    }
     const body = await readJson(res);
     expect(res.status).toBe(200);
     expect(body.checks).toEqual(
       expect.objectContaining({ postgres: { status: 'up' }, redis: { status: 'up' }, queues: { status: 'up' } }),
     );
-  });
+  }, 30_000);
 });

@@ -10,7 +10,7 @@ import { LookupUsageService } from '../../src/lookup/usage/lookup-usage.service.
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
-const NET = '45.83.13';
+const NET = '45.84.13';
 
 /** Two API replicas on one PostgreSQL and one Redis; only pub/sub carries news between them (polling is off). */
 describe('lookup limits, usage and propagation across replicas', () => {

@@ -1,5 +1,5 @@
 import { ReporterIdentityService } from '../../src/agents/reporter-identity.service.js';
-import { ConsensusService } from '../../src/consensus/consensus.service.js';
+import { scoringRun } from '../support/scoring.js';
 import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../factories/agent.factory.js';
 import { attackerIp, signal } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
@@ -43,8 +43,7 @@ describe('consensus pipeline: signals → scoring job → ip_score → blocklist
     const target = attackerIp();
     for (const agent of agents.slice(0, 4)) await push(agent, [target]);
     await establish(agents.slice(0, 4), 64_500);
-    const consensus = t.app.get(ConsensusService);
-    const report = await consensus.tick();
+    const report = await scoringRun(t);
     expect(report.outcome).toBe('done');
     const rows = await sql(t.config.database.url, 'SELECT listed, reporters, asns, reason FROM ip_score WHERE ip_key = $1', [target]);
     expect(rows[0]).toEqual(expect.objectContaining({ listed: true, reporters: 4, asns: 4, reason: 'consensus' }));
@@ -57,7 +56,7 @@ describe('consensus pipeline: signals → scoring job → ip_score → blocklist
   it('does not list an IP reported by one owner only, and the public explanation hides voters', async () => {
     const target = attackerIp();
     await push(agents[4], [target]);
-    await t.app.get(ConsensusService).tick();
+    await scoringRun(t);
     const rows = await sql(t.config.database.url, 'SELECT listed FROM ip_score WHERE ip_key = $1', [target]);
     expect(rows[0]?.listed ?? false).toBe(false);
     const res = await t.app.inject({ method: 'GET', url: `/v1/ip/${target}/explain` });
@@ -68,7 +67,7 @@ describe('consensus pipeline: signals → scoring job → ip_score → blocklist
 
   it('a second tick with no new signals changes nothing (idempotent)', async () => {
     const before = await sql(t.config.database.url, 'SELECT max(id) AS v FROM blocklist_version');
-    const report = await t.app.get(ConsensusService).tick();
+    const report = await scoringRun(t);
     expect(report.signals).toBe(0);
     const after = await sql(t.config.database.url, 'SELECT max(id) AS v FROM blocklist_version');
     expect(after[0].v).toEqual(before[0].v);

@@ -7,7 +7,7 @@ import { ScoreFeedRepository } from '../../src/lookup/index/score-feed.repositor
 import { sql } from '../setup/db.js';
 import { testConfig } from '../setup/test-app.js';
 
-const NET = '45.83.14';
+const NET = '45.85.14';
 
 /** The lookup index against the real ip_score table: snapshot load, catch-up by version, generations in progress. */
 describe('lookup index feed', () => {

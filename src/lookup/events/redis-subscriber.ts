@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { closeRedis } from '../../infra/redis/close-redis.js';
 
 export interface SubscriberOptions {
   url: string;
@@ -37,6 +38,6 @@ export class RedisSubscriber {
   }
 
   async stop(): Promise<void> {
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    await closeRedis(this.connection);
   }
 }
