@@ -81,7 +81,7 @@ export function printLookupReport(r: LookupReport): boolean {
     `API process: ${fmt(r.serverIndex.ipv4Keys)} IPv4 + ${fmt(r.serverIndex.ipv6Keys)} IPv6 keys, ${fmt(r.serverIndex.arrayBytes / 1e6, 1)} MB of index arrays, RSS ${fmt(r.serverIndex.rssBytes / 1e6)} MB`,
     `publish -> answer on ${r.propagation.processes} API processes (pub/sub only): median ${fmt(r.propagation.medianMs, 1)} ms, max ${fmt(r.propagation.maxMs, 1)} ms ` +
       `(${r.propagation.samplesMs.map((s) => fmt(s, 1)).join(', ')})`,
-    `metering: usage_counter holds ${fmt(r.usage.counted)} lookups for ${fmt(r.usage.answered)} 2xx answers received (probe, warm-up, load, propagation polls; the witness process included)`,
+    `metering: usage_counter holds ${fmt(r.usage.counted)} lookups for ${fmt(r.usage.answered)} 2xx answers received (probe, warm-up, load, propagation polls; answers in flight when a load segment stops are metered but not received)`,
     '',
     'targets:',
     ...checks.map((c) => `  ${c.name.padEnd(52)} ${c.value.padStart(14)}  ${verdict(c.ok)}`),

@@ -77,13 +77,13 @@ export class ConsensusRepository {
     }));
   }
 
-  /** Registers a reporter or refreshes its network (kept from its latest login). */
+  /** Registers a reporter or refreshes its network from its latest login (an unknown network keeps the last known one). */
   async upsertReporter(row: Omit<ReporterRow, 'alpha' | 'beta' | 'quarantinedAt'>): Promise<void> {
     await this.prisma.pool.query(
       `INSERT INTO reporter (pseudonym, owner, kind, asn, net, country, enrolled_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, now())
        ON CONFLICT (pseudonym) DO UPDATE SET asn = EXCLUDED.asn, net = EXCLUDED.net, country = EXCLUDED.country, updated_at = now()
-       WHERE reporter.asn IS DISTINCT FROM EXCLUDED.asn OR reporter.net IS DISTINCT FROM EXCLUDED.net`,
+       WHERE EXCLUDED.asn IS NOT NULL AND (reporter.asn IS DISTINCT FROM EXCLUDED.asn OR reporter.net IS DISTINCT FROM EXCLUDED.net)`,
       [row.pseudonym, row.owner, row.kind, row.asn, row.net, row.country, row.enrolledAt],
     );
   }

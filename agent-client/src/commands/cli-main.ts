@@ -11,6 +11,7 @@ import { detectFiles } from './detect-files.js';
 import type { FetchLike } from '../http/http-request.js';
 import { jsonLogger } from '../util/logger.js';
 import { initAgent } from './init.js';
+import { lookupIp } from './lookup.js';
 import { registerAgent } from './register.js';
 import { showStatus } from './status.js';
 
@@ -23,6 +24,8 @@ commands:
                   --enroll-key KEY  --name NAME (default: host name)  --tag T (repeatable)  --force
   run           follow the logs, detect, push signals, pull and apply the blocklist (until SIGTERM/SIGINT)
   status        registration and the running agent's status file
+  lookup IP     ask the server what it knows about an address (GET /v1/ip/IP), print the JSON answer
+                  --api-key KEY (default $QUORUM_API_KEY)  --server URL (default: the config's)
   check-config  validate the config file and print it with defaults filled in
   detect        run the scenarios over whole log files (or - for stdin), print signals as JSON lines
                   --format auto|sshd|http-access   --config PATH (allowlist and scenarios from it)
@@ -68,6 +71,11 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
       case 'status': {
         const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
         return await showStatus(configPathFrom(values.config, io), io);
+      }
+      case 'lookup': {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { config: { type: 'string' }, 'api-key': { type: 'string' }, server: { type: 'string' } } });
+        if (positionals.length !== 1) throw new CliError('lookup: give exactly one IP address');
+        return await lookupIp({ ip: positionals[0], apiKey: values['api-key'], server: values.server, configPath: configPathFrom(values.config, io), fetchImpl: ctx.fetchImpl }, io);
       }
       case 'check-config': {
         const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });

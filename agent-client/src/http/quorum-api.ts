@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
 import type { Signal } from '../detect/signal.js';
+import type { AgentLoginDto, AgentTokenDto, BlocklistEntryDto, EnrollAgentDto, IngestResultDto, SignalBatchDto } from '../generated/api-types.js';
 import { publicKeyOf, publicKeyRawBase64 } from '../sign/agent-keys.js';
 import { signBatch } from '../sign/batch-signature.js';
 import { signLogin } from '../sign/login-signature.js';
@@ -31,11 +32,7 @@ export class ApiError extends Error {
   }
 }
 
-export interface IngestResult {
-  accepted: number;
-  duplicates: number;
-  rejected: { index: number; uuid: string | null; reason: string }[];
-}
+export type IngestResult = IngestResultDto;
 
 export type PushOutcome =
   | { kind: 'ok'; result: IngestResult | null }
@@ -45,7 +42,7 @@ export type PushOutcome =
   | { kind: 'rejected'; status: number; reason: string };
 
 export interface BlocklistItem {
-  value: string;
+  value: BlocklistEntryDto['value'];
   /** Expiry in ms since the epoch, when the server gave one. */
   until: number | null;
 }
@@ -99,7 +96,7 @@ export class QuorumApi {
 
   /** `POST /v1/agents`: registers this agent's public key; returns the new agent's id. */
   async enroll(input: { name: string; enrollKey?: string; tags?: string[]; scenarios?: string[] }): Promise<{ id: string; agent: Record<string, unknown> }> {
-    const body = {
+    const body: EnrollAgentDto = {
       name: input.name,
       public_key: publicKeyRawBase64(publicKeyOf(this.o.privateKey)),
       ...(input.enrollKey ? { enroll_key: input.enrollKey } : {}),
@@ -117,14 +114,15 @@ export class QuorumApi {
   async login(force = false): Promise<string> {
     if (!force && this.token && this.now() < this.token.refreshAt) return this.token.value;
     if (!this.agentId) throw new ApiError('login: the agent is not registered (no agent id)', 0, 'not_registered', null);
-    const challenge = signLogin(this.agentId, this.o.privateKey, this.now());
+    const challenge: AgentLoginDto = signLogin(this.agentId, this.o.privateKey, this.now());
     const res = await this.request('POST', '/v1/agents/login', { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(challenge)));
     const json = jsonBody(res);
     if (res.status !== 200 || !isRecord(json) || typeof json.token !== 'string') throw errorOf(res, 'login', this.now());
-    const expires = typeof json.expires_at === 'string' ? Date.parse(json.expires_at) : NaN;
+    const answer = json as Partial<AgentTokenDto> & Pick<AgentTokenDto, 'token'>;
+    const expires = typeof answer.expires_at === 'string' ? Date.parse(answer.expires_at) : NaN;
     const refreshAt = Number.isFinite(expires) ? expires - 60_000 : this.now() + 5 * 60_000;
-    this.token = { value: json.token, refreshAt };
-    return json.token;
+    this.token = { value: answer.token, refreshAt };
+    return answer.token;
   }
 
   /** A request with the bearer token; a 401 triggers one fresh login and one retry. */
@@ -138,7 +136,8 @@ export class QuorumApi {
   async pushSignals(signals: readonly Signal[], gzip: boolean): Promise<PushOutcome> {
     const agentId = this.agentId;
     if (!agentId) return { kind: 'retry', status: null, retryAfterMs: null, reason: 'not registered' };
-    const raw = Buffer.from(JSON.stringify({ signals }), 'utf8');
+    const batch: SignalBatchDto = { signals: [...signals] };
+    const raw = Buffer.from(JSON.stringify(batch), 'utf8');
     const wire = gzip ? gzipSync(raw) : raw;
     let res: HttpResponse;
     try {
