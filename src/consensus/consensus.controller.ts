@@ -72,11 +72,11 @@ export class ConsensusController {
 
   @Get('admin/delisting-requests')
   @Auth({ kinds: ['operator'], roles: ['admin', 'support'] })
-  @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending_proof', 'verified', 'suppressed', 'upheld', 'rejected', 'expired'] })
   @ApiOperation({ summary: 'Delisting requests to review (operators)' })
   @ApiOkResponse({ type: [DelistingDto] })
-  async list(@Query('status') status?: DelistingStatus): Promise<DelistingDto[]> {
-    return (await this.delisting.list(status)).map(toDto);
+  async list(@Query('status') status?: string): Promise<DelistingDto[]> {
+    return (await this.delisting.list(status as DelistingStatus | undefined)).map(toDto);
   }
 
   @Post('admin/delisting-requests/:id/review')
