@@ -1,32 +1,9 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { issueToken } from '../../src/common/crypto/secret-token.js';
 import { scoredIpv4 } from './ip-mix.js';
 
-const run = promisify(execFile);
-
-/** `quorum migrate` on the bench database (created when missing). */
-export async function migrate(root: string, databaseUrl: string, timeoutMs: number): Promise<void> {
-  await run(process.execPath, [join(root, 'bin', 'quorum.js'), 'migrate'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, QUORUM_LOG_LEVEL: 'warn' },
-    timeout: timeoutMs,
-  });
-}
-
-export async function flushRedisDb(url: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: true });
-  try {
-    await redis.connect();
-    await redis.flushdb();
-  } finally {
-    redis.disconnect();
-  }
-}
+export { flushRedisDb, migrateBenchDatabase as migrate } from '../ingest/bench-data.js';
 
 /**
  * Writes `v4Count` scored IPv4 addresses (`scoredIpv4(i)` for i < v4Count: one in three listed, scores

@@ -4,6 +4,7 @@ import { PrismaService } from '../infra/prisma/prisma.service.js';
 import type { NewRow, OpenRow, StoredEntry, VersionInfo } from './blocklist.types.js';
 import type { PublishPlan } from './publish-plan.js';
 import type { BlocklistScope } from './render/types.js';
+import { inPgTransaction } from '../infra/prisma/pg-transaction.js';
 
 // Row shape shared by every read: value, ip_key, scope, scenario_class, score, until (epoch ms), added_in.
 const ENTRY_COLUMNS = `value, ip_key, scope, scenario_class, score, (extract(epoch FROM until) * 1000)::float8 AS until_ms, added_in`;
@@ -161,18 +162,7 @@ export class BlocklistRepository {
     ]);
   }
 
-  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.prisma.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inPgTransaction(this.prisma.pool, work);
   }
 }

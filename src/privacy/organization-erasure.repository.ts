@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { pseudonym } from '../common/crypto/pseudonym.js';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
+import { inPgTransaction } from '../infra/prisma/pg-transaction.js';
 
 /**
  * Billing records an erased organisation leaves behind (tax law): kept until their own retention ends
@@ -17,20 +18,7 @@ export interface ShredResult {
   affectedIps: number;
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+const inTransaction = inPgTransaction;
 
 async function tablesWithColumn(client: pg.PoolClient, column: string): Promise<string[]> {
   const result = await client.query<{ table_name: string }>(
