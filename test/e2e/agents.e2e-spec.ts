@@ -1,13 +1,14 @@
 import { sign } from 'node:crypto';
 import { AgentsService } from '../../src/agents/agents.service.js';
 import { rotateMessage } from '../../src/agents/signed-messages.js';
-import { createOrganization, enrollAgent, keyPair, nextSourceAddress, signedLogin } from '../factories/agent.factory.js';
+import { createOrganization, enrollAgent, keyPair, nextSourceAddress, signedLogin, useSourceOctet } from '../factories/agent.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
 describe('agents: enrollment, login, rotation, revocation', () => {
   let t: TestApp;
   beforeAll(async () => {
+    useSourceOctet(77);
     t = await createTestApp({ QUORUM_LOGIN_MAX_PER_WINDOW: '5', QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: '3' });
   });
   afterAll(async () => t.close());

@@ -21,11 +21,18 @@ export function nonce(): string {
   return randomBytes(12).toString('base64url');
 }
 
-/** A unique, routable-looking source address per test agent (enrollment caps count per /24). */
-let sourceCounter = 0;
+/**
+ * A unique, routable-looking source address per test agent (enrollment caps count per /24). Each file
+ * starts at a random /24; a file that tests the per-network cap takes its own first octet.
+ */
+let sourceCounter = Math.floor(Math.random() * 60_000);
+let sourceOctet = 45;
+export function useSourceOctet(octet: number): void {
+  sourceOctet = octet;
+}
 export function nextSourceAddress(): string {
   sourceCounter++;
-  return `45.${(sourceCounter >> 8) & 255}.${sourceCounter & 255}.10`;
+  return `${sourceOctet}.${(sourceCounter >> 8) & 255}.${sourceCounter & 255}.10`;
 }
 
 export async function createOrganization(app: NestFastifyApplication, name = 'Acme'): Promise<{ organizationId: string; enrollKey: string }> {

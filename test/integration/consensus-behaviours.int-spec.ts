@@ -8,6 +8,7 @@ import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../f
 import { attackerIp, signal } from '../factories/signal.factory.js';
 import { sql, truncate } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { scoringTestOverrides } from '../setup/test-env.js';
 
 const DAY = 86_400_000;
 const fixtures = join(__dirname, '..', 'fixtures', 'never-list');
@@ -17,7 +18,7 @@ describe('consensus behaviours through the real job: never-list, canaries, delis
   const agents: TestAgent[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '1000' });
+    t = await createTestApp({ QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '1000', ...scoringTestOverrides() });
     await truncate(t.config.database.url, ['ip_score', 'listing_explanation', 'never_list_entry', 'dark_canary', 'delisting_request']);
     await sql(t.config.database.url, 'UPDATE consensus_cursor SET generation = generation + 1000');
     const identities = t.app.get(ReporterIdentityService);

@@ -4,6 +4,7 @@ import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../f
 import { attackerIp, signal } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { scoringTestOverrides } from '../setup/test-env.js';
 
 const DAY = 86_400_000;
 
@@ -12,7 +13,7 @@ describe('consensus pipeline: signals → scoring job → ip_score → blocklist
   const agents: TestAgent[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '1000' });
+    t = await createTestApp({ QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '1000', ...scoringTestOverrides() });
     for (let i = 0; i < 5; i++) {
       const { enrollKey } = await createOrganization(t.app, `org-${i}`);
       agents.push(await enrollAgent(t.app, enrollKey, `agent-${i}`));

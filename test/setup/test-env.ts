@@ -16,3 +16,13 @@ export function testEnv(): Record<string, string> {
     HOST: '127.0.0.1',
   };
 }
+
+/**
+ * Scoring tests get a database and Redis prefix of their own: a worker left running by another test
+ * file must not take their scoring lock or consume their queue.
+ */
+export function scoringTestOverrides(): Record<string, string> {
+  const url = new URL(testEnv().DATABASE_URL);
+  url.pathname = `${url.pathname}_scoring`;
+  return { DATABASE_URL: url.toString(), REDIS_PREFIX: 'quorum-test-scoring' };
+}
