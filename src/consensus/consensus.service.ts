@@ -98,8 +98,8 @@ export class ConsensusService {
     }
     const delisted = await this.applyDelistings(runtime, now);
     const result = runtime.tick(now.getTime());
-    const version = await this.persistRun(runtime, result, now, delisted);
     const generation = cursor.generation + 1n;
+    const version = await this.persistRun(runtime, result, now, generation, delisted);
     await this.repository.saveCursor({ lastSignalId: lastId, generation, lastTickAt: now });
     this.generation = generation;
     await this.redis.client.publish(this.redis.key('scores', 'version'), generation.toString()).catch(() => 0);
@@ -177,10 +177,12 @@ export class ConsensusService {
     };
     if (synthetic.added.length + synthetic.removed.length === 0) return;
     this.logger.warn(`rebuild reconciles ${synthetic.added.length} additions and ${synthetic.removed.length} removals`);
-    await this.persistRun(runtime, synthetic, now, [...synthetic.added, ...synthetic.removed].map((l) => l.ipKey));
+    const cursor = await this.repository.cursor();
+    await this.persistRun(runtime, synthetic, now, cursor.generation + 1n, [...synthetic.added, ...synthetic.removed].map((l) => l.ipKey));
   }
 
-  private async persistRun(runtime: ConsensusRuntime, result: TickResult, now: Date, extraKeys: string[] = []): Promise<number | null> {
+  /** Writes one run's outcome under `version` (the generation the run will commit). */
+  private async persistRun(runtime: ConsensusRuntime, result: TickResult, now: Date, version: bigint, extraKeys: string[] = []): Promise<number | null> {
     const keys = new Set([...runtime.drainTouched(), ...extraKeys]);
     const nowMs = now.getTime();
     const rows: IpScoreRow[] = [];
@@ -188,7 +190,7 @@ export class ConsensusService {
       const summary = summarizeIp(runtime.engine, key, nowMs);
       const seen = runtime.seen.get(key);
       if (!summary || !seen) continue;
-      const listing = runtime.engine.listing(key);
+      const { listing } = summary;
       rows.push({
         ipKey: key,
         score: round(summary.S),
@@ -205,22 +207,23 @@ export class ConsensusService {
         honeypot: summary.honeypot,
       });
     }
-    const cursor = await this.repository.cursor();
-    const version = cursor.generation + 1n;
+    const rowByKey = new Map(rows.map((r) => [r.ipKey, r]));
     await this.repository.saveScores(rows, version, now);
-    const unscored = result.removed.map((l) => l.ipKey).filter((k) => !rows.some((r) => r.ipKey === k));
+    const unscored = result.removed.map((l) => l.ipKey).filter((k) => !rowByKey.has(k));
     await this.repository.markUnlisted(unscored, version, now);
     await this.repository.saveExplanations(result.added.map(toExplanation));
     const changes: ListingChange[] = [
-      ...result.added.map((l) => toChange(l, 'upsert', rows)),
-      ...result.removed.map((l) => toChange(l, 'remove', rows)),
+      ...result.added.map((l) => toChange(l, 'upsert', rowByKey.get(l.ipKey))),
+      ...result.removed.map((l) => toChange(l, 'remove', rowByKey.get(l.ipKey))),
     ];
     for (const l of result.added) runtime.published.set(l.ipKey, l.expiresAt);
     for (const l of result.removed) runtime.published.delete(l.ipKey);
+    // TTL extensions of listings already published: republish with the new expiry.
+    const added = new Set(result.added.map((l) => l.ipKey));
     for (const r of rows) {
       if (!r.listed || !r.listedUntil || runtime.published.get(r.ipKey) === r.listedUntil.getTime()) continue;
       runtime.published.set(r.ipKey, r.listedUntil.getTime());
-      if (result.added.some((l) => l.ipKey === r.ipKey)) continue;
+      if (added.has(r.ipKey)) continue;
       changes.push({ ...keyValue(r.ipKey), scenarioClass: r.scenarios[0] ?? 'unknown', score: r.score, until: r.listedUntil, kind: 'upsert' });
     }
     if (result.quarantined.length > 0) await this.persistTrust(runtime, now);
@@ -253,8 +256,7 @@ function keyValue(ipKey: string): { ipKey: string; value: string; scope: 'ip' | 
   return { ipKey, value: ipKey, scope: ipKey.includes('/') ? 'range' : 'ip' };
 }
 
-function toChange(listing: Listing, kind: 'upsert' | 'remove', rows: IpScoreRow[]): ListingChange {
-  const row = rows.find((r) => r.ipKey === listing.ipKey);
+function toChange(listing: Listing, kind: 'upsert' | 'remove', row: IpScoreRow | undefined): ListingChange {
   return {
     ...keyValue(listing.ipKey),
     scenarioClass: listing.explanation.scenarioClasses[0] ?? row?.scenarios[0] ?? 'unknown',

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error.js';
+import { reporterBucket } from '../common/reporter-bucket.js';
 import { ipKey, parseIp } from '../common/ip/ip-address.js';
 import { ConsensusRepository } from './consensus.repository.js';
 import type { ExplainDto } from './dto/delisting.dto.js';
-
-export function reporterBucket(count: number): string {
-  if (count <= 0) return '0';
-  if (count <= 2) return '1-2';
-  if (count <= 5) return '3-5';
-  if (count <= 20) return '6-20';
-  return '>20';
-}
 
 /** "Is my IP listed, and why?" — public answers never carry reporter identities. */
 @Injectable()

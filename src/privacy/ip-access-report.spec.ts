@@ -1,6 +1,7 @@
 import { accessReport } from './ip-access-report.js';
 import type { HeldIpData } from './ip-data.repository.js';
-import { ipSubject, organizationSubject, reporterBucket } from './subject-hash.js';
+import { reporterBucket } from '../common/reporter-bucket.js';
+import { ipSubject, organizationSubject } from './subject-hash.js';
 
 const periods = { signalDays: 30, signalUuidDays: 7, ipScoreDays: 90, blocklistDays: 7, explanationDays: 30, delistingDays: 365, auditDays: 365, usageDays: 400, privacyRequestDays: 365 };
 const now = new Date('2026-11-25T12:00:00.000Z');

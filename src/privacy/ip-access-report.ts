@@ -1,6 +1,6 @@
 import type { HeldIpData } from './ip-data.repository.js';
 import type { RetentionPeriods } from './retention-policy.js';
-import { reporterBucket } from './subject-hash.js';
+import { type ReporterBucket, reporterBucket } from '../common/reporter-bucket.js';
 
 const DAY_MS = 86_400_000;
 
@@ -11,7 +11,7 @@ export interface IpAccessReport {
   scenario_classes: string[];
   first_seen: string | null;
   last_seen: string | null;
-  reporters: '0' | '1-2' | '3-5' | '6-20' | '>20';
+  reporters: ReporterBucket;
   honeypot: boolean;
   source_categories: string[];
   raw_signals: number;

@@ -5,7 +5,8 @@ import type { RawSignal } from './signal-batch.parser.js';
 import { disallowedLabel } from './signal-batch.parser.js';
 import { CONSENSUS_WINDOW_MS, MAX_FUTURE_MS, MAX_SIGNAL_AGE_MS, type RejectionReason, SIGNAL_FLAGS } from './signal-rules.js';
 
-export interface NormalizedSignal {
+/** A signal that passed the per-item checks: what was sent, plus its consensus key and flags. */
+export interface NormalizedSignal extends Omit<RawSignal, 'ip' | 'range'> {
   index: number;
   /** canonical text of what was sent (IPv4-mapped IPv6 becomes IPv4) */
   ip: string;
@@ -13,15 +14,6 @@ export interface NormalizedSignal {
   ipKey: string;
   /** the target's /24 (/48), to compare with the reporter's own network */
   targetNetwork: string;
-  scope: 'ip' | 'range';
-  scenario: string;
-  scenarioVersion: string | null;
-  scenarioHash: string | null;
-  scenarioTrust: string | null;
-  startedAt: number;
-  stoppedAt: number;
-  uuid: string | null;
-  labels: Record<string, string | number> | null;
   flags: number;
 }
 
@@ -31,11 +23,15 @@ export interface Rejection {
   reason: RejectionReason;
 }
 
+let blockingRanges: ParsedCidr[] | undefined;
+
 function overlapsReserved(range: ParsedCidr): boolean {
-  for (const entry of specialPurposeTable().entries) {
-    if (!entry.blocksListing) continue;
-    const block = parseCidr(entry.cidr);
-    if (block && block.version === range.version && (cidrCovers(block, range) || cidrCovers(range, block))) return true;
+  blockingRanges ??= specialPurposeTable()
+    .entries.filter((e) => e.blocksListing)
+    .map((e) => parseCidr(e.cidr))
+    .filter((c): c is ParsedCidr => c !== null);
+  for (const block of blockingRanges) {
+    if (block.version === range.version && (cidrCovers(block, range) || cidrCovers(range, block))) return true;
   }
   return false;
 }
