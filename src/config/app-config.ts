@@ -1,4 +1,5 @@
 import { DEVELOPMENT_SECRET, type Env, envSchema } from './env.schema.js';
+import { PUBLISHED_SECRET_VALUES, normalizeSecret, secretProblem } from './secret-strength.js';
 
 export interface AppConfig {
   readonly env: Env['NODE_ENV'];
@@ -39,6 +40,8 @@ export interface AppConfig {
     readonly openRegistration: boolean;
     readonly maxEnrollPerOrgPerDay: number;
     readonly maxEnrollPerNetworkPerDay: number;
+    /** Per-network cap for registrations carrying an enrollment key of a known organisation. */
+    readonly maxKeyedEnrollPerNetworkPerDay: number;
     readonly loginMaxPerWindow: number;
     readonly loginWindowSeconds: number;
   };
@@ -50,7 +53,11 @@ export interface AppConfig {
   };
   readonly signals: {
     readonly maxPerBatch: number;
+    /** Token bucket per agent: sustained refill rate, bucket size (full weight), then a debt of
+     * `overflowBatches` accepted with weight 0 before 429 (src/signals/ingest-gate.service.ts). */
     readonly maxBatchesPerSecond: number;
+    readonly burstBatches: number;
+    readonly overflowBatches: number;
     readonly maxPerDay: number;
     readonly maxTargetsPerDay: number;
     readonly maxClockSkewSeconds: number;
@@ -96,11 +103,22 @@ export class ConfigError extends Error {
   }
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Production refuses guessable secrets, one secret used for two purposes, and Stripe keys sent in clear. */
 function productionProblems(env: Env): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
+  const published = [...PUBLISHED_SECRET_VALUES, DEVELOPMENT_SECRET];
   for (const name of ['QUORUM_JWT_SECRET', 'QUORUM_PSEUDONYM_SECRET'] as const) {
-    if (env[name] === DEVELOPMENT_SECRET) problems.push(`${name}: must be set to a secret of 32+ characters in production`);
+    const problem = secretProblem(env[name], published);
+    if (problem) problems.push(`${name}: ${problem}`);
+  }
+  if (normalizeSecret(env.QUORUM_JWT_SECRET) === normalizeSecret(env.QUORUM_PSEUDONYM_SECRET)) {
+    problems.push('QUORUM_PSEUDONYM_SECRET: must differ from QUORUM_JWT_SECRET (a token key must not also key the pseudonyms)');
+  }
+  if (env.STRIPE_API_PROTOCOL === 'http' && !LOOPBACK_HOSTS.has(env.STRIPE_API_HOST ?? '')) {
+    problems.push('STRIPE_API_PROTOCOL: http is only allowed towards a loopback STRIPE_API_HOST (the secret key would travel in clear)');
   }
   return problems;
 }
@@ -163,6 +181,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       openRegistration: env.QUORUM_OPEN_REGISTRATION,
       maxEnrollPerOrgPerDay: env.QUORUM_ENROLL_MAX_PER_ORG_PER_DAY,
       maxEnrollPerNetworkPerDay: env.QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY,
+      maxKeyedEnrollPerNetworkPerDay: env.QUORUM_ENROLL_MAX_KEYED_PER_NETWORK_PER_DAY,
       loginMaxPerWindow: env.QUORUM_LOGIN_MAX_PER_WINDOW,
       loginWindowSeconds: env.QUORUM_LOGIN_WINDOW_SECONDS,
     },
@@ -175,6 +194,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     signals: {
       maxPerBatch: env.QUORUM_SIGNALS_MAX_PER_BATCH,
       maxBatchesPerSecond: env.QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND,
+      burstBatches: env.QUORUM_SIGNALS_BURST_BATCHES,
+      overflowBatches: env.QUORUM_SIGNALS_OVERFLOW_BATCHES,
       maxPerDay: env.QUORUM_SIGNALS_MAX_PER_DAY,
       maxTargetsPerDay: env.QUORUM_SIGNALS_MAX_TARGETS_PER_DAY,
       maxClockSkewSeconds: env.QUORUM_SIGNALS_MAX_CLOCK_SKEW_SECONDS,

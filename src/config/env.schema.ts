@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consensusParamsProblem } from '../consensus/scoring/params.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -12,7 +13,8 @@ const DEV_SECRET = 'quorum-development-secret-do-not-use-in-production';
 
 /**
  * Every environment variable Quorum reads. Defaults are given only where they are safe; secrets have
- * development defaults that production refuses (see `refineProductionSecrets`).
+ * development defaults that production refuses (see `productionProblems` in app-config.ts and
+ * secret-strength.ts).
  * The README's configuration table is checked against this object by a test.
  */
 export const ENV_SCHEMA = {
