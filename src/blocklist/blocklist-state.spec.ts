@@ -22,7 +22,7 @@ describe('BlocklistState', () => {
     state.apply([version(2), version(3)], [entry('192.0.2.2', 3, 9), entry('192.0.2.3', 2)], [entry('192.0.2.1', 1), entry('192.0.2.2', 1)], 1);
     expect(state.version).toBe(3);
     expect(state.entries().map((e) => `${e.value}@${e.addedInVersion}`).sort()).toEqual(['192.0.2.2@3', '192.0.2.3@2']);
-    expect(state.ranked().map((e) => e.value)).toEqual(['192.0.2.2', '192.0.2.3']);
+    expect([...state.ranked()].map((e) => e.value)).toEqual(['192.0.2.2', '192.0.2.3']);
   });
 
   it('refuses a gap and forgets versions older than the kept history', () => {

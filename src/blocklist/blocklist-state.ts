@@ -1,5 +1,5 @@
 import type { StoredEntry, VersionInfo } from './blocklist.types.js';
-import { rankEntries } from './ranking.js';
+import { RankedList } from './ranked-list.js';
 
 /**
  * The current list of one process, kept in memory: loaded whole once, then moved forward version by
@@ -12,7 +12,8 @@ export class BlocklistState {
   private latest: VersionInfo | null = null;
   private oldestKept = 0;
   private list: StoredEntry[] | null = null;
-  private rankedList: StoredEntry[] | null = null;
+  /** The same entries in rank order, updated by each version's changes (never sorted again whole). */
+  private readonly rankedList = new RankedList();
 
   get version(): number {
     return this.latest?.id ?? 0;
@@ -41,6 +42,7 @@ export class BlocklistState {
   replace(entries: readonly StoredEntry[], history: readonly VersionInfo[], oldest: number): void {
     this.byKey.clear();
     for (const entry of entries) this.byKey.set(entry.ipKey, entry);
+    this.rankedList.reset(this.byKey.values());
     this.createdAtMs.clear();
     this.latest = null;
     this.remember(history, oldest);
@@ -55,9 +57,17 @@ export class BlocklistState {
     if (versions[0].id !== this.version + 1) throw new Error(`version ${versions[0].id} does not follow ${this.version}`);
     for (const row of closed) {
       const current = this.byKey.get(row.ipKey);
-      if (current && current.addedInVersion === row.addedInVersion) this.byKey.delete(row.ipKey);
+      if (current && current.addedInVersion === row.addedInVersion) {
+        this.byKey.delete(row.ipKey);
+        this.rankedList.remove(current);
+      }
     }
-    for (const row of opened) this.byKey.set(row.ipKey, row);
+    for (const row of opened) {
+      const current = this.byKey.get(row.ipKey);
+      if (current) this.rankedList.remove(current);
+      this.byKey.set(row.ipKey, row);
+      this.rankedList.add(row);
+    }
     this.remember(versions, oldest);
   }
 
@@ -67,9 +77,11 @@ export class BlocklistState {
     return this.list;
   }
 
-  /** The entries in ranking order (ranking.ts), computed once per version. */
-  ranked(): readonly StoredEntry[] {
-    this.rankedList ??= rankEntries(this.entries()) as StoredEntry[];
+  /**
+   * The entries in ranking order (ranking.ts). Kept up to date as versions apply, so it changes with
+   * the next `apply`: iterate it synchronously, without awaiting in between.
+   */
+  ranked(): Iterable<StoredEntry> {
     return this.rankedList;
   }
 
@@ -81,6 +93,5 @@ export class BlocklistState {
     this.oldestKept = oldest <= 1 ? 0 : oldest;
     for (const id of this.createdAtMs.keys()) if (id < this.oldestKept) this.createdAtMs.delete(id);
     this.list = null;
-    this.rankedList = null;
   }
 }

@@ -126,3 +126,44 @@ class RankKeys {
 function textOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The sort key of one entry, decoded once (incremental ranking keeps it next to the entry). */
+export interface RankKey {
+  score: number;
+  until: number;
+  family: number;
+  prefix: number;
+  w0: number;
+  w1: number;
+  w2: number;
+  w3: number;
+}
+
+const scratch: ParsedAddress = { family: 4, w0: 0, w1: 0, w2: 0, w3: 0, prefix: 0 };
+
+export function rankKeyOf(entry: BlocklistEntry): RankKey {
+  const until = entry.until.getTime();
+  const key: RankKey = { score: scoreKey(entry.score), until: isNaN(until) ? -Infinity : until, family: 255, prefix: 0, w0: 0, w1: 0, w2: 0, w3: 0 };
+  if (parseAddressInto(entry.value, scratch)) {
+    key.family = scratch.family;
+    key.prefix = scratch.prefix;
+    key.w0 = scratch.w0 >>> 0;
+    key.w1 = scratch.w1 >>> 0;
+    key.w2 = scratch.w2 >>> 0;
+    key.w3 = scratch.w3 >>> 0;
+  }
+  return key;
+}
+
+/** The ranking order (same as `rankEntries`) on decoded keys: negative when `a` ranks first. */
+export function compareKeyed(ka: RankKey, a: BlocklistEntry, kb: RankKey, b: BlocklistEntry): number {
+  if (ka.score !== kb.score) return ka.score > kb.score ? -1 : 1;
+  if (ka.until !== kb.until) return kb.until > ka.until ? 1 : -1;
+  if (ka.family !== kb.family) return ka.family - kb.family;
+  if (ka.w0 !== kb.w0) return ka.w0 - kb.w0;
+  if (ka.w1 !== kb.w1) return ka.w1 - kb.w1;
+  if (ka.w2 !== kb.w2) return ka.w2 - kb.w2;
+  if (ka.w3 !== kb.w3) return ka.w3 - kb.w3;
+  if (ka.prefix !== kb.prefix) return ka.prefix - kb.prefix;
+  return textOrder(a.value, b.value) || textOrder(a.scenarioClass, b.scenarioClass) || textOrder(a.scope, b.scope);
+}

@@ -50,7 +50,7 @@ export function fullViewDelta(window: DeltaWindow, opened: readonly StoredEntry[
  * Limited views (top `limit`): works on the current list in rank order and the rows closed since
  * `since`; the list at `since` is the current one without rows opened later, plus those closed rows.
  */
-export function rankedViewDelta(window: DeltaWindow, rankedCurrent: readonly StoredEntry[], currentCreatedAtMs: number): Delta {
+export function rankedViewDelta(window: DeltaWindow, rankedCurrent: Iterable<StoredEntry>, currentCreatedAtMs: number): Delta {
   const { spec, since, nowMs, sinceCreatedAtMs } = window;
   const keep = inClasses(spec);
   const limit = spec.limit;
@@ -58,11 +58,12 @@ export function rankedViewDelta(window: DeltaWindow, rankedCurrent: readonly Sto
 
   // The top of the list at `since` (entries valid at T_s) lies within this prefix and the closed rows.
   const prefix: StoredEntry[] = [];
-  for (let i = 0, validNow = 0; i < rankedCurrent.length && validNow < limit; i++) {
-    const e = rankedCurrent[i];
+  let prefixValidNow = 0;
+  for (const e of rankedCurrent) {
+    if (prefixValidNow >= limit) break;
     if (e.addedInVersion > since || !keep(e) || e.until.getTime() <= sinceCreatedAtMs) continue;
     prefix.push(e);
-    if (e.until.getTime() > nowMs) validNow++;
+    if (e.until.getTime() > nowMs) prefixValidNow++;
   }
   for (const e of window.closed) if (keep(e) && e.until.getTime() > sinceCreatedAtMs) prefix.push(e);
   const atSince = rankEntries(prefix) as StoredEntry[];

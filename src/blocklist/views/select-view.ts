@@ -13,13 +13,13 @@ export interface SelectedView {
  * the requested scenario classes that have not expired. Because the ranking is a total order, this is
  * the same list as `selectView` in ranking.ts over the unranked entries, without sorting again.
  */
-export function selectFromRanked(ranked: readonly StoredEntry[], spec: ViewSpec, nowMs: number, versionCreatedAtMs: number): SelectedView {
+export function selectFromRanked(ranked: Iterable<StoredEntry>, spec: ViewSpec, nowMs: number, versionCreatedAtMs: number): SelectedView {
   const classes = spec.scenarios.length > 0 ? new Set(spec.scenarios) : null;
   const entries: StoredEntry[] = [];
   let changedAtMs = versionCreatedAtMs;
   let staleAtMs = Infinity;
-  for (let i = 0; i < ranked.length && entries.length < spec.limit; i++) {
-    const entry = ranked[i];
+  for (const entry of ranked) {
+    if (entries.length >= spec.limit) break;
     if (classes !== null && !classes.has(entry.scenarioClass)) continue;
     const until = entry.until.getTime();
     if (!(until > nowMs)) {
