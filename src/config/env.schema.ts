@@ -96,7 +96,13 @@ export const ENV_SCHEMA = {
     .transform((text, ctx) => {
       try {
         const value: unknown = JSON.parse(text);
-        if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+          // Unknown names, wrong types and decision lifetimes over 96 h (GDPR R3) fail the boot.
+          const problem = consensusParamsProblem(value as Record<string, unknown>);
+          if (problem === null) return value as Record<string, unknown>;
+          ctx.addIssue({ code: 'custom', message: problem });
+          return z.NEVER;
+        }
       } catch {
         // reported below
       }

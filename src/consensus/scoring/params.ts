@@ -161,6 +161,9 @@ const NOVELTY_MODES: readonly NoveltyMode[] = ['literal', 'corroboration', 'off'
 
 export class ConsensusParamsError extends Error {}
 
+/** GDPR R3 (docs/privacy.md): no published decision may outlive 96 h, whatever the configuration. */
+export const MAX_DECISION_LIFETIME_MS = 96 * HOUR;
+
 /** Defaults overlaid with `overrides`; throws on unknown names and on values of the wrong type. */
 export function resolveParams(overrides: Readonly<Record<string, unknown>> = {}): ConsensusParams {
   const out: ConsensusParams = structuredClone(DEFAULT_CONSENSUS_PARAMS) as ConsensusParams;
@@ -173,7 +176,21 @@ export function resolveParams(overrides: Readonly<Record<string, unknown>> = {})
     target[name] = checkValue(name, def, value);
   }
   if (out.asnRankWeights.length === 0) throw new ConsensusParamsError('asnRankWeights must not be empty');
+  for (const name of ['ttlConfirmedMs', 'ttlUnconfirmedMs'] as const) {
+    if (out[name] > MAX_DECISION_LIFETIME_MS) throw new ConsensusParamsError(`${name} must be at most 96 h (${MAX_DECISION_LIFETIME_MS} ms): GDPR R3`);
+  }
   return out;
+}
+
+/** The reason `overrides` would be refused (configuration check at boot), or null. */
+export function consensusParamsProblem(overrides: Readonly<Record<string, unknown>>): string | null {
+  try {
+    resolveParams(overrides);
+    return null;
+  } catch (error) {
+    if (error instanceof ConsensusParamsError) return error.message;
+    throw error;
+  }
 }
 
 function checkValue(name: string, def: unknown, value: unknown): unknown {
