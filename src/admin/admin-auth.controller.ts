@@ -6,7 +6,6 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
-import { Public } from '../common/auth/public.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { parseCookies, serializeCookie } from './cookies.js';
 import { OperatorDto, OperatorLoginDto, OperatorSessionDto } from './dto/operator-login.dto.js';
@@ -28,7 +27,7 @@ export class AdminAuthController {
   }
 
   @Post('login')
-  @Public()
+  @Auth('operators.login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Operator login: sets an httpOnly session cookie and returns the CSRF token' })
   @ApiOkResponse({ type: OperatorSessionDto })
@@ -47,7 +46,7 @@ export class AdminAuthController {
   }
 
   @Post('logout')
-  @Auth({ kinds: ['operator'] })
+  @Auth('operators.logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'End the operator session' })
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
@@ -61,7 +60,7 @@ export class AdminAuthController {
   }
 
   @Get('me')
-  @Auth({ kinds: ['operator'] })
+  @Auth('operators.me')
   @ApiOperation({ summary: 'The logged-in operator' })
   @ApiOkResponse({ type: OperatorDto })
   async me(@CurrentPrincipal() principal: Principal): Promise<OperatorDto> {

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
-import { Public } from '../common/auth/public.decorator.js';
+import { auditActor } from '../common/auth/principal-class.js';
 import { AgentsService } from './agents.service.js';
 import { toAgentDto } from './dto/agent.mapper.js';
 import { AgentDto, AgentListDto, EnrollAgentDto } from './dto/enroll-agent.dto.js';
@@ -17,7 +17,7 @@ export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
   @Post()
-  @Public()
+  @Auth('agents.enroll')
   @ApiOperation({ summary: 'Enroll an agent (with an enrollment key, or open community registration)' })
   @ApiCreatedResponse({ type: AgentDto })
   async enroll(@Body() body: EnrollAgentDto, @Req() request: FastifyRequest): Promise<AgentDto> {
@@ -25,7 +25,7 @@ export class AgentsController {
   }
 
   @Post('login')
-  @Public()
+  @Auth('agents.login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a signed challenge (or a watcher password) for a short-lived JWT' })
   @ApiOkResponse({ type: AgentTokenDto })
@@ -35,7 +35,7 @@ export class AgentsController {
   }
 
   @Get()
-  @Auth({ kinds: ['agent'] })
+  @Auth('agents.listOwn')
   @ApiOperation({ summary: "List the agents of the caller's organisation" })
   @ApiOkResponse({ type: AgentListDto })
   async list(@CurrentPrincipal() principal: Principal): Promise<AgentListDto> {
@@ -44,7 +44,7 @@ export class AgentsController {
   }
 
   @Post(':id/keys')
-  @Auth({ kinds: ['agent'] })
+  @Auth('agents.rotateKey')
   @HttpCode(200)
   @ApiOperation({ summary: "Rotate the agent's Ed25519 key (signed by the current key)" })
   @ApiOkResponse({ type: KeyVersionDto })
@@ -54,12 +54,11 @@ export class AgentsController {
   }
 
   @Post(':id/revoke')
-  @Auth({ kinds: ['operator'], roles: ['admin', 'support'] })
+  @Auth('agents.revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an agent (operators): its tokens stop working at once' })
   @ApiOkResponse({ type: AgentDto })
   async revoke(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<AgentDto> {
-    const actor = principal.kind === 'operator' ? `operator:${principal.operatorId}` : 'unknown';
-    return toAgentDto(await this.agents.revoke(id, actor));
+    return toAgentDto(await this.agents.revoke(id, auditActor(principal)));
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AgentJwtAuthenticator } from './agent-jwt.authenticator.js';
+import { AgentOrganizationResolver } from './agent-organization.resolver.js';
 import { AgentTokensService } from './agent-tokens.service.js';
 import { AgentsController } from './agents.controller.js';
 import { AgentsRepository } from './agents.repository.js';
@@ -19,6 +20,7 @@ import { ReporterIdentityService } from './reporter-identity.service.js';
     OrganizationsService,
     AgentTokensService,
     AgentJwtAuthenticator,
+    AgentOrganizationResolver,
     ReporterIdentityService,
   ],
   exports: [AgentsService, OrganizationsService, ReporterIdentityService, AgentTokensService],

@@ -3,9 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
-import { Public } from '../common/auth/public.decorator.js';
+import { auditActor } from '../common/auth/principal-class.js';
 import type { RequestWithRawBody } from '../common/http/json-body.js';
-import { organizationActor } from '../lookup/keys/operator-access.js';
 import { BillingService } from './billing.service.js';
 import { CheckoutRequestDto, PortalRequestDto, ReconciliationDto, ReconciliationQueryDto, SessionUrlDto, WebhookAckDto } from './dto/billing.dto.js';
 import { UsageReporterService } from './usage/usage-reporter.service.js';
@@ -20,26 +19,24 @@ export class BillingController {
 
   @Post('checkout')
   @HttpCode(200)
-  @Auth({ kinds: ['operator'], roles: ['admin', 'billing'] })
+  @Auth('billing.checkout')
   @ApiOperation({ summary: "Start a Stripe Checkout session for a plan (the organisation's operators, or an admin)" })
   @ApiOkResponse({ type: SessionUrlDto })
   checkout(@Body() body: CheckoutRequestDto, @CurrentPrincipal() principal: Principal): Promise<SessionUrlDto> {
-    const actor = organizationActor(principal, body.organization_id);
-    return this.billing.checkout(body.organization_id, body.plan_id, { success: body.success_url, cancel: body.cancel_url }, actor);
+    return this.billing.checkout(body.organization_id, body.plan_id, { success: body.success_url, cancel: body.cancel_url }, auditActor(principal));
   }
 
   @Post('portal')
   @HttpCode(200)
-  @Auth({ kinds: ['operator'], roles: ['admin', 'billing'] })
+  @Auth('billing.portal')
   @ApiOperation({ summary: 'Open a Stripe Customer Portal session for the organisation' })
   @ApiOkResponse({ type: SessionUrlDto })
   portal(@Body() body: PortalRequestDto, @CurrentPrincipal() principal: Principal): Promise<SessionUrlDto> {
-    const actor = organizationActor(principal, body.organization_id);
-    return this.billing.portal(body.organization_id, body.return_url, actor);
+    return this.billing.portal(body.organization_id, body.return_url, auditActor(principal));
   }
 
   @Post('webhook')
-  @Public()
+  @Auth('billing.webhook')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stripe webhook (signed with Stripe-Signature; stored by event id, processed by a job)' })
   @ApiOkResponse({ type: WebhookAckDto })
@@ -49,7 +46,7 @@ export class BillingController {
   }
 
   @Get('reconciliation')
-  @Auth({ kinds: ['operator'], roles: ['admin', 'billing'] })
+  @Auth('billing.reconciliation')
   @ApiOperation({ summary: 'Metered usage: lookups counted vs overage reported to Stripe, per organisation, for a UTC month' })
   @ApiOkResponse({ type: ReconciliationDto })
   async reconciliation(@Query() query: ReconciliationQueryDto): Promise<ReconciliationDto> {

@@ -26,7 +26,7 @@ export class BlocklistController {
   ) {}
 
   @Get()
-  @Auth({ kinds: ['agent', 'apiKey'] })
+  @Auth('blocklist.download')
   @ApiOperation({ summary: 'Download the current blocklist (json, txt, csv, nftables, ipset)', description: VIEW_DESCRIPTION })
   @ApiProduces('application/json', 'text/plain', 'text/csv')
   @ApiOkResponse({ description: 'The list in the requested format (header `x-blocklist-version`: its version)' })
@@ -37,7 +37,7 @@ export class BlocklistController {
   }
 
   @Get('changes')
-  @Auth({ kinds: ['agent', 'apiKey'] })
+  @Auth('blocklist.changes')
   @ApiOperation({
     summary: 'What changed in the caller\'s blocklist since a version',
     description: 'Apply `removed` (by value), then `added` (add or update by value), and keep `version` as the next `since`. ' +

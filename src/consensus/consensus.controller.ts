@@ -5,7 +5,6 @@ import { Auth } from '../common/auth/auth.decorator.js';
 import { AuthenticatorRegistry } from '../common/auth/authenticator.registry.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
-import { Public } from '../common/auth/public.decorator.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
 import type { DelistingRecord, DelistingStatus } from './delisting/delisting.repository.js';
 import { DelistingService } from './delisting/delisting.service.js';
@@ -35,7 +34,7 @@ export class ConsensusController {
   ) {}
 
   @Get('ip/:ip/explain')
-  @Public()
+  @Auth('explain.read')
   @ApiOperation({ summary: 'Why an IP is (not) listed. Operators also see scores and voter pseudonyms.' })
   @ApiOkResponse({ type: ExplainDto })
   async explain(@Param('ip') ip: string, @Req() request: FastifyRequest): Promise<ExplainDto> {
@@ -45,7 +44,7 @@ export class ConsensusController {
   }
 
   @Post('delisting-requests')
-  @Public()
+  @Auth('delisting.create')
   @ApiOperation({ summary: 'Ask for an IP to be delisted: returns a token to serve from that IP over HTTP' })
   @ApiCreatedResponse({ type: CreatedDelistingDto })
   async create(@Body() body: CreateDelistingDto, @Req() request: FastifyRequest): Promise<CreatedDelistingDto> {
@@ -54,7 +53,7 @@ export class ConsensusController {
   }
 
   @Post('delisting-requests/:id/verify')
-  @Public()
+  @Auth('delisting.verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the proof: Quorum fetches the token from the IP; the listing is then suppressed pending review' })
   @ApiOkResponse({ type: DelistingDto })
@@ -63,7 +62,7 @@ export class ConsensusController {
   }
 
   @Get('delisting-requests/:id')
-  @Public()
+  @Auth('delisting.status')
   @ApiOperation({ summary: 'Status of a delisting request' })
   @ApiOkResponse({ type: DelistingDto })
   async status(@Param('id') id: string): Promise<DelistingDto> {
@@ -71,7 +70,7 @@ export class ConsensusController {
   }
 
   @Get('admin/delisting-requests')
-  @Auth({ kinds: ['operator'], roles: ['admin', 'support'] })
+  @Auth('delisting.list')
   @ApiQuery({ name: 'status', required: false, enum: ['pending_proof', 'verified', 'suppressed', 'upheld', 'rejected', 'expired'] })
   @ApiOperation({ summary: 'Delisting requests to review (operators)' })
   @ApiOkResponse({ type: [DelistingDto] })
@@ -80,7 +79,7 @@ export class ConsensusController {
   }
 
   @Post('admin/delisting-requests/:id/review')
-  @Auth({ kinds: ['operator'], roles: ['admin', 'support'] })
+  @Auth('delisting.review')
   @HttpCode(200)
   @ApiOperation({ summary: 'Uphold (delist, penalise voters, protect 30 days) or reject a verified request' })
   @ApiOkResponse({ type: DelistingDto })

@@ -29,11 +29,11 @@ function toDto(record: BouncerKeyRecord): Record<string, unknown> {
 /** Operators create bouncer keys (X-Api-Key for GET /v1/decisions/stream) per organisation. */
 @ApiTags('crowdsec')
 @Controller('v1/organizations/:organizationId/crowdsec-bouncer-keys')
-@Auth({ kinds: ['operator'], roles: ['admin', 'support'] })
 export class BouncerKeysController {
   constructor(private readonly keys: BouncerKeysService) {}
 
   @Post()
+  @Auth('bouncerKeys.create')
   @ApiOperation({ summary: 'Create a bouncer key (the key is shown once)' })
   async create(@Param('organizationId', ParseUUIDPipe) organizationId: string, @Body() body: CreateBouncerKeyDto): Promise<Record<string, unknown>> {
     const { key, record } = await this.keys.create(organizationId, body.name);
@@ -41,12 +41,14 @@ export class BouncerKeysController {
   }
 
   @Get()
+  @Auth('bouncerKeys.list')
   @ApiOperation({ summary: 'List bouncer keys (never the keys themselves)' })
   async list(@Param('organizationId', ParseUUIDPipe) organizationId: string): Promise<Array<Record<string, unknown>>> {
     return (await this.keys.list(organizationId)).map(toDto);
   }
 
   @Delete(':id')
+  @Auth('bouncerKeys.revoke')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a bouncer key' })
   async revoke(@Param('organizationId', ParseUUIDPipe) organizationId: string, @Param('id', ParseUUIDPipe) id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Controller, Get, Head, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../common/auth/public.decorator.js';
+import { Auth } from '../common/auth/auth.decorator.js';
 import { BouncerKeysService } from './bouncer-keys.service.js';
 import type { BouncerKeyRecord } from './crowdsec.repository.js';
 import { CrowdsecStreamService } from './crowdsec-stream.service.js';
@@ -21,7 +21,7 @@ export class BouncerController {
   ) {}
 
   @Head('stream')
-  @Public()
+  @Auth('bouncer.stream')
   @ApiOperation({ summary: 'Check a bouncer key (200, no body)' })
   async check(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!(await this.authenticate(request, reply))) return;
@@ -29,7 +29,7 @@ export class BouncerController {
   }
 
   @Get('stream')
-  @Public()
+  @Auth('bouncer.stream')
   @ApiHeader({ name: 'x-api-key', required: true })
   @ApiOperation({ summary: 'LAPI-compatible decisions stream (startup, scopes, origins, scenarios_containing, scenarios_not_containing)' })
   async pull(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

@@ -5,7 +5,6 @@ import { AgentsService } from '../agents/agents.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Auth } from '../common/auth/auth.decorator.js';
-import { Public } from '../common/auth/public.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { isObject, parseDecisionUuids, usageMetricsProblem } from './capi-bodies.js';
 import { capiAgent } from './capi-agent.js';
@@ -28,7 +27,7 @@ export class CapiController {
   ) {}
 
   @Post('signals')
-  @Auth({ kinds: ['agent'] })
+  @Auth('crowdsec.signals')
   @HttpCode(200)
   @ApiOperation({ summary: 'Push up to 50 CrowdSec signals (stored through the native ingestion path)' })
   async signals(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
@@ -37,7 +36,7 @@ export class CapiController {
   }
 
   @Get('decisions/stream')
-  @Auth({ kinds: ['agent'] })
+  @Auth('crowdsec.decisions')
   @ApiOperation({ summary: 'Pull the community blocklist: everything on startup=true, else what changed since this watcher\'s last pull' })
   async decisions(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest): Promise<unknown> {
     const agent = capiAgent(request);
@@ -51,7 +50,7 @@ export class CapiController {
   }
 
   @Post('metrics')
-  @Auth({ kinds: ['agent'] })
+  @Auth('crowdsec.metrics')
   @HttpCode(200)
   @ApiOperation({ summary: 'Engine metrics (kept as sent, latest per watcher)' })
   async metrics(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
@@ -62,7 +61,7 @@ export class CapiController {
   }
 
   @Post('usage-metrics')
-  @Auth({ kinds: ['agent'] })
+  @Auth('crowdsec.usageMetrics')
   @HttpCode(201)
   @ApiOperation({ summary: 'Usage metrics (>= 1.6.3); 422 only for payloads that must never be resent' })
   async usageMetrics(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
@@ -74,7 +73,7 @@ export class CapiController {
   }
 
   @Post('decisions/delete')
-  @Auth({ kinds: ['agent'] })
+  @Auth('crowdsec.decisionsDelete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Local decision deletions reported by enrolled engines (acknowledged; Quorum holds no per-engine decisions)' })
   deleteDecisions(@Body() body: unknown, @Req() request: FastifyRequest): { message: string } {
@@ -85,7 +84,7 @@ export class CapiController {
   }
 
   @Get('blocklists/:name/:capability')
-  @Public()
+  @Auth('crowdsec.capabilityList')
   @Header('cache-control', 'no-cache')
   @ApiOperation({ summary: 'A list named in links.blocklists (URL as given there): one value per line; honours If-Modified-Since' })
   async blocklist(

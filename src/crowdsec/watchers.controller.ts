@@ -3,7 +3,6 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AgentsService } from '../agents/agents.service.js';
 import { Auth } from '../common/auth/auth.decorator.js';
-import { Public } from '../common/auth/public.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { parseCredentials, parseEnroll } from './capi-bodies.js';
 import { capiAgent, rfc3339Seconds } from './capi-agent.js';
@@ -16,7 +15,7 @@ export class WatchersController {
   constructor(private readonly agents: AgentsService) {}
 
   @Post()
-  @Public()
+  @Auth('watchers.register')
   @HttpCode(200)
   @ApiOperation({ summary: 'Register a CrowdSec watcher (machine_id + password; optional registration_token = enrollment key)' })
   async register(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
@@ -27,7 +26,7 @@ export class WatchersController {
   }
 
   @Post('login')
-  @Public()
+  @Auth('watchers.login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log a CrowdSec watcher in: a JWT with exp (never organization_id) and an RFC 3339 expire' })
   async login(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ code: number; expire: string; token: string }> {
@@ -45,7 +44,7 @@ export class WatchersController {
   }
 
   @Post('enroll')
-  @Auth({ kinds: ['agent'] })
+  @Auth('watchers.enroll')
   @ApiOperation({ summary: 'Attach the watcher to an organisation by one of its enrollment keys: 202 enrolled, 200 already enrolled' })
   async enroll(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ message: string }> {
     const agent = capiAgent(request);

@@ -1,12 +1,11 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../common/auth/public.decorator.js';
+import { Auth } from '../common/auth/auth.decorator.js';
 import { MetricsService } from '../infra/metrics/metrics.service.js';
 import { ReadinessService } from './readiness.service.js';
 
 @ApiTags('operations')
-@Public()
 @Controller()
 export class HealthController {
   constructor(
@@ -15,6 +14,7 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
+  @Auth('health.live')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Liveness: the process is up' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
@@ -23,6 +23,7 @@ export class HealthController {
   }
 
   @Get('readyz')
+  @Auth('health.ready')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis, queues (and the lookup index) reachable' })
   @ApiOkResponse({ description: 'Ready' })
@@ -33,6 +34,7 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @Auth('health.metrics')
   @ApiOperation({ summary: 'Prometheus metrics' })
   async prometheus(@Res() reply: FastifyReply): Promise<void> {
     const { contentType, body } = await this.metrics.render();

@@ -2,12 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { refusal } from '../common/auth/authorization.js';
+import { ruleOf } from '../common/auth/authorization-table.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type ErrorBody, mapError } from '../common/errors/error-body.js';
 import { ApiKeyAuthenticator } from './keys/api-key.authenticator.js';
 import { LookupService } from './lookup.service.js';
 
 const FAST_LOOKUP = 'quorumFastLookup';
+/** The row of the authorization table this route applies itself (the guard does not run on it). */
+const LOOKUP_IP_RULE = ruleOf('lookup.ip');
 
 /**
  * Marks the single-IP lookup route. The route stays declared, documented and authorised as a Nest
@@ -42,7 +46,9 @@ export class FastLookupRoute {
     try {
       const principal = await this.authenticator.authenticate(request as never);
       if (!principal) throw DomainError.unauthorized('Missing or invalid credentials');
-      if (principal.kind !== 'apiKey' || !principal.scopes.includes('lookup')) throw DomainError.forbidden('This API key lacks the scope: lookup');
+      const denied = refusal(LOOKUP_IP_RULE, principal, { params: {}, body: undefined });
+      if (denied) throw denied;
+      if (principal.kind !== 'apiKey') throw DomainError.forbidden();
       const result = await this.lookups.ip(principal, (request.params as IpParams).ip);
       reply.header('x-ratelimit-limit', result.rate.limit);
       reply.header('x-ratelimit-remaining', result.rate.remaining);

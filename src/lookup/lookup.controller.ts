@@ -22,11 +22,11 @@ const LIMITS_DOC = 'Metered per organisation: 429 `rate_limited` (burst) or `quo
 
 @ApiTags('lookup')
 @Controller('v1')
-@Auth({ kinds: ['apiKey'], scopes: ['lookup'] })
 export class LookupController {
   constructor(private readonly lookups: LookupService) {}
 
   @Get('ip/:ip')
+  @Auth('lookup.ip')
   @FastLookup()
   @ApiOperation({ summary: 'Reputation of one IP (IPv4, IPv6, IPv4-mapped)', description: LIMITS_DOC })
   @ApiOkResponse({ type: IpAnswerDto })
@@ -35,6 +35,7 @@ export class LookupController {
   }
 
   @Post('ip/bulk')
+  @Auth('lookup.bulk')
   @HttpCode(200)
   @ApiOperation({ summary: "Reputation of up to the plan's bulk size of IPs (one lookup counted per valid IP)", description: LIMITS_DOC })
   @ApiOkResponse({ type: BulkAnswerDto })
@@ -43,6 +44,7 @@ export class LookupController {
   }
 
   @Get('range/:network/:prefix')
+  @Auth('lookup.range')
   @ApiOperation({ summary: 'Listed members and range score of a /24-/16 (IPv4) or /64-/48 (IPv6)', description: LIMITS_DOC })
   @ApiOkResponse({ type: RangeAnswerDto })
   async range(
@@ -55,6 +57,7 @@ export class LookupController {
   }
 
   @Get('range/:cidr')
+  @Auth('lookup.range')
   @ApiOperation({ summary: 'Same, with the CIDR URL-encoded in one segment (203.0.113.0%2F24)', description: LIMITS_DOC })
   @ApiOkResponse({ type: RangeAnswerDto })
   async rangeEncoded(@Param('cidr') cidr: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<RangeAnswer> {

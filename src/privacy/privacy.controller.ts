@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
-import { Public } from '../common/auth/public.decorator.js';
+import { auditActor } from '../common/auth/principal-class.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { CreatedIpRequestDto, CreateIpRequestDto, PrivacyRequestDto, VerifiedIpRequestDto, VerifyIpRequestDto } from './dto/privacy.dto.js';
 import { IpRightsService } from './ip-rights.service.js';
@@ -26,20 +26,17 @@ export class PrivacyController {
   ) {}
 
   @Post('organizations/:id/erasure')
-  @Auth({ kinds: ['operator'] })
+  @Auth('privacy.eraseOrganization')
   @HttpCode(200)
   @ApiOperation({ summary: "Erase an organisation (its own operators, or an admin): credentials revoked, votes withdrawn, key destroyed, personal data deleted" })
   @ApiOkResponse({ type: PrivacyRequestDto })
   async eraseOrganization(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<PrivacyRequestDto> {
-    if (principal.kind !== 'operator' || (principal.role !== 'admin' && principal.organizationId !== id)) {
-      throw DomainError.forbidden('Only the organisation\'s own operators or an admin can erase it');
-    }
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw DomainError.notFound('Organisation not found');
-    return toDto(await this.organizations.erase(id, `operator:${principal.operatorId}`));
+    return toDto(await this.organizations.erase(id, auditActor(principal)));
   }
 
   @Post('ip-requests')
-  @Public()
+  @Auth('privacy.ipRequest.create')
   @ApiOperation({ summary: 'IP holder: ask for access to, erasure of, or objection to the data held about an IP; returns a token to serve from that IP' })
   @ApiCreatedResponse({ type: CreatedIpRequestDto })
   async createIpRequest(@Body() body: CreateIpRequestDto, @Req() request: FastifyRequest): Promise<CreatedIpRequestDto> {
@@ -48,7 +45,7 @@ export class PrivacyController {
   }
 
   @Post('ip-requests/:id/verify')
-  @Public()
+  @Auth('privacy.ipRequest.verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the proof of control, then answer (access) or erase / refuse with grounds (erasure, objection)' })
   @ApiOkResponse({ type: VerifiedIpRequestDto })
@@ -58,7 +55,7 @@ export class PrivacyController {
   }
 
   @Get('requests/:id')
-  @Public()
+  @Auth('privacy.request.status')
   @ApiOperation({ summary: 'Status of a privacy request' })
   @ApiOkResponse({ type: PrivacyRequestDto })
   async status(@Param('id') id: string): Promise<PrivacyRequestDto> {

@@ -8,34 +8,55 @@ import { RedisService } from '../infra/redis/redis.service.js';
 const NONCE_TTL_MS = 24 * 3_600_000;
 const DAY_MS = 86_400_000;
 
-// One round trip per batch: replayed nonce, batch rate, daily signal cap, then (only if all pass)
-// take the nonce, count the signals and admit targets into the daily distinct-target budget.
-// Returns {0, admitted flags...} or {-1 rate, ttl} / {-2 daily, ttl} / {-3 replay}.
+// One round trip per batch: replayed nonce, batch rate (token bucket), daily signal cap, then (only
+// if all pass) take the nonce and a token, count the signals and admit targets into the daily
+// distinct-target budget.
+// The bucket (KEYS[2]: tokens, last refill ms) holds `burst` batches and refills at `rate` per
+// second; a batch taken with less than one token left is still accepted but flagged (weight 0),
+// until the debt reaches `overflow` batches: only then 429. CrowdSec 1.4.6 flushes its queue in
+// back-to-back chunks of 50 and never retries a 429, so the bucket must absorb a whole flush.
+// Returns {0, overRate, admitted flags...} or {-1 rate, retry ms} / {-2 daily, ttl} / {-3 replay}.
 const GATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return {-3, 0} end
-local batches = redis.call('INCR', KEYS[2])
-if batches == 1 then redis.call('PEXPIRE', KEYS[2], 1000) end
-if batches > tonumber(ARGV[1]) then return {-1, redis.call('PTTL', KEYS[2])} end
-local n = tonumber(ARGV[3])
+local rate = tonumber(ARGV[1]) / 1000
+local burst = tonumber(ARGV[2])
+local floor = -tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local bucket = redis.call('HMGET', KEYS[2], 't', 'at')
+local tokens = tonumber(bucket[1]) or burst
+local at = tonumber(bucket[2]) or now
+if now > at then
+  tokens = math.min(burst, tokens + (now - at) * rate)
+  at = now
+end
+if tokens - 1 < floor then return {-1, math.ceil((floor + 1 - tokens) / rate)} end
+local n = tonumber(ARGV[6])
 local day = tonumber(redis.call('GET', KEYS[3]) or '0')
-if day + n > tonumber(ARGV[2]) then return {-2, tonumber(ARGV[6])} end
-redis.call('SET', KEYS[1], '1', 'PX', tonumber(ARGV[5]))
+if day + n > tonumber(ARGV[5]) then return {-2, tonumber(ARGV[9])} end
+local overRate = 0
+if tokens < 1 then overRate = 1 end
+tokens = tokens - 1
+redis.call('HSET', KEYS[2], 't', tostring(tokens), 'at', tostring(at))
+redis.call('PEXPIRE', KEYS[2], math.ceil((burst - tokens) / rate) + 1000)
+redis.call('SET', KEYS[1], '1', 'PX', tonumber(ARGV[8]))
 redis.call('INCRBY', KEYS[3], n)
-redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[6]) + 3600000)
-local maxTargets = tonumber(ARGV[4])
+redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[9]) + 3600000)
+local maxTargets = tonumber(ARGV[7])
 local size = redis.call('SCARD', KEYS[4])
-local out = {0}
-for i = 7, #ARGV do
+local out = {0, overRate}
+for i = 10, #ARGV do
   local admitted = 0
   if redis.call('SISMEMBER', KEYS[4], ARGV[i]) == 1 then admitted = 1
   elseif size < maxTargets then redis.call('SADD', KEYS[4], ARGV[i]); size = size + 1; admitted = 1 end
   out[#out + 1] = admitted
 end
-redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[6]) + 3600000)
+redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[9]) + 3600000)
 return out
 `;
 
 export interface GateTicket {
+  /** the agent's bucket was empty: the batch is stored, but weighs nothing for consensus */
+  overRate: boolean;
   /** per target (same order as given): counts toward the distinct-target budget */
   admitted: boolean[];
   /** undo the counters and free the nonce when the batch could not be committed */
@@ -55,7 +76,7 @@ export class IngestGateService {
     const day = new Date(nowMs).toISOString().slice(0, 10);
     const keys = [
       this.redis.key('nonce', 'batch', agentId, nonce),
-      this.redis.key('ingest', 'rate', agentId, String(Math.floor(nowMs / 1000))),
+      this.redis.key('ingest', 'bucket', agentId),
       this.redis.key('ingest', 'day', agentId, day),
       this.redis.key('ingest', 'targets', agentId, day),
     ];
@@ -67,6 +88,9 @@ export class IngestGateService {
         keys.length,
         ...keys,
         caps.maxBatchesPerSecond,
+        caps.burstBatches,
+        caps.overflowBatches,
+        nowMs,
         caps.maxPerDay,
         targets.length,
         caps.maxTargetsPerDay,
@@ -78,10 +102,16 @@ export class IngestGateService {
       throw DomainError.unavailable('Signal ingestion is unavailable (Redis unreachable); retry shortly');
     }
     if (result[0] === -3) throw DomainError.conflict('This batch nonce was already used in the last 24 hours', ErrorCode.ReplayedNonce);
-    if (result[0] === -1) throw DomainError.tooManyRequests(`More than ${caps.maxBatchesPerSecond} batches per second`, result[1] / 1000);
+    if (result[0] === -1) {
+      throw DomainError.tooManyRequests(
+        `Batch rate exceeded: ${caps.burstBatches + caps.overflowBatches} batches in a burst, then ${caps.maxBatchesPerSecond} per second`,
+        result[1] / 1000,
+      );
+    }
     if (result[0] === -2) throw DomainError.tooManyRequests(`Daily cap of ${caps.maxPerDay} signals reached`, result[1] / 1000, 'daily_cap_reached');
     return {
-      admitted: result.slice(1).map((v) => v === 1),
+      overRate: result[1] === 1,
+      admitted: result.slice(2).map((v) => v === 1),
       rollback: async () => {
         await this.redis.client
           .multi()

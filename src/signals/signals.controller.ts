@@ -15,7 +15,7 @@ export class SignalsController {
 
   @Post()
   @HttpCode(200)
-  @Auth({ kinds: ['agent'] })
+  @Auth('signals.push')
   @ApiOperation({
     summary: 'Push a signed batch of signals',
     description: 'See "Signed signal batches" in the API description. A 200 means the batch is committed; bad items are listed in `rejected`.',

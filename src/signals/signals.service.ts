@@ -85,7 +85,7 @@ export class SignalsService {
     const ticket = await this.gate.pass(agent.id, nonce, targets, nowMs);
     const admitted = new Set(targets.filter((_, i) => ticket.admitted[i]));
     const rows: SignalRow[] = accepted.map((s) => {
-      let flags = s.flags;
+      let flags = ticket.overRate ? s.flags | SIGNAL_FLAGS.overRate : s.flags;
       if ((flags & SIGNAL_FLAGS.stale) === 0 && !admitted.has(s.ipKey)) flags |= SIGNAL_FLAGS.overTargetCap;
       return {
         ip: s.ip,

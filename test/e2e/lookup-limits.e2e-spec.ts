@@ -122,23 +122,25 @@ describe('lookup limits, usage and propagation across replicas', () => {
     process.stdout.write(`lookup revocation reached the other replica in ${Date.now() - started} ms\n`);
   }, 20_000);
 
-  it('lets admins and billing edit plans (audited, validated), applied by the other replica at once', async () => {
+  it('lets staff admins (only) edit plans (audited, validated), applied by the other replica at once', async () => {
     const { key } = await keyFor('test-roomy');
     expect((await get(b.app, key)).json().scenarios).toBeDefined();
     const operators = a.app.get(OperatorAuthService);
-    const login = async (role: 'billing' | 'support') => {
+    const login = async (role: 'admin' | 'billing' | 'support') => {
       const email = `plans-${role}-${++seq}@example.net`;
       await operators.createOperator(email, role, 'a-long-enough-password');
       const res = await a.app.inject({ method: 'POST', url: '/v1/admin/login', payload: { email, password: 'a-long-enough-password' }, remoteAddress: `10.78.${seq}.1` });
       return { cookie: ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; '), csrf: res.json().csrf_token as string };
     };
+    const admin = await login('admin');
     const billing = await login('billing');
     const support = await login('support');
     const put = (who: { cookie: string; csrf: string }, payload: object) =>
       a.app.inject({ method: 'PUT', url: '/v1/admin/plans/test-roomy', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf }, payload });
     expect((await put(support, { fields: ['reporters'] })).statusCode).toBe(403);
-    expect((await put(billing, { daily_quota: 20_000_000 })).json().code).toBe('bad_request');
-    const changed = await put(billing, { fields: ['reporters'] });
+    expect((await put(billing, { fields: ['reporters'] })).statusCode).toBe(403);
+    expect((await put(admin, { daily_quota: 20_000_000 })).json().code).toBe('bad_request');
+    const changed = await put(admin, { fields: ['reporters'] });
     expect(changed.json()).toEqual(expect.objectContaining({ id: 'test-roomy', fields: ['reporters'], daily_quota: 1_000_000 }));
     await until(async () => (await get(b.app, key)).json().scenarios === undefined, 1_000);
     const got = await a.app.inject({ method: 'GET', url: '/v1/admin/plans/test-roomy', headers: { cookie: billing.cookie } });

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../../common/auth/public.decorator.js';
+import { Auth } from '../../common/auth/auth.decorator.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ADMIN_ASSETS, readAdminAsset } from './admin-assets.js';
 
@@ -10,7 +10,7 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-
 /** Serves the operator dashboard page (built by the project, no CDN); its data comes from /v1/admin/*. */
 @ApiExcludeController()
 @Controller('admin')
-@Public()
+@Auth('dashboard.page')
 export class AdminPageController {
   @Get()
   index(@Res() reply: FastifyReply): void {

@@ -6,11 +6,11 @@ import { DashboardService } from './dashboard.service.js';
 
 @ApiTags('admin')
 @Controller('v1/admin')
-@Auth({ kinds: ['operator'], roles: ['admin', 'billing', 'support'] })
 export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
   @Get('overview')
+  @Auth('dashboard.overview')
   @ApiOperation({ summary: 'Dashboard overview: revenue, subscriptions, usage vs capacity, community health' })
   @ApiOkResponse({ type: OverviewDto })
   overview(): Promise<OverviewDto> {
@@ -18,6 +18,7 @@ export class DashboardController {
   }
 
   @Get('customers')
+  @Auth('dashboard.customers')
   @ApiOperation({ summary: 'Customer organisations: plan, status, usage this month vs quota, overage, last invoice (search, sort)' })
   @ApiOkResponse({ type: CustomerListDto })
   async customers(@Query() query: CustomersQueryDto): Promise<CustomerListDto> {
@@ -25,6 +26,7 @@ export class DashboardController {
   }
 
   @Get('customers/:id')
+  @Auth('dashboard.customer')
   @ApiOperation({ summary: 'One customer: daily usage (30 days), subscriptions, keys (prefixes), invoices, agents' })
   @ApiOkResponse({ type: CustomerDetailDto })
   customer(@Param('id', ParseUUIDPipe) id: string): Promise<CustomerDetailDto> {

@@ -1,23 +1,22 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiSecurity } from '@nestjs/swagger';
+import { authenticatorKinds } from './authorization.js';
+import { type Permission, ruleOf } from './authorization-table.js';
 
-export type AuthKind = 'agent' | 'apiKey' | 'operator';
-export type OperatorRole = 'admin' | 'billing' | 'support';
-
-export interface AuthOptions {
-  kinds: AuthKind[];
-  roles?: OperatorRole[];
-  scopes?: string[];
-}
+export type { AuthKind } from './auth-kind.js';
+export type { OperatorRole } from './principal-class.js';
 
 export const AUTH_METADATA = 'quorum:auth';
 
-/** One decorator per route: guard metadata and OpenAPI security together. */
-export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
-  const docs = options.kinds.map((kind) => {
+/**
+ * One decorator per route: names the route's row of the authorization table (authorization-table.ts),
+ * which the global guard enforces, and documents the row's security schemes in OpenAPI.
+ */
+export function Auth(permission: Permission): MethodDecorator & ClassDecorator {
+  const docs = authenticatorKinds(ruleOf(permission)).map((kind) => {
     if (kind === 'agent') return ApiBearerAuth('agent-jwt');
     if (kind === 'apiKey') return ApiSecurity('api-key');
     return ApiCookieAuth('operator-session');
   });
-  return applyDecorators(SetMetadata(AUTH_METADATA, options), ...docs);
+  return applyDecorators(SetMetadata(AUTH_METADATA, permission), ...docs);
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthKind } from './auth.decorator.js';
+import type { AuthKind } from './auth-kind.js';
 import type { Authenticator } from './principal.js';
 
 @Injectable()

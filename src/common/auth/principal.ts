@@ -1,4 +1,5 @@
-import type { AuthKind, OperatorRole } from './auth.decorator.js';
+import type { AuthKind } from './auth-kind.js';
+import type { OperatorRole } from './principal-class.js';
 
 /** Who made the request, attached to the request by the guard. */
 export type Principal =

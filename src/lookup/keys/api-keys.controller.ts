@@ -3,34 +3,34 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { Auth } from '../../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
+import { auditActor } from '../../common/auth/principal-class.js';
 import { ApiKeyDto, ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from '../dto/api-key.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { organizationActor } from './operator-access.js';
 
 @ApiTags('lookup')
 @Controller('v1/organizations/:id/api-keys')
-@Auth({ kinds: ['operator'], roles: ['admin', 'support'] })
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @Auth('apiKeys.create')
   @ApiOperation({ summary: 'Create a lookup API key (the key is in this answer only)' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async create(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKeyDto> {
-    const actor = organizationActor(principal, id);
-    const { key, record } = await this.keys.create(id, body.name, body.scopes ?? ['lookup'], actor);
+    const { key, record } = await this.keys.create(id, body.name, body.scopes ?? ['lookup'], auditActor(principal));
     return { ...toApiKeyDto(record), key };
   }
 
   @Get()
+  @Auth('apiKeys.list')
   @ApiOperation({ summary: "List an organisation's API keys (prefixes only)" })
   @ApiOkResponse({ type: ApiKeyListDto })
-  async list(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() principal: Principal): Promise<ApiKeyListDto> {
-    organizationActor(principal, id);
+  async list(@Param('id', ParseUUIDPipe) id: string): Promise<ApiKeyListDto> {
     return { api_keys: (await this.keys.list(id)).map(toApiKeyDto) };
   }
 
   @Delete(':keyId')
+  @Auth('apiKeys.revoke')
   @ApiOperation({ summary: 'Revoke an API key: every API replica refuses it within a second' })
   @ApiOkResponse({ type: ApiKeyDto })
   async revoke(
@@ -38,6 +38,6 @@ export class ApiKeysController {
     @Param('keyId', ParseUUIDPipe) keyId: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ApiKeyDto> {
-    return toApiKeyDto(await this.keys.revoke(id, keyId, organizationActor(principal, id)));
+    return toApiKeyDto(await this.keys.revoke(id, keyId, auditActor(principal)));
   }
 }

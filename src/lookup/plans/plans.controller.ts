@@ -3,19 +3,18 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator.js';
 import type { Principal } from '../../common/auth/principal.js';
+import { auditActor } from '../../common/auth/principal-class.js';
 import { OrganizationPlanDto, PlanDto, PlanListDto, toPlanDto, UpdatePlanDto } from '../dto/plan.dto.js';
 import type { PlanChanges } from './plan.types.js';
 import { LookupPlansService } from './lookup-plans.service.js';
 
-const actorOf = (principal: Principal): string => (principal.kind === 'operator' ? `operator:${principal.operatorId}` : 'unknown');
-
 @ApiTags('admin')
 @Controller('v1/admin')
-@Auth({ kinds: ['operator'], roles: ['admin', 'billing'] })
 export class PlansController {
   constructor(private readonly plans: LookupPlansService) {}
 
   @Get('plans')
+  @Auth('plans.list')
   @ApiOperation({ summary: 'List the lookup plans' })
   @ApiOkResponse({ type: PlanListDto })
   async list(): Promise<PlanListDto> {
@@ -23,6 +22,7 @@ export class PlansController {
   }
 
   @Get('plans/:id')
+  @Auth('plans.read')
   @ApiOperation({ summary: 'One lookup plan' })
   @ApiOkResponse({ type: PlanDto })
   async get(@Param('id') id: string): Promise<PlanDto> {
@@ -30,6 +30,7 @@ export class PlansController {
   }
 
   @Put('plans/:id')
+  @Auth('plans.update')
   @ApiOperation({ summary: 'Change a plan (limits, bulk size, fields, views); audited, applied by every replica at once' })
   @ApiOkResponse({ type: PlanDto })
   async update(@Param('id') id: string, @Body() body: UpdatePlanDto, @CurrentPrincipal() principal: Principal): Promise<PlanDto> {
@@ -43,10 +44,11 @@ export class PlansController {
       views: body.views,
     };
     for (const key of Object.keys(changes) as Array<keyof PlanChanges>) if (changes[key] === undefined) delete changes[key];
-    return toPlanDto(await this.plans.update(id, changes, actorOf(principal)));
+    return toPlanDto(await this.plans.update(id, changes, auditActor(principal)));
   }
 
   @Get('organizations/:id/plan')
+  @Auth('organizationPlan.read')
   @ApiOperation({ summary: "An organisation's lookup plan" })
   @ApiOkResponse({ type: PlanDto })
   async organizationPlan(@Param('id', ParseUUIDPipe) id: string): Promise<PlanDto> {
@@ -54,10 +56,11 @@ export class PlansController {
   }
 
   @Put('organizations/:id/plan')
+  @Auth('organizationPlan.set')
   @ApiOperation({ summary: 'Put an organisation on a plan (audited)' })
   @ApiOkResponse({ type: PlanDto })
   async setOrganizationPlan(@Param('id', ParseUUIDPipe) id: string, @Body() body: OrganizationPlanDto, @CurrentPrincipal() principal: Principal): Promise<PlanDto> {
-    await this.plans.setOrganizationPlan(id, body.plan_id, actorOf(principal));
+    await this.plans.setOrganizationPlan(id, body.plan_id, auditActor(principal));
     return toPlanDto(await this.plans.get(body.plan_id));
   }
 }

@@ -1,0 +1,129 @@
+import { ORGANIZATION_OPERATORS, type PrincipalClass, STAFF_OPERATORS } from './principal-class.js';
+
+/** Resources whose organisation the guard looks up by id (a domain registers a resolver for each). */
+export type ScopedResource = 'agent';
+
+/** Where the guard reads the organisation a request acts on. */
+export type OrganizationSource =
+  | { readonly param: string }
+  | { readonly body: string }
+  | { readonly resource: ScopedResource; readonly param: string };
+
+export interface AccessRule {
+  /** Who may call: `anyone`, or the principal classes of principal-class.ts. */
+  readonly allow: 'anyone' | readonly PrincipalClass[];
+  /** API keys need one of these scopes. */
+  readonly scopes?: readonly string[];
+  /**
+   * The organisation the request acts on. Classes bound to an organisation (agents, keys, `org:*`
+   * operators) pass only when it is their own; `staff:*` classes act on any organisation.
+   */
+  readonly organization?: OrganizationSource;
+  /** Agents may act only on themselves: this path parameter must be the calling agent's id. */
+  readonly self?: { readonly param: string };
+  /**
+   * `route`: the credential is one the guard does not know (CrowdSec bouncer keys, answered in LAPI's
+   * own refusal shape) or a capability in the URL; the route applies this row itself, and the
+   * authorization matrix test holds it to the row like every other route.
+   */
+  readonly enforcedBy?: 'route';
+}
+
+const org = (...roles: Array<'admin' | 'billing' | 'support'>): PrincipalClass[] => ORGANIZATION_OPERATORS.filter((c) => roles.some((r) => c === `org:${r}`));
+const staff = (...roles: Array<'admin' | 'billing' | 'support'>): PrincipalClass[] => STAFF_OPERATORS.filter((c) => roles.some((r) => c === `staff:${r}`));
+const ANY_OPERATOR: PrincipalClass[] = [...ORGANIZATION_OPERATORS, ...STAFF_OPERATORS];
+const ANYONE = 'anyone' as const;
+
+/**
+ * THE authorization table: every route names one row with `@Auth('<row>')`, the global AuthGuard
+ * enforces it (kind, role, API-key scope, organisation of the resource vs organisation of the caller),
+ * a boot check refuses a route without a row, and test/e2e/authorization-matrix.e2e-spec.ts walks every
+ * route x every principal class x a resource of the caller's organisation and of another one.
+ * The policy in words: docs/security.md, "Authorization".
+ */
+export const AUTHORIZATION_TABLE = {
+  // ---- open to anyone (each route checks what it needs: a signature, a proof token, a capability) ----
+  'health.live': { allow: ANYONE },
+  'health.ready': { allow: ANYONE },
+  'health.metrics': { allow: ANYONE },
+  'dashboard.page': { allow: ANYONE },
+  'agents.enroll': { allow: ANYONE },
+  'agents.login': { allow: ANYONE },
+  'operators.login': { allow: ANYONE },
+  'watchers.register': { allow: ANYONE },
+  'watchers.login': { allow: ANYONE },
+  'crowdsec.capabilityList': { allow: ANYONE, enforcedBy: 'route' },
+  'billing.webhook': { allow: ANYONE },
+  'explain.read': { allow: ANYONE },
+  'delisting.create': { allow: ANYONE },
+  'delisting.verify': { allow: ANYONE },
+  'delisting.status': { allow: ANYONE },
+  'privacy.ipRequest.create': { allow: ANYONE },
+  'privacy.ipRequest.verify': { allow: ANYONE },
+  'privacy.request.status': { allow: ANYONE },
+  /** Test probes and similar undocumented helpers only: the matrix test refuses it on documented routes. */
+  public: { allow: ANYONE },
+
+  // ---- agents (their own organisation, or themselves) ----
+  'agents.listOwn': { allow: ['agent'] },
+  'agents.rotateKey': { allow: ['agent'], self: { param: 'id' } },
+  'signals.push': { allow: ['agent'] },
+  'watchers.enroll': { allow: ['agent'] },
+  'crowdsec.signals': { allow: ['agent'] },
+  'crowdsec.decisions': { allow: ['agent'] },
+  'crowdsec.metrics': { allow: ['agent'] },
+  'crowdsec.usageMetrics': { allow: ['agent'] },
+  'crowdsec.decisionsDelete': { allow: ['agent'] },
+
+  // ---- blocklist and lookups ----
+  'blocklist.download': { allow: ['agent', 'apiKey'] },
+  'blocklist.changes': { allow: ['agent', 'apiKey'] },
+  /** Served by FastLookupRoute (src/lookup/fast-lookup-route.ts), which applies this row itself. */
+  'lookup.ip': { allow: ['apiKey'], scopes: ['lookup'] },
+  'lookup.bulk': { allow: ['apiKey'], scopes: ['lookup'] },
+  'lookup.range': { allow: ['apiKey'], scopes: ['lookup'] },
+  'bouncer.stream': { allow: ['bouncerKey'], enforcedBy: 'route' },
+
+  // ---- operators: their session ----
+  'operators.me': { allow: ANY_OPERATOR },
+  'operators.logout': { allow: ANY_OPERATOR },
+
+  // ---- an organisation's agents and credentials ----
+  'agents.revoke': { allow: [...org('admin', 'support'), ...staff('admin', 'support')], organization: { resource: 'agent', param: 'id' } },
+  'apiKeys.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support')], organization: { param: 'id' } },
+  'apiKeys.create': { allow: [...org('admin', 'support'), ...staff('admin')], organization: { param: 'id' } },
+  'apiKeys.revoke': { allow: [...org('admin', 'support'), ...staff('admin')], organization: { param: 'id' } },
+  'bouncerKeys.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support')], organization: { param: 'organizationId' } },
+  'bouncerKeys.create': { allow: [...org('admin', 'support'), ...staff('admin')], organization: { param: 'organizationId' } },
+  'bouncerKeys.revoke': { allow: [...org('admin', 'support'), ...staff('admin')], organization: { param: 'organizationId' } },
+
+  // ---- an organisation's usage, plan and billing ----
+  'usage.read': { allow: ANY_OPERATOR, organization: { param: 'id' } },
+  'organizationPlan.read': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing')], organization: { param: 'id' } },
+  /** Plans change through Stripe events, or through this audited admin action. */
+  'organizationPlan.set': { allow: staff('admin'), organization: { param: 'id' } },
+  'billing.checkout': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing')], organization: { body: 'organization_id' } },
+  'billing.portal': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing')], organization: { body: 'organization_id' } },
+  'dashboard.customer': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing', 'support')], organization: { param: 'id' } },
+  'privacy.eraseOrganization': { allow: [...org('admin', 'billing', 'support'), ...staff('admin')], organization: { param: 'id' } },
+
+  // ---- staff only: data about every organisation, plan definitions, delisting review ----
+  'dashboard.overview': { allow: staff('admin', 'billing') },
+  'dashboard.customers': { allow: staff('admin', 'billing', 'support') },
+  'billing.reconciliation': { allow: staff('admin', 'billing') },
+  'plans.list': { allow: staff('admin', 'billing') },
+  'plans.read': { allow: staff('admin', 'billing') },
+  'plans.update': { allow: staff('admin') },
+  'delisting.list': { allow: staff('admin', 'support') },
+  'delisting.review': { allow: staff('admin', 'support') },
+} as const satisfies Record<string, AccessRule>;
+
+export type Permission = keyof typeof AUTHORIZATION_TABLE;
+
+export function ruleOf(permission: Permission): AccessRule {
+  return AUTHORIZATION_TABLE[permission];
+}
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && Object.hasOwn(AUTHORIZATION_TABLE, value);
+}
