@@ -40,7 +40,10 @@ export interface NewAgent {
 
 export interface EnrollmentCaps {
   perOrganization: number;
+  /** anonymous (open) registrations per source network; they land in community organisations */
   perNetwork: number;
+  /** registrations with an enrollment key of a known organisation, per source network */
+  perKeyedNetwork: number;
   windowMs: number;
 }
 

@@ -69,12 +69,20 @@ export class AgentsRepository {
       const since = new Date(now.getTime() - caps.windowMs);
       if (input.networkPseudonym) {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`enroll-net:${input.networkPseudonym}`}))`;
+        // Keyed and anonymous registrations have separate caps: a fleet behind one NAT enrolling with
+        // its organisation's key must not be stopped by (or use up) the anonymous allowance. An agent
+        // counts by the kind of organisation it is in now (community = anonymous).
+        const keyed = 'organizationId' in target;
         const recent = await tx.agent.findMany({
-          where: { enrollNetwork: input.networkPseudonym, enrolledAt: { gt: since } },
+          where: {
+            enrollNetwork: input.networkPseudonym,
+            enrolledAt: { gt: since },
+            organization: keyed ? { kind: { not: 'community' } } : { kind: 'community' },
+          },
           select: { enrolledAt: true },
           orderBy: { enrolledAt: 'asc' },
         });
-        if (recent.length >= caps.perNetwork) {
+        if (recent.length >= (keyed ? caps.perKeyedNetwork : caps.perNetwork)) {
           return { cap: 'network', retryAfterMs: recent[0].enrolledAt.getTime() + caps.windowMs - now.getTime() };
         }
       }

@@ -12,7 +12,7 @@ import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js
 import { Clock } from '../infra/clock/clock.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AgentTokensService, type IssuedAgentToken } from './agent-tokens.service.js';
-import type { AgentRecord } from './agent.types.js';
+import type { AgentRecord, EnrollmentCaps } from './agent.types.js';
 import { AgentsRepository } from './agents.repository.js';
 import type { EnrollAgentDto } from './dto/enroll-agent.dto.js';
 import type { AgentLoginDto } from './dto/login.dto.js';
@@ -64,11 +64,7 @@ export class AgentsService {
         country: identity.country,
       },
       target,
-      {
-        perOrganization: this.config.agents.maxEnrollPerOrgPerDay,
-        perNetwork: this.config.agents.maxEnrollPerNetworkPerDay,
-        windowMs: DAY_MS,
-      },
+      this.enrollmentCaps(),
       now,
     );
     if ('cap' in result) {
@@ -117,10 +113,13 @@ export class AgentsService {
         country: identity.country,
       },
       target,
-      { perOrganization: this.config.agents.maxEnrollPerOrgPerDay, perNetwork: this.config.agents.maxEnrollPerNetworkPerDay, windowMs: DAY_MS },
+      this.enrollmentCaps(),
       now,
     );
-    if ('cap' in result) throw DomainError.tooManyRequests('Too many watchers registered recently', result.retryAfterMs / 1000, 'enrollment_limited');
+    if ('cap' in result) {
+      const what = result.cap === 'network' ? `${input.enrollKey ? 'keyed' : 'anonymous'} registrations from this network (/24 or /48)` : 'registrations for this organisation';
+      throw DomainError.tooManyRequests(`Too many ${what} in the last 24 hours`, result.retryAfterMs / 1000, 'enrollment_limited');
+    }
     return { agent: result, created: true };
   }
 
@@ -212,6 +211,15 @@ export class AgentsService {
 
   async touchLastSignal(agentId: string): Promise<void> {
     await this.agents.touchLastSignal(agentId, this.clock.now());
+  }
+
+  private enrollmentCaps(): EnrollmentCaps {
+    return {
+      perOrganization: this.config.agents.maxEnrollPerOrgPerDay,
+      perNetwork: this.config.agents.maxEnrollPerNetworkPerDay,
+      perKeyedNetwork: this.config.agents.maxKeyedEnrollPerNetworkPerDay,
+      windowMs: DAY_MS,
+    };
   }
 
   private assertFresh(sentAt: string): void {

@@ -55,11 +55,7 @@ export interface AppConfig {
     readonly maxPerBatch: number;
     /** Token bucket per agent: sustained refill rate, bucket size (full weight), then a debt of
      * `overflowBatches` accepted with weight 0 before 429 (src/signals/ingest-gate.service.ts). */
-    /** Token bucket per agent: sustained refill rate, bucket size (full weight), then a debt of
-     * `overflowBatches` accepted with weight 0 before 429 (src/signals/ingest-gate.service.ts). */
     readonly maxBatchesPerSecond: number;
-    readonly burstBatches: number;
-    readonly overflowBatches: number;
     readonly burstBatches: number;
     readonly overflowBatches: number;
     readonly maxPerDay: number;
@@ -198,8 +194,6 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     signals: {
       maxPerBatch: env.QUORUM_SIGNALS_MAX_PER_BATCH,
       maxBatchesPerSecond: env.QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND,
-      burstBatches: env.QUORUM_SIGNALS_BURST_BATCHES,
-      overflowBatches: env.QUORUM_SIGNALS_OVERFLOW_BATCHES,
       burstBatches: env.QUORUM_SIGNALS_BURST_BATCHES,
       overflowBatches: env.QUORUM_SIGNALS_OVERFLOW_BATCHES,
       maxPerDay: env.QUORUM_SIGNALS_MAX_PER_DAY,

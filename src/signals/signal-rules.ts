@@ -6,6 +6,8 @@ export const SIGNAL_FLAGS = {
   overTargetCap: 2,
   /** target inside the reporter's own egress /24 (/48) */
   selfNetwork: 4,
+  /** sent while the agent's batch bucket was empty (accepted rather than refused: src/signals/ingest-gate.service.ts) */
+  overRate: 8,
 } as const;
 
 export const MAX_SIGNAL_AGE_MS = 60 * 86_400_000;

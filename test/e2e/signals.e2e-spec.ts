@@ -180,8 +180,13 @@ describe('signed signal ingestion', () => {
     }
   });
 
-  it('answers 429 with Retry-After past the batch rate and the daily cap', async () => {
-    const app2 = await createTestApp({ QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '2', QUORUM_SIGNALS_MAX_PER_DAY: '4' });
+  it('answers 429 with Retry-After past the batch bucket and its overflow, and past the daily cap', async () => {
+    const app2 = await createTestApp({
+      QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '2',
+      QUORUM_SIGNALS_BURST_BATCHES: '2',
+      QUORUM_SIGNALS_OVERFLOW_BATCHES: '0',
+      QUORUM_SIGNALS_MAX_PER_DAY: '4',
+    });
     try {
       const agent = await enrollAgent(app2.app, (await createOrganization(app2.app)).enrollKey);
       const send = (n: number) => {
