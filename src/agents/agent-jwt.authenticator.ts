@@ -17,7 +17,8 @@ type StrategyOutcome = { user: AgentRecord } | { failure: string } | { error: un
 
 /**
  * Agent bearer tokens, verified by passport-jwt. Each request re-reads the agent, so a revoked or
- * quarantined agent is refused at once even with a token that has not expired.
+ * quarantined agent is refused at once even with a token that has not expired, and the principal
+ * carries the organisation the agent is in now (tokens name the agent only).
  */
 @Injectable()
 export class AgentJwtAuthenticator implements Authenticator, OnModuleInit {
@@ -54,8 +55,12 @@ export class AgentJwtAuthenticator implements Authenticator, OnModuleInit {
 
   private async verify(claims: AgentTokenClaims): Promise<AgentRecord> {
     if (claims.typ !== 'agent' || typeof claims.sub !== 'string') throw DomainError.unauthorized('Not an agent token', ErrorCode.InvalidToken);
+    // jsonwebtoken checks `exp` only when present: a token without one would never expire.
+    if (typeof claims.exp !== 'number') throw DomainError.unauthorized('Agent tokens must carry exp', ErrorCode.InvalidToken);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(claims.sub)) throw DomainError.unauthorized('Unknown agent', ErrorCode.InvalidToken);
+    // The organisation is the agent's current one (read here, per request), never a claim.
     const agent = await this.agents.findById(claims.sub);
-    if (!agent || agent.organizationId !== claims.org) throw DomainError.unauthorized('Unknown agent', ErrorCode.InvalidToken);
+    if (!agent) throw DomainError.unauthorized('Unknown agent', ErrorCode.InvalidToken);
     if (agent.status !== 'active') throw DomainError.unauthorized(`Agent is ${agent.status}`, ErrorCode.InvalidToken);
     return agent;
   }

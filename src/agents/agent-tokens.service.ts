@@ -5,11 +5,17 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../infra/clock/clock.js';
 
+/**
+ * Keyed to the agent only: its organisation is read at request time, so console enrollment, an
+ * organisation move or a re-enroll never invalidates a live session. `exp` is always set, and the
+ * verifier refuses a token without it (src/agents/agent-jwt.authenticator.ts).
+ */
 export interface AgentTokenClaims {
   sub: string;
-  org: string;
   typ: 'agent';
   jti: string;
+  iat?: number;
+  exp?: number;
 }
 
 export interface IssuedAgentToken {
@@ -29,12 +35,11 @@ export class AgentTokensService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  issue(agentId: string, organizationId: string): IssuedAgentToken {
+  issue(agentId: string): IssuedAgentToken {
     const nowSeconds = Math.floor(this.clock.nowMs() / 1000);
     const exp = nowSeconds + this.config.auth.jwtTtlSeconds;
     const claims: AgentTokenClaims & { iat: number; exp: number } = {
       sub: agentId,
-      org: organizationId,
       typ: 'agent',
       jti: randomUUID(),
       iat: nowSeconds,

@@ -158,7 +158,7 @@ export class AgentsService {
       { networkPseudonym: identity.network, egressPseudonym: identity.egress, asn: identity.asn, country: identity.country },
       this.clock.now(),
     );
-    return { ...this.tokens.issue(agent.id, agent.organizationId), agent };
+    return { ...this.tokens.issue(agent.id), agent };
   }
 
   private async verifyLoginSignature(agent: AgentRecord, input: AgentLoginDto): Promise<void> {

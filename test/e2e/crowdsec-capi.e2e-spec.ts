@@ -62,11 +62,30 @@ describe('CrowdSec CAPI (v2 / v3) and bouncer stream', () => {
       expect(bad.statusCode).toBe(403);
       expect(bad.json().message).toBe('the attachment key provided is not valid');
       expect((await t.app.inject({ method: 'POST', url: '/v2/watchers/enroll', headers: bearer(token), payload: payload(enrollKey) })).statusCode).toBe(202);
-      // The move invalidates tokens naming the old organisation: the engine logs in again (cscli always does).
-      expect((await t.app.inject({ method: 'POST', url: '/v3/watchers/enroll', headers: bearer(token), payload: payload(enrollKey) })).statusCode).toBe(401);
+      // Tokens name the agent, not its organisation: the session from before the move still works.
+      expect((await t.app.inject({ method: 'POST', url: '/v3/watchers/enroll', headers: bearer(token), payload: payload(enrollKey) })).statusCode).toBe(200);
       expect((await t.app.inject({ method: 'POST', url: '/v3/watchers/enroll', headers: bearer(await login()), payload: payload(enrollKey) })).statusCode).toBe(200);
       const rows = await sql(t.config.database.url, "SELECT organization_id FROM agent WHERE kind = 'crowdsec' AND organization_id = $1", [organizationId]);
       expect(rows).toHaveLength(1);
+    });
+
+    it('keeps a running engine\'s session across console enroll, a move with overwrite and a re-enroll: its next push is stored in the new organisation', async () => {
+      const { token, machineId } = await registerAndLogin(t.app);
+      const enroll = async (key: string, overwrite: boolean) =>
+        (await t.app.inject({ method: 'POST', url: '/v2/watchers/enroll', headers: bearer(token), payload: { attachment_key: key, name: 'n', tags: [], overwrite } })).statusCode;
+      const first = await createOrganization(t.app, 'first');
+      const second = await createOrganization(t.app, 'second');
+      expect(await enroll(first.enrollKey, false)).toBe(202);
+      expect(await enroll(first.enrollKey, false)).toBe(200);
+      expect(await enroll(second.enrollKey, true)).toBe(202);
+      const ip = attackerIp();
+      const pushed = await t.app.inject({ method: 'POST', url: '/v2/signals', headers: bearer(token), payload: [capiSignal(ip)] });
+      expect(pushed.statusCode).toBe(200);
+      expect(await stored(ip)).toHaveLength(1);
+      const deleted = await t.app.inject({ method: 'POST', url: '/v3/decisions/delete', headers: bearer(token), payload: [randomUUID()] });
+      expect(deleted.statusCode).toBe(200);
+      const agent = await sql(t.config.database.url, 'SELECT organization_id FROM agent WHERE machine_id = $1', [machineId]);
+      expect(agent[0].organization_id).toBe(second.organizationId);
     });
   });
 
@@ -127,6 +146,15 @@ describe('CrowdSec CAPI (v2 / v3) and bouncer stream', () => {
       const res = await t.app.inject({ method: 'POST', url: '/v2/signals', headers: bearer(expired), payload: [capiSignal(ip)] });
       expect(res.statusCode).toBe(401);
       expect(Object.keys(res.json()).sort()).toEqual(['errors', 'message']);
+      // Correctly signed, right audience and issuer, but no exp: it would never expire, so it is refused.
+      const { exp: _exp, iat: _iat, ...forever } = claims;
+      const noExp = jwt.sign(forever, t.config.auth.jwtSecret, { algorithm: 'HS256' });
+      expect(JSON.parse(Buffer.from(noExp.split('.')[1], 'base64url').toString())).not.toHaveProperty('exp');
+      const unexpiring = await t.app.inject({ method: 'POST', url: '/v2/signals', headers: bearer(noExp), payload: [capiSignal(ip)] });
+      expect(unexpiring.statusCode).toBe(401);
+      expect(unexpiring.json().message).toContain('exp');
+      const withExp = jwt.sign({ ...forever, exp: now + 600 }, t.config.auth.jwtSecret, { algorithm: 'HS256' });
+      expect((await t.app.inject({ method: 'GET', url: '/v2/decisions/stream', headers: bearer(withExp) })).statusCode).toBe(200);
       const native = await enrollAgent(t.app, (await createOrganization(t.app, 'native')).enrollKey);
       const refused = await t.app.inject({ method: 'POST', url: '/v2/signals', headers: bearer(native.token), payload: [capiSignal(ip)] });
       expect(refused.statusCode).toBe(403);
