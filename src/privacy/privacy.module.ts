@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
 import { BlocklistRepository } from '../blocklist/blocklist.repository.js';
+import { DelistingExpiryService } from '../consensus/delisting/delisting-expiry.service.js';
+import { DelistingRepository } from '../consensus/delisting/delisting.repository.js';
 import { HttpProofVerifier, ProofVerifier } from '../consensus/delisting/proof-verifier.js';
 import { SignalPartitionsRepository } from '../signals/signal-partitions.repository.js';
 import { IpDataRepository } from './ip-data.repository.js';
@@ -19,6 +21,8 @@ import { RetentionService } from './retention.service.js';
   controllers: [PrivacyController],
   providers: [
     BlocklistRepository,
+    DelistingExpiryService,
+    DelistingRepository,
     SignalPartitionsRepository,
     IpDataRepository,
     IpRightsService,

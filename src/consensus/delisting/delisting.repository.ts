@@ -16,6 +16,16 @@ export interface DelistingRecord {
   decidedBy: string | null;
   justification: string | null;
   closedAt: Date | null;
+  escalatedAt: Date | null;
+}
+
+/** Proven requests waiting for an operator's review. */
+const UNREVIEWED = ['verified', 'suppressed'];
+
+export interface UnreviewedStats {
+  waiting: number;
+  escalated: number;
+  oldestVerifiedAt: Date | null;
 }
 
 function toRecord(row: { status: string } & Omit<DelistingRecord, 'status'>): DelistingRecord {
@@ -76,6 +86,41 @@ export class DelistingRepository {
       orderBy: { verifiedAt: 'asc' },
     });
     return rows.map(toRecord);
+  }
+
+  /** Deletes requests whose proof was never served, created before the cutoff. */
+  async deleteUnproven(createdBefore: Date): Promise<number> {
+    const result = await this.prisma.delistingRequest.deleteMany({ where: { status: 'pending_proof', createdAt: { lt: createdBefore } } });
+    return result.count;
+  }
+
+  /** Flags unreviewed requests proven before the cutoff; returns the ids flagged now. */
+  async escalate(verifiedBefore: Date, now: Date): Promise<string[]> {
+    const rows = await this.prisma.delistingRequest.updateManyAndReturn({
+      where: { status: { in: UNREVIEWED }, escalatedAt: null, verifiedAt: { lt: verifiedBefore } },
+      data: { escalatedAt: now },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** Closes unreviewed requests proven before the cutoff as `expired`; returns their ids. */
+  async expireUnreviewed(verifiedBefore: Date, now: Date, justification: string): Promise<string[]> {
+    const rows = await this.prisma.delistingRequest.updateManyAndReturn({
+      where: { status: { in: UNREVIEWED }, verifiedAt: { lt: verifiedBefore } },
+      data: { status: 'expired', closedAt: now, decidedAt: now, decidedBy: 'rule:unreviewed-expiry', justification },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async unreviewedStats(): Promise<UnreviewedStats> {
+    const [waiting, escalated, oldest] = await Promise.all([
+      this.prisma.delistingRequest.count({ where: { status: { in: UNREVIEWED } } }),
+      this.prisma.delistingRequest.count({ where: { status: { in: UNREVIEWED }, escalatedAt: { not: null } } }),
+      this.prisma.delistingRequest.aggregate({ where: { status: { in: UNREVIEWED } }, _min: { verifiedAt: true } }),
+    ]);
+    return { waiting, escalated, oldestVerifiedAt: oldest._min.verifiedAt };
   }
 
   async countRecentForIp(ipKey: string, since: Date): Promise<number> {

@@ -17,6 +17,7 @@ export enum JobName {
   StripeEvent = 'stripe-event',
   UsageReport = 'usage-report',
   PrivacyRetention = 'privacy-retention',
+  DelistingExpiry = 'delisting-expiry',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -27,6 +28,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.StripeEvent]: QueueName.Billing,
   [JobName.UsageReport]: QueueName.Billing,
   [JobName.PrivacyRetention]: QueueName.Privacy,
+  [JobName.DelistingExpiry]: QueueName.Privacy,
 };
 
 const DEFAULTS: JobsOptions = {
@@ -49,6 +51,8 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.UsageReport]: { ...DEFAULTS, attempts: 3 },
   // Every retention step is idempotent and works in batches, so a retry resumes where the last attempt stopped.
   [JobName.PrivacyRetention]: { ...DEFAULTS, attempts: 8 },
+  // Selects by cutoff and state: a retry or the next hourly run finishes what a failed one left.
+  [JobName.DelistingExpiry]: { ...DEFAULTS },
 };
 
 /** Repeatable jobs (scheduled by the worker at boot). `every` in ms. */
@@ -60,6 +64,7 @@ export function jobSchedules(config: AppConfig): Partial<Record<JobName, { every
     [JobName.TrustForgetting]: { every: 24 * 3600 * 1000 },
     [JobName.UsageReport]: { every: config.billing.usageReportMs },
     [JobName.PrivacyRetention]: { every: 24 * 3600 * 1000 },
+    [JobName.DelistingExpiry]: { every: 3600 * 1000 },
   };
 }
 
