@@ -1,21 +1,24 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { JobsOptions } from 'bullmq';
 import { Clock } from '../infra/clock/clock.js';
 import { QueueService } from '../infra/queue/queue.service.js';
-import { JobName, jobId } from '../infra/queue/queue.constants.js';
+import { JOB_OPTIONS, JOB_QUEUE, JobName } from '../infra/queue/queue.constants.js';
 import { type CommittedBatch, SignalsService } from '../signals/signals.service.js';
 import { ConsensusRepository } from './consensus.repository.js';
 
 const NUDGE_BUCKET_MS = 2_000;
+/** One deduplication id for every nudge (BullMQ deduplication, per queue). */
+export const NUDGE_DEDUPLICATION_ID = 'score-tick-nudge';
 
 /**
  * API side of consensus: makes sure every reporter has a trust row (by pseudonym), and nudges the
- * scoring queue after a committed batch (one job per 2 s bucket, on top of the periodic tick).
+ * scoring queue after a committed batch (coalesced: at most one nudge waits, on top of the periodic
+ * tick).
  */
 @Injectable()
 export class ConsensusIngestListener implements OnModuleInit {
   private readonly logger = new Logger('ConsensusIngest');
   private readonly known = new Map<string, string>();
-  private lastBucket = -1;
 
   constructor(
     private readonly signals: SignalsService,
@@ -44,14 +47,27 @@ export class ConsensusIngestListener implements OnModuleInit {
       if (this.known.size > 100_000) this.known.clear();
       this.known.set(batch.reporter, fingerprint);
     }
-    const now = this.clock.nowMs();
-    const bucket = Math.floor(now / NUDGE_BUCKET_MS);
-    if (bucket === this.lastBucket) return;
-    this.lastBucket = bucket;
-    // Runs just after the bucket closes, so it scores every batch committed during the bucket.
-    const delay = (bucket + 1) * NUDGE_BUCKET_MS - now + 50;
-    await this.queues.enqueue(JobName.ScoreTick, {}, jobId(JobName.ScoreTick, 'nudge', bucket), { delay }).catch((error: Error) => {
+    await this.nudge(this.clock.nowMs());
+  }
+
+  /**
+   * Queues one scoring run just after the current 2 s bucket closes, so it scores every batch committed
+   * during the bucket. Nudges are coalesced (one deduplication id for all of them): while a nudge is
+   * delayed or waiting, further ones are dropped (it has not started, so it will read their signals
+   * too); while one is running, the latest is kept and queued when it finishes. So at most one nudge
+   * waits, whatever the ingestion rate and however long a run takes.
+   */
+  private async nudge(now: number): Promise<void> {
+    const queue = this.queues.queue(JOB_QUEUE[JobName.ScoreTick]);
+    await queue.add(JobName.ScoreTick, {}, nudgeJobOptions(now)).catch((error: Error) => {
       this.logger.warn(`scoring nudge not queued (the periodic tick will score): ${error.message}`);
     });
   }
+}
+
+/** The options of a nudge queued at `now`: runs just after its 2 s bucket closes, coalesced with the others. */
+export function nudgeJobOptions(now: number): JobsOptions {
+  const bucket = Math.floor(now / NUDGE_BUCKET_MS);
+  const delay = (bucket + 1) * NUDGE_BUCKET_MS - now + 50;
+  return { ...JOB_OPTIONS[JobName.ScoreTick], delay, deduplication: { id: NUDGE_DEDUPLICATION_ID, keepLastIfActive: true } };
 }
