@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { createValidationPipe } from '../common/http/validation.pipe.js';
 import { registerRequestDecompression } from '../common/http/gzip-body.js';
+import { registerHostileInputHook } from '../common/http/hostile-input.hook.js';
 import { registerJsonBodyParser } from '../common/http/json-body.js';
 import { genRequestId } from '../common/http/request-id.js';
 import { PinoNestLogger } from '../common/logging/pino-logger.js';
@@ -44,6 +45,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestDecompression(fastify);
   registerJsonBodyParser(fastify);
+  registerHostileInputHook(fastify);
   if (!options.preview) registerHttpHooks(fastify, app.get(MetricsService), logger);
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app, config);

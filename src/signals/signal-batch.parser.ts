@@ -1,4 +1,4 @@
-import { parseTimestamp } from '../agents/signed-messages.js';
+import { timestampProblem } from '../common/http/timestamp-window.js';
 import { ALLOWED_LABELS, HASH_PATTERN, SCENARIO_PATTERN, UUID_PATTERN } from './signal-rules.js';
 
 /** A structurally valid signal as sent (per-item semantic checks come later). */
@@ -44,11 +44,13 @@ function optionalString(item: Record<string, unknown>, name: string, max: number
   return value;
 }
 
-function timestamp(item: Record<string, unknown>, name: string, at: string, problems: FieldProblem[]): number {
-  const value = item[name];
-  const ms = typeof value === 'string' ? parseTimestamp(value) : null;
-  if (ms === null) problems.push({ field: `${at}.${name}`, messages: [`${name} must be an RFC 3339 timestamp`] });
-  return ms ?? 0;
+function timestamp(item: Record<string, unknown>, name: string, at: string, nowMs: number, problems: FieldProblem[]): number {
+  const checked = timestampProblem(item[name], nowMs);
+  if ('problem' in checked) {
+    problems.push({ field: `${at}.${name}`, messages: [`${name} ${checked.problem}`] });
+    return 0;
+  }
+  return checked.parsed;
 }
 
 /**
@@ -59,9 +61,10 @@ function timestamp(item: Record<string, unknown>, name: string, at: string, prob
 export function parseSignalBatch(
   body: unknown,
   maxSignals: number,
-  options: { allowTrust?: boolean } = {},
+  options: { allowTrust?: boolean; nowMs?: number } = {},
 ): { signals: RawSignal[] } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
+  const nowMs = options.nowMs ?? Date.now();
   if (!isObject(body)) return { problems: [{ field: 'body', messages: ['body must be a JSON object {"signals": [...]}'] }] };
   for (const key of Object.keys(body)) {
     if (key !== 'signals') problems.push({ field: key, messages: [`unknown field "${key}"`] });
@@ -101,8 +104,8 @@ export function parseSignalBatch(
       problems.push({ field: `${at}.scenario_trust`, messages: ['scenario_trust must be certified, tainted, custom or manual'] });
     }
     if (uuid !== null && !UUID_PATTERN.test(uuid)) problems.push({ field: `${at}.uuid`, messages: ['uuid must be 1-64 characters of A-Z a-z 0-9 _ . : -'] });
-    const startedAt = timestamp(item, 'started_at', at, problems);
-    const stoppedAt = timestamp(item, 'stopped_at', at, problems);
+    const startedAt = timestamp(item, 'started_at', at, nowMs, problems);
+    const stoppedAt = timestamp(item, 'stopped_at', at, nowMs, problems);
     let labels: Record<string, string | number> | null = null;
     if (item.labels !== undefined && item.labels !== null) {
       if (!isObject(item.labels) || Object.keys(item.labels).length > 16) {

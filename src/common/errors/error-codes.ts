@@ -4,6 +4,10 @@ export enum ErrorCode {
   ValidationFailed = 'validation_failed',
   MalformedJson = 'malformed_json',
   MalformedBody = 'malformed_body',
+  /** a JSON body nested deeper than MAX_JSON_DEPTH (src/common/http/json-shape.ts) */
+  BodyTooDeep = 'body_too_deep',
+  /** NUL or an unpaired UTF-16 surrogate in a body, path or query value (PostgreSQL cannot store them) */
+  InvalidCharacters = 'invalid_characters',
   UnsupportedMediaType = 'unsupported_media_type',
   UnsupportedContentEncoding = 'unsupported_content_encoding',
   PayloadTooLarge = 'payload_too_large',

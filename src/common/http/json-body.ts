@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES, scanJsonShape } from './json-shape.js';
 
 export type RequestWithRawBody = FastifyRequest & { rawBody?: Buffer };
 
@@ -14,7 +17,8 @@ class BodyParseError extends Error {
 
 /**
  * The only body parser: JSON (any `application/json` or `+json` type), keeping the exact bytes as
- * `request.rawBody` for signature checks and webhooks. Other content types get 415.
+ * `request.rawBody` for signature checks and webhooks. Other content types get 415. Depth and width
+ * are bounded on the bytes before parsing (json-shape.ts): 400 `body_too_deep`, 413 beyond the values.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
@@ -25,6 +29,15 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
       (request as RequestWithRawBody).rawBody = body;
       if (body.length === 0) {
         done(new BodyParseError('FST_ERR_CTP_EMPTY_JSON_BODY', 'Empty JSON body'));
+        return;
+      }
+      const shape = scanJsonShape(body);
+      if (shape.depth > MAX_JSON_DEPTH) {
+        done(new DomainError(400, ErrorCode.BodyTooDeep, `JSON body nested deeper than ${MAX_JSON_DEPTH} levels`));
+        return;
+      }
+      if (shape.values > MAX_JSON_VALUES) {
+        done(new DomainError(413, ErrorCode.PayloadTooLarge, `JSON body holds more than ${MAX_JSON_VALUES} values`));
         return;
       }
       try {

@@ -8,8 +8,10 @@ export class SignalDto {
   @ApiProperty({ example: 'crowdsecurity/ssh-bf' }) scenario!: string;
   @ApiPropertyOptional({ maxLength: 32 }) scenario_version?: string;
   @ApiPropertyOptional({ description: 'hex SHA-256 of the scenario definition' }) scenario_hash?: string;
-  @ApiProperty({ format: 'date-time' }) started_at!: string;
-  @ApiProperty({ format: 'date-time' }) stopped_at!: string;
+  @ApiProperty({ format: 'date-time', description: 'RFC 3339; within 366 days before and 1 day after the server clock (else the batch is refused)' })
+  started_at!: string;
+  @ApiProperty({ format: 'date-time', description: 'RFC 3339; within 366 days before and 1 day after the server clock (else the batch is refused)' })
+  stopped_at!: string;
   @ApiPropertyOptional({ description: 'Per-agent idempotency key (a resent uuid is counted as duplicate)' }) uuid?: string;
   @ApiPropertyOptional({
     description: 'Allowed keys: service, protocol, behavior, classification, remediation (strings ≤ 64), port (0-65535)',

@@ -1,0 +1,42 @@
+/**
+ * PostgreSQL `text` and `jsonb` cannot hold U+0000, and unpaired UTF-16 surrogates cannot be encoded
+ * in UTF-8 (jsonb refuses them, text gets U+FFFD). Such characters are refused at the edge, once, for
+ * every JSON body, path parameter and query parameter (see hostile-input.hook.ts).
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
+interface Pending {
+  value: unknown;
+  path: string;
+}
+
+/**
+ * The path (`signals.3.labels.service`, `<key>` for a key) of the first string or object key that
+ * PostgreSQL cannot store, or null. Iterative: safe on any depth, linear in the size of the value.
+ */
+export function findUnstorableText(root: unknown, rootPath = ''): string | null {
+  const stack: Pending[] = [{ value: root, path: rootPath }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as Pending;
+    if (typeof value === 'string') {
+      if (!isStorableText(value)) return path || '(value)';
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    const prefix = path ? `${path}.` : '';
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${prefix}${i}` });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (!isStorableText(key)) return `${prefix}<key>`;
+      stack.push({ value: (value as Record<string, unknown>)[key], path: `${prefix}${key}` });
+    }
+  }
+  return null;
+}
