@@ -77,12 +77,16 @@ export class OperatorAuthService {
     await this.audit.record(`operator:${operatorId}`, 'operator.logout');
   }
 
-  /** Creates an operator; returns the password (generated when not given) to show once. */
-  async createOperator(email: string, role: OperatorRoleName, password?: string): Promise<{ operator: OperatorRecord; password: string }> {
+  /**
+   * Creates an operator; returns the password (generated when not given) to show once. Without an
+   * organisation the operator is Quorum staff; with one, the operator acts on that organisation only
+   * (docs/security.md, "Authorization").
+   */
+  async createOperator(email: string, role: OperatorRoleName, password?: string, organizationId: string | null = null): Promise<{ operator: OperatorRecord; password: string }> {
     const secret = password ?? randomBytes(15).toString('base64url');
     if (secret.length < 12) throw DomainError.badRequest('Operator passwords need at least 12 characters');
-    const operator = await this.operators.create(email.trim().toLowerCase(), await hashPassword(secret), role);
-    await this.audit.record('system', 'operator.created', `operator:${operator.id}`, { role });
+    const operator = await this.operators.create(email.trim().toLowerCase(), await hashPassword(secret), role, organizationId);
+    await this.audit.record('system', 'operator.created', `operator:${operator.id}`, { role, organizationId });
     return { operator, password: secret };
   }
 }

@@ -33,8 +33,8 @@ export class OperatorsRepository {
     return this.prisma.operatorUser.findUnique({ where: { id } });
   }
 
-  async create(email: string, passwordHash: string, role: OperatorRoleName): Promise<OperatorRecord> {
-    return this.prisma.operatorUser.create({ data: { email, passwordHash, role } });
+  async create(email: string, passwordHash: string, role: OperatorRoleName, organizationId: string | null = null): Promise<OperatorRecord> {
+    return this.prisma.operatorUser.create({ data: { email, passwordHash, role, organizationId } });
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {

@@ -1,5 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+// The agents domain attaches the agent record it re-read; its kind tells Quorum agents from CrowdSec watchers.
+import { AGENT_RECORD_KEY } from '../../agents/agent-jwt.authenticator.js';
 import { DomainError } from '../errors/domain-error.js';
 import { AUTH_METADATA } from './auth.decorator.js';
 import { authenticatorKinds, refusal, type RequestFacts } from './authorization.js';
@@ -45,6 +47,7 @@ export class AuthGuard implements CanActivate {
   private async authenticate(rule: AccessRule, request: Record<string, unknown>): Promise<Principal | null> {
     for (const kind of authenticatorKinds(rule)) {
       const principal = await this.registry.get(kind)?.authenticate(request);
+      if (principal?.kind === 'agent') return { ...principal, agentKind: (request[AGENT_RECORD_KEY] as { kind?: string } | undefined)?.kind };
       if (principal) return principal;
     }
     return null;

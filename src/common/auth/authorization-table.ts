@@ -64,20 +64,20 @@ export const AUTHORIZATION_TABLE = {
   /** Test probes and similar undocumented helpers only: the matrix test refuses it on documented routes. */
   public: { allow: ANYONE },
 
-  // ---- agents (their own organisation, or themselves) ----
-  'agents.listOwn': { allow: ['agent'] },
+  // ---- agents and CrowdSec watchers (their own organisation, or themselves) ----
+  'agents.listOwn': { allow: ['agent', 'watcher'] },
   'agents.rotateKey': { allow: ['agent'], self: { param: 'id' } },
   'signals.push': { allow: ['agent'] },
-  'watchers.enroll': { allow: ['agent'] },
-  'crowdsec.signals': { allow: ['agent'] },
-  'crowdsec.decisions': { allow: ['agent'] },
-  'crowdsec.metrics': { allow: ['agent'] },
-  'crowdsec.usageMetrics': { allow: ['agent'] },
-  'crowdsec.decisionsDelete': { allow: ['agent'] },
+  'watchers.enroll': { allow: ['watcher'] },
+  'crowdsec.signals': { allow: ['watcher'] },
+  'crowdsec.decisions': { allow: ['watcher'] },
+  'crowdsec.metrics': { allow: ['watcher'] },
+  'crowdsec.usageMetrics': { allow: ['watcher'] },
+  'crowdsec.decisionsDelete': { allow: ['watcher'] },
 
   // ---- blocklist and lookups ----
-  'blocklist.download': { allow: ['agent', 'apiKey'] },
-  'blocklist.changes': { allow: ['agent', 'apiKey'] },
+  'blocklist.download': { allow: ['agent', 'watcher', 'apiKey'] },
+  'blocklist.changes': { allow: ['agent', 'watcher', 'apiKey'] },
   /** Served by FastLookupRoute (src/lookup/fast-lookup-route.ts), which applies this row itself. */
   'lookup.ip': { allow: ['apiKey'], scopes: ['lookup'] },
   'lookup.bulk': { allow: ['apiKey'], scopes: ['lookup'] },

@@ -6,7 +6,8 @@ import { actsAcrossOrganizations, classOf, type PrincipalClass } from './princip
 
 /** The authenticators that can produce a principal of a class (bouncer keys have none: their route checks them). */
 function kindOf(principalClass: PrincipalClass): AuthKind | null {
-  if (principalClass === 'agent' || principalClass === 'apiKey') return principalClass;
+  if (principalClass === 'agent' || principalClass === 'watcher') return 'agent';
+  if (principalClass === 'apiKey') return 'apiKey';
   if (principalClass === 'bouncerKey') return null;
   return 'operator';
 }

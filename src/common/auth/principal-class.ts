@@ -5,24 +5,25 @@ export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 
 /**
  * The kinds of caller the authorization table names (docs/security.md, "Authorization").
- * - `agent`, `apiKey`, `bouncerKey`: credentials of one organisation.
+ * - `agent` (Quorum's own agents, honeypots), `watcher` (CrowdSec engines), `apiKey`, `bouncerKey`:
+ *   credentials of one organisation.
  * - `org:<role>`: an operator attached to an organisation; acts on that organisation only.
  * - `staff:<role>`: a Quorum operator (no organisation); acts across organisations, as far as each row allows.
  * A new kind of principal (for instance customer members with their roles) is one more member of this
  * union, one more case in `classOf`, and the rows that grant it.
  */
-export type PrincipalClass = 'agent' | 'apiKey' | 'bouncerKey' | `org:${OperatorRole}` | `staff:${OperatorRole}`;
+export type PrincipalClass = 'agent' | 'watcher' | 'apiKey' | 'bouncerKey' | `org:${OperatorRole}` | `staff:${OperatorRole}`;
 
 export const ORGANIZATION_OPERATORS: readonly PrincipalClass[] = OPERATOR_ROLES.map((role) => `org:${role}` as const);
 export const STAFF_OPERATORS: readonly PrincipalClass[] = OPERATOR_ROLES.map((role) => `staff:${role}` as const);
 
 /** Every class, in the order the matrix test walks them. */
-export const PRINCIPAL_CLASSES: readonly PrincipalClass[] = ['agent', 'apiKey', 'bouncerKey', ...ORGANIZATION_OPERATORS, ...STAFF_OPERATORS];
+export const PRINCIPAL_CLASSES: readonly PrincipalClass[] = ['agent', 'watcher', 'apiKey', 'bouncerKey', ...ORGANIZATION_OPERATORS, ...STAFF_OPERATORS];
 
 export function classOf(principal: Principal): PrincipalClass {
   switch (principal.kind) {
     case 'agent':
-      return 'agent';
+      return principal.agentKind === 'crowdsec' ? 'watcher' : 'agent';
     case 'apiKey':
       return 'apiKey';
     case 'operator':

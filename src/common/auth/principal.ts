@@ -3,7 +3,7 @@ import type { OperatorRole } from './principal-class.js';
 
 /** Who made the request, attached to the request by the guard. */
 export type Principal =
-  | { kind: 'agent'; agentId: string; organizationId: string; tokenId?: string }
+  | { kind: 'agent'; agentId: string; organizationId: string; tokenId?: string; /** quorum, honeypot or crowdsec (set by the guard) */ agentKind?: string }
   | { kind: 'apiKey'; apiKeyId: string; organizationId: string; scopes: string[]; planId: string }
   | { kind: 'operator'; operatorId: string; role: OperatorRole; organizationId: string | null };
 

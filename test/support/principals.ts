@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
+import type { OperatorRole, PrincipalClass } from '../../src/common/auth/principal-class.js';
+import { BouncerKeysService } from '../../src/crowdsec/bouncer-keys.service.js';
+import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
+import { watcherCredentials } from '../crowdsec/capi-client.js';
+import { createOrganization, enrollAgent, nextSourceAddress, type TestAgent } from '../factories/agent.factory.js';
+
+export const OPERATOR_PASSWORD = 'a-long-enough-password';
+
+/** Headers that present one principal's credential (operators: session cookie + CSRF token). */
+export type Credential = Record<string, string>;
+
+export interface Operator {
+  email: string;
+  headers: Credential;
+}
+
+/** One organisation and a credential of every kind attached to it, plus spare resources to act on. */
+export interface OrganizationWorld {
+  id: string;
+  enrollKey: string;
+  agent: TestAgent;
+  watcher: { token: string; agentId: string };
+  apiKey: { key: string; id: string };
+  bouncerKey: { key: string; id: string };
+  /** Operators attached to the organisation (filled only for the organisations that need them). */
+  operators: Partial<Record<OperatorRole, Operator>>;
+  /** Resources the matrix revokes (never the credentials above). */
+  victims: { agentId: string; apiKeyId: string; bouncerKeyId: string };
+}
+
+let operatorSeq = 0;
+
+/** Logs an operator in and returns the cookie and CSRF headers (each login from its own source address). */
+export async function operatorLogin(app: NestFastifyApplication, email: string, password = OPERATOR_PASSWORD): Promise<Credential> {
+  operatorSeq++;
+  const res = await app.inject({ method: 'POST', url: '/v1/admin/login', payload: { email, password }, remoteAddress: `10.${100 + (operatorSeq >> 16)}.${(operatorSeq >> 8) & 255}.${operatorSeq & 255}` });
+  if (res.statusCode !== 200) throw new Error(`operator login failed: ${res.statusCode} ${res.body}`);
+  const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+  return { cookie, 'x-csrf-token': (res.json() as { csrf_token: string }).csrf_token };
+}
+
+/** Creates an operator (staff when organizationId is null) and logs it in. */
+export async function createOperator(app: NestFastifyApplication, role: OperatorRole, organizationId: string | null): Promise<Operator> {
+  const email = `${organizationId ? 'org' : 'staff'}-${role}-${randomUUID().slice(0, 8)}@example.net`;
+  await app.get(OperatorAuthService).createOperator(email, role, OPERATOR_PASSWORD, organizationId);
+  return { email, headers: await operatorLogin(app, email) };
+}
+
+async function registerWatcher(app: NestFastifyApplication, enrollKey: string): Promise<{ token: string; agentId: string }> {
+  const creds = watcherCredentials();
+  const source = nextSourceAddress();
+  const registered = await app.inject({ method: 'POST', url: '/v2/watchers', payload: { ...creds, registration_token: enrollKey }, remoteAddress: source });
+  if (registered.statusCode !== 200) throw new Error(`watcher registration failed: ${registered.statusCode} ${registered.body}`);
+  const login = await app.inject({ method: 'POST', url: '/v2/watchers/login', payload: { ...creds, scenarios: [] }, remoteAddress: source });
+  if (login.statusCode !== 200) throw new Error(`watcher login failed: ${login.statusCode} ${login.body}`);
+  const token = (login.json() as { token: string }).token;
+  const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string };
+  return { token, agentId: claims.sub };
+}
+
+/** Builds an organisation with an agent, a watcher, an API key, a bouncer key, victims and (optionally) operators. */
+export async function createOrganizationWorld(app: NestFastifyApplication, name: string, withOperators: boolean): Promise<OrganizationWorld> {
+  const { organizationId, enrollKey } = await createOrganization(app, name);
+  const agent = await enrollAgent(app, enrollKey, `${name}-agent`);
+  const victim = await enrollAgent(app, enrollKey, `${name}-victim`);
+  const watcher = await registerWatcher(app, enrollKey);
+  const keys = app.get(ApiKeysService);
+  const apiKey = await keys.create(organizationId, 'matrix', ['lookup', 'blocklist'], 'test');
+  const victimKey = await keys.create(organizationId, 'victim', ['lookup'], 'test');
+  const bouncers = app.get(BouncerKeysService);
+  const bouncerKey = await bouncers.create(organizationId, 'matrix');
+  const victimBouncer = await bouncers.create(organizationId, 'victim');
+  const operators: Partial<Record<OperatorRole, Operator>> = {};
+  if (withOperators) for (const role of ['admin', 'billing', 'support'] as const) operators[role] = await createOperator(app, role, organizationId);
+  return {
+    id: organizationId,
+    enrollKey,
+    agent,
+    watcher,
+    apiKey: { key: apiKey.key, id: apiKey.record.id },
+    bouncerKey: { key: bouncerKey.key, id: bouncerKey.record.id },
+    operators,
+    victims: { agentId: victim.id, apiKeyId: victimKey.record.id, bouncerKeyId: victimBouncer.record.id },
+  };
+}
+
+/** The credential a principal class of organisation `world` presents (staff operators come from `staff`). */
+export function credentialOf(principal: PrincipalClass | 'anonymous', world: OrganizationWorld, staff: Partial<Record<OperatorRole, Operator>>): Credential {
+  if (principal === 'anonymous') return {};
+  if (principal === 'agent') return { authorization: `Bearer ${world.agent.token}` };
+  if (principal === 'watcher') return { authorization: `Bearer ${world.watcher.token}` };
+  if (principal === 'apiKey') return { 'x-api-key': world.apiKey.key };
+  if (principal === 'bouncerKey') return { 'x-api-key': world.bouncerKey.key };
+  const [scope, role] = principal.split(':') as ['org' | 'staff', OperatorRole];
+  const operator = scope === 'org' ? world.operators[role] : staff[role];
+  if (!operator) throw new Error(`no ${principal} operator in this world`);
+  return operator.headers;
+}
