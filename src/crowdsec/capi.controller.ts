@@ -44,8 +44,12 @@ export class CapiController {
     const { delta, now } = await this.stream.pull(`watcher:${agent.id}`, startup);
     if (!request.url.startsWith('/v3') && !request.url.startsWith('//v3')) return formatV2(delta, now);
     const community = query.community_pull !== 'false';
+    const additional = query.additional_pull !== 'false';
     const secret = this.config.auth.jwtSecret;
-    const links = query.additional_pull === 'false' ? null : await this.stream.links(this.baseUrl(request), (name) => listCapability(secret, agent.id, name));
+    const base = this.baseUrl(request).replace(/\/+$/, '');
+    // Names may hold `/` (scenario classes): percent-encoded in the URL, decoded by the router.
+    const urlOf = (name: string) => `${base}/v3/blocklists/${encodeURIComponent(name)}/${encodeURIComponent(listCapability(secret, agent.id, name))}`;
+    const links = community || additional ? await this.stream.links(urlOf, { community, classes: additional }) : null;
     return formatV3(community ? delta : { added: [], deleted: [] }, now, links);
   }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { BlocklistService } from '../blocklist/blocklist.service.js';
-import { formatGoDuration } from '../blocklist/durations.js';
 import { parseCidr } from '../common/ip/cidr.js';
 import { parseIp } from '../common/ip/ip-address.js';
 import { Clock } from '../infra/clock/clock.js';
+import { blocklistLinks, listContains, parseListName } from './blocklist-links.js';
 import type { BlocklistLink } from './decision-formats.js';
 import { type ListedDecision, type StreamDelta, streamDelta } from './decision-stream.js';
 import { CrowdsecRepository } from './crowdsec.repository.js';
@@ -18,8 +18,6 @@ export interface PulledDelta {
 export function isDeliverable(d: ListedDecision): boolean {
   return d.scope === 'ip' ? parseIp(d.value) !== null : parseCidr(d.value) !== null;
 }
-
-const LIST_NAME = /^quorum-([A-Za-z0-9_.-]+)-(ip|range)$/;
 
 /**
  * Decision streams for CrowdSec consumers over the published blocklist. The server keeps one
@@ -67,37 +65,20 @@ export class CrowdsecStreamService {
     return { delta, now, version };
   }
 
-  /** One plain-text list per scenario class and scope, for `links.blocklists` (v3); `capability`
-   * gives each list's URL suffix. */
-  async links(baseUrl: string, capability: (name: string) => string): Promise<BlocklistLink[]> {
+  /** `links.blocklists` (v3): the community list and one list per scenario class, per scope
+   * (src/crowdsec/blocklist-links.ts); `urlOf` gives each list's URL. */
+  async links(urlOf: (name: string) => string, include: { community: boolean; classes: boolean }): Promise<BlocklistLink[]> {
     const { entries } = await this.current();
-    const nowMs = this.clock.nowMs();
-    const longest = new Map<string, { scope: 'ip' | 'range'; untilMs: number }>();
-    for (const e of entries) {
-      if (e.until.getTime() <= nowMs || !/^[A-Za-z0-9_.-]+$/.test(e.scenarioClass)) continue;
-      const name = `quorum-${e.scenarioClass}-${e.scope}`;
-      const seen = longest.get(name);
-      if (!seen || seen.untilMs < e.until.getTime()) longest.set(name, { scope: e.scope, untilMs: e.until.getTime() });
-    }
-    return [...longest]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, { scope, untilMs }]) => ({
-        name,
-        url: `${baseUrl.replace(/\/+$/, '')}/v3/blocklists/${name}/${capability(name)}`,
-        remediation: 'ban',
-        scope,
-        duration: formatGoDuration(untilMs - nowMs),
-      }));
+    return blocklistLinks(entries, this.clock.nowMs(), urlOf, include);
   }
 
   /** The body of one linked list (one value per line), and when the list last changed at the latest. */
   async listText(name: string): Promise<{ body: string; lastModified: Date } | null> {
-    const match = LIST_NAME.exec(name);
-    if (!match) return null;
-    const [, scenarioClass, scope] = match;
+    const id = parseListName(name);
+    if (!id) return null;
     const { version, entries } = await this.current();
     const nowMs = this.clock.nowMs();
-    const values = entries.filter((e) => e.scenarioClass === scenarioClass && e.scope === scope && e.until.getTime() > nowMs).map((e) => e.value);
+    const values = entries.filter((e) => listContains(id, e) && e.until.getTime() > nowMs).map((e) => e.value);
     // An emptied list answers 200 with no lines, so engines drop what they took from it.
     const lastModified = (await this.repository.versionCreatedAt(version)) ?? new Date(nowMs);
     return { body: values.map((v) => `${v}\n`).join(''), lastModified };

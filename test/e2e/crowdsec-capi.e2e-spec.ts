@@ -5,10 +5,12 @@ import { BouncerKeysService } from '../../src/crowdsec/bouncer-keys.service.js';
 import { createOrganization, enrollAgent } from '../factories/agent.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { listBodyProblems, v3StreamProblems } from '../crowdsec/capi-v3-contract.js';
 import { capiSignal, listing, publishAndWait, randomAttackerIp as attackerIp, registerAndLogin, watcherCredentials } from '../crowdsec/capi-client.js';
 
 const GO_DURATION = /^(\d+h)?(\d+m)?\d+s$/;
 const CLASS = `cs-contract-${Date.now().toString(36)}`;
+const SLASHED = `crowdsecurity/cs-contract-${Date.now().toString(36)}`;
 
 jest.setTimeout(30_000);
 
@@ -183,27 +185,39 @@ describe('CrowdSec CAPI (v2 / v3) and bouncer stream', () => {
       expect(delta.deleted).toEqual([expect.objectContaining({ value: b, origin: 'CAPI', type: 'ban', scope: 'Ip' })]);
     });
 
-    it('v3: grouped by scenario and scope, with links.blocklists served as text honouring If-Modified-Since', async () => {
+    it('v3: grouped by scenario and scope, with links.blocklists (community and per scenario class, names with /) served as text honouring If-Modified-Since', async () => {
       const { token } = await registerAndLogin(t.app, 'v3');
       const ip = attackerIp();
-      await publishAndWait(t.app, [listing(ip, CLASS)]);
+      await publishAndWait(t.app, [listing(ip, SLASHED)]);
       const body = (await t.app.inject({ method: 'GET', url: '/v3/decisions/stream?startup=true', headers: bearer(token) })).json();
-      const group = body.new.find((g: { scenario: string }) => g.scenario === CLASS);
-      expect(group).toEqual({ scenario: CLASS, scope: 'ip', decisions: expect.arrayContaining([{ value: ip, duration: expect.stringMatching(GO_DURATION) }]) });
-      const link = body.links.blocklists.find((l: { name: string }) => l.name === `quorum-${CLASS}-ip`);
-      expect(link).toEqual({ name: `quorum-${CLASS}-ip`, url: expect.stringMatching(/^http:\/\/.+\/v3\/blocklists\//), remediation: 'ban', scope: 'ip', duration: expect.stringMatching(GO_DURATION) });
+      // The shape a >= 1.5 engine requires (test/crowdsec/capi-v3-contract.ts, from its apiclient models).
+      expect(v3StreamProblems(body)).toEqual([]);
+      const group = body.new.find((g: { scenario: string }) => g.scenario === SLASHED);
+      expect(group).toEqual({ scenario: SLASHED, scope: 'ip', decisions: expect.arrayContaining([{ value: ip, duration: expect.stringMatching(GO_DURATION) }]) });
+      const names = body.links.blocklists.map((l: { name: string }) => l.name);
+      expect(names).toEqual(expect.arrayContaining(['quorum-community-ip', `quorum-${SLASHED}-ip`]));
+      const link = body.links.blocklists.find((l: { name: string }) => l.name === `quorum-${SLASHED}-ip`);
+      expect(link).toEqual({ name: `quorum-${SLASHED}-ip`, url: expect.stringMatching(/^http:\/\/.+\/v3\/blocklists\//), remediation: 'ban', scope: 'ip', duration: expect.stringMatching(GO_DURATION) });
+      // Every link, fetched the way the engine does: its URL as given, no credentials, one value per line.
+      for (const l of body.links.blocklists as Array<{ name: string; url: string; scope: string }>) {
+        const res = await t.app.inject({ method: 'GET', url: new URL(l.url).pathname });
+        expect({ name: l.name, status: res.statusCode }).toEqual({ name: l.name, status: 200 });
+        expect(listBodyProblems(l.scope, res.body)).toEqual([]);
+        if (l.name === 'quorum-community-ip' || l.name === link.name) expect(res.body.split('\n')).toContain(ip);
+      }
       const path = new URL(link.url).pathname;
+      expect(path).toContain(encodeURIComponent(SLASHED));
       const list = await t.app.inject({ method: 'GET', url: path });
-      expect(list.statusCode).toBe(200);
-      expect(list.body.split('\n')).toContain(ip);
       const notModified = await t.app.inject({ method: 'GET', url: path, headers: { 'if-modified-since': String(list.headers['last-modified']) } });
       expect(notModified.statusCode).toBe(304);
       const old = await t.app.inject({ method: 'GET', url: path, headers: { 'if-modified-since': new Date(Date.now() - 86_400_000).toUTCString() } });
       expect(old.statusCode).toBe(200);
-      const forged = await t.app.inject({ method: 'GET', url: path.replace(/\.[^.]+$/, '.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA') });
+      const forged = await t.app.inject({ method: 'GET', url: path.replace(/\/[^/]+$/, '/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA') });
       expect(forged.statusCode).toBe(403);
-      const otherList = await t.app.inject({ method: 'GET', url: path.replace(`quorum-${CLASS}-ip`, `quorum-${CLASS}-range`) });
+      const otherList = await t.app.inject({ method: 'GET', url: path.replace(`${encodeURIComponent(SLASHED)}-ip`, `${encodeURIComponent(SLASHED)}-range`) });
       expect(otherList.statusCode).toBe(403);
+      const classesOnly = (await t.app.inject({ method: 'GET', url: '/v3/decisions/stream?community_pull=false', headers: bearer(token) })).json();
+      expect(classesOnly.links.blocklists.map((l: { name: string }) => l.name)).not.toContain('quorum-community-ip');
       const none = (await t.app.inject({ method: 'GET', url: '/v3/decisions/stream?community_pull=false&additional_pull=false', headers: bearer(token) })).json();
       expect(none).toEqual({ new: [], deleted: [] });
     });
