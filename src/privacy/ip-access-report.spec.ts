@@ -13,6 +13,7 @@ function held(overrides: Partial<HeldIpData> = {}): HeldIpData {
     explanations: { count: 0, newest: null },
     openListing: null,
     delistingRequests: 0,
+    copy: { signals: [], explanations: [], blocklist: [], delistingRequests: [] },
     ...overrides,
   };
 }
@@ -51,5 +52,32 @@ describe('IP-holder access report (R8)', () => {
     expect(ipSubject(secret, '198.51.100.1')).toMatch(/^[0-9a-f]{32}$/);
     expect(ipSubject(secret, '198.51.100.1')).not.toBe(organizationSubject(secret, '198.51.100.1'));
     expect(ipSubject(secret, '198.51.100.1')).not.toBe(ipSubject('y'.repeat(32), '198.51.100.1'));
+  });
+
+  it('states the processing (Art. 15(1)(a)-(h)) and copies the rows held without reporter columns', () => {
+    const at = new Date('2026-11-24T10:00:00.000Z');
+    const report = accessReport(
+      held({
+        signals: { count: 1, oldest: at, newest: at, sources: ['honeypot'], scenarios: ['ssh-bf'] },
+        copy: {
+          signals: [{ ip: '2001:db8::1', receivedAt: at, source: 'honeypot', scenario: 'ssh-bf', startedAt: at, stoppedAt: at }],
+          explanations: [],
+          blocklist: [{ value: '2001:db8::/64', scenarioClass: 'ssh', until: new Date('2026-11-25T11:00:00.000Z'), open: true }],
+          delistingRequests: [{ status: 'rejected', createdAt: at, closedAt: at }],
+        },
+      }),
+      periods,
+      now,
+    );
+    expect(report.lawful_basis.article).toMatch(/6\(1\)\(f\)/);
+    expect(report.automated_decision_making.exists).toBe(true);
+    expect(report.automated_decision_making.logic).toMatch(/96 hours/);
+    expect(report.retention_periods).toEqual(expect.objectContaining({ raw_reports_days: 30, aggregate_days_after_last_report: 90, published_decision_max_hours: 96 }));
+    expect(report.rights.map((r) => r.right.split(' ')[0])).toEqual(['access', 'erasure', 'objection', 'rectification', 'restriction']);
+    expect(report.complaint).toMatch(/Art\. 77/);
+    expect(report.copy.signals).toEqual([{ ip: '2001:db8::1', received_at: at.toISOString(), source: 'honeypot', scenario: 'ssh-bf', started_at: at.toISOString(), stopped_at: at.toISOString() }]);
+    // An open entry whose until has passed is history, not a current decision.
+    expect(report.copy.blocklist_entries).toEqual([{ value: '2001:db8::/64', scenario_class: 'ssh', until: '2026-11-25T11:00:00.000Z', current: false }]);
+    expect(report.copy.delisting_requests).toEqual([{ status: 'rejected', created_at: at.toISOString(), closed_at: at.toISOString() }]);
   });
 });

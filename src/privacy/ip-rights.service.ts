@@ -75,8 +75,8 @@ export class IpRightsService {
     const parsed = parseIp(request.ip);
     if (!parsed) throw DomainError.conflict('Stored address is invalid');
     const key = ipKey(parsed);
-    if (request.kind === 'ip_access') return this.answerAccess(request, key);
-    return this.eraseOrRefuse(request, key);
+    if (request.kind === 'ip_access') return this.answerAccess(request, key, parsed.text);
+    return this.eraseOrRefuse(request, key, parsed.text);
   }
 
   async find(id: string): Promise<PrivacyRequestRecord> {
@@ -90,26 +90,27 @@ export class IpRightsService {
     return this.requests.protection(ipSubject(this.config.privacy.pseudonymSecret, key), this.clock.now());
   }
 
-  private async answerAccess(request: PrivacyRequestRecord, key: string): Promise<IpRequestResult> {
+  private async answerAccess(request: PrivacyRequestRecord, key: string, address: string): Promise<IpRequestResult> {
     const now = this.clock.now();
-    const access = accessReport(await this.data.held(key), this.config.privacy.retention, now);
+    const access = accessReport(await this.data.held(key, address), this.config.privacy.retention, now);
     const closed = await this.requests.close(request.id, 'completed', now, { answered: true });
     await this.audit.record('ip-holder', 'privacy.ip_access', `privacy:${request.id}`, { subject: request.subject });
     return { request: closed, access };
   }
 
-  private async eraseOrRefuse(request: PrivacyRequestRecord, key: string): Promise<IpRequestResult> {
+  private async eraseOrRefuse(request: PrivacyRequestRecord, key: string, address: string): Promise<IpRequestResult> {
     const now = this.clock.now();
-    const held = await this.data.held(key);
+    const held = await this.data.held(key, address);
+    // Listing is per consensus key (an IPv6 /64 is listed as a whole); activity is per address.
     const listed = (held.aggregate?.listed ?? false) || (held.openListing !== null && held.openListing.until > now);
-    const active = await this.data.hasSignalsSince(key, new Date(now.getTime() - this.config.privacy.inactiveDays * DAY_MS));
+    const active = await this.data.hasSignalsSince(key, new Date(now.getTime() - this.config.privacy.inactiveDays * DAY_MS), address);
     if (listed || active) {
       const reason = listed ? 'listed' : 'active';
       const closed = await this.requests.close(request.id, 'refused', now, { reason }, `${reason}: ${REFUSAL_GROUNDS}`);
       await this.audit.record('ip-holder', `privacy.${request.kind}_refused`, `privacy:${request.id}`, { subject: request.subject, reason });
       return { request: closed, access: null };
     }
-    const erased = await this.data.erase(key);
+    const erased = await this.data.erase(key, address, now, request.id);
     await this.requests.protect(request.subject, now, new Date(now.getTime() + this.config.privacy.protectionDays * DAY_MS));
     const closed = await this.requests.close(request.id, 'completed', now, { erased });
     await this.audit.record('ip-holder', `privacy.${request.kind}`, `privacy:${request.id}`, { subject: request.subject, erased });

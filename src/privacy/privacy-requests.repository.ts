@@ -3,7 +3,8 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 
 export type PrivacyRequestKind = 'organization_erasure' | 'ip_access' | 'ip_erasure' | 'ip_objection';
-export type PrivacyRequestStatus = 'pending_proof' | 'processing' | 'completed' | 'refused';
+/** `superseded`: a pending request whose IP was erased by another request (its raw IP is dropped at once). */
+export type PrivacyRequestStatus = 'pending_proof' | 'processing' | 'completed' | 'refused' | 'superseded';
 
 export interface PrivacyRequestRecord {
   id: string;

@@ -109,7 +109,11 @@ describe('IP-holder rights (GDPR R8 access, R9 erasure and objection)', () => {
     expect(verified.statusCode).toBe(200);
     const access = verified.json().access;
     expect(Object.keys(access).sort()).toEqual(
-      ['delisting_requests', 'explanation_records', 'first_seen', 'honeypot', 'last_seen', 'listed', 'listed_until', 'raw_signals', 'reporters', 'retention', 'scenario_classes', 'source_categories'].sort(),
+      [
+        'delisting_requests', 'explanation_records', 'first_seen', 'honeypot', 'last_seen', 'listed', 'listed_until', 'raw_signals', 'reporters', 'retention', 'scenario_classes', 'source_categories',
+        // GDPR Art. 15 (test/e2e/privacy-access-report.e2e-spec.ts checks their content)
+        'purposes', 'lawful_basis', 'categories', 'recipients', 'retention_periods', 'source', 'rights', 'complaint', 'automated_decision_making', 'copy',
+      ].sort(),
     );
     expect(access).toEqual(expect.objectContaining({ listed: true, reporters: '3-5', raw_signals: 1, source_categories: ['quorum'], explanation_records: 1 }));
     expect(access.retention.raw_signals_until).not.toBeNull();
