@@ -6,11 +6,13 @@ import { hashToken } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
 import { Clock } from '../infra/clock/clock.js';
+import { LoginThrottleService } from './login-throttle.service.js';
 import { type OperatorRecord, type OperatorRoleName, OperatorsRepository, type SessionRecord } from './operators.repository.js';
 
 export const SESSION_TTL_SECONDS = 8 * 3600;
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MINUTES = 15;
+/** Attempts per source address (all accounts) per 5 minutes. */
+const ATTEMPTS_PER_ADDRESS = 20;
+// Same scrypt parameters as hashPassword: an unknown account costs the same verification as a real one.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export interface OperatorSessionIssued {
@@ -20,33 +22,38 @@ export interface OperatorSessionIssued {
   expiresAt: Date;
 }
 
-/** Operator accounts: password login with rate limits and lockout, server-side sessions, CSRF tokens. */
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Operator accounts: password login, server-side sessions, CSRF tokens. Failed logins are throttled per
+ * (account, source network) and slowed per account (LoginThrottleService), never locked: unknown
+ * accounts, wrong passwords and disabled accounts all get the same 401, and the same 429 once throttled.
+ */
 @Injectable()
 export class OperatorAuthService {
   constructor(
     private readonly operators: OperatorsRepository,
     private readonly limiter: RateLimiterService,
+    private readonly throttle: LoginThrottleService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   async login(email: string, password: string, sourceAddress: string): Promise<OperatorSessionIssued> {
     const normalized = email.trim().toLowerCase();
-    await this.limiter.enforce('operator-login-ip', sourceAddress, 20, 5 * 60_000, 'Too many login attempts from this address');
-    await this.limiter.enforce('operator-login-email', normalized, 10, 15 * 60_000, 'Too many login attempts for this account');
+    await this.limiter.enforce('operator-login-ip', sourceAddress, ATTEMPTS_PER_ADDRESS, 5 * 60_000, 'Too many login attempts from this address');
+    const { delayMs } = await this.throttle.admit(normalized, sourceAddress);
+    if (delayMs > 0) await pause(delayMs);
     const operator = await this.operators.findByEmail(normalized);
-    const now = this.clock.now();
-    if (operator?.lockedUntil && operator.lockedUntil > now) {
-      throw DomainError.tooManyRequests('Account temporarily locked after failed logins', (operator.lockedUntil.getTime() - now.getTime()) / 1000, 'account_locked');
-    }
     const valid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
     if (!operator || !valid || operator.disabled) {
-      if (operator) {
-        await this.operators.recordFailure(operator.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
-        await this.audit.record(`operator:${operator.id}`, 'operator.login_failed', null, null);
-      }
+      await this.throttle.recordFailure(normalized, sourceAddress);
+      if (operator) await this.operators.recordFailure(operator.id);
+      await this.audit.record(operator ? `operator:${operator.id}` : 'anonymous', 'operator.login_failed', null, operator ? null : { account: 'unknown' });
       throw DomainError.unauthorized('Wrong email or password', 'invalid_credentials');
     }
+    await this.throttle.recordSuccess(normalized, sourceAddress);
+    const now = this.clock.now();
     await this.operators.recordSuccess(operator.id, now);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');

@@ -41,10 +41,9 @@ export class OperatorsRepository {
     await this.prisma.operatorUser.update({ where: { id }, data: { passwordHash, failedLogins: 0, lockedUntil: null } });
   }
 
-  async recordFailure(id: string, lockAfter: number, lockUntil: Date): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE operator_user SET failed_logins = failed_logins + 1,
-      locked_until = CASE WHEN failed_logins + 1 >= ${lockAfter} THEN ${lockUntil} ELSE locked_until END,
-      updated_at = now() WHERE id = ${id}::uuid`;
+  /** Counts a failed login (shown to admins; logins are throttled in Redis, accounts are never locked). */
+  async recordFailure(id: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE operator_user SET failed_logins = failed_logins + 1, updated_at = now() WHERE id = ${id}::uuid`;
   }
 
   async recordSuccess(id: string, now: Date): Promise<void> {
