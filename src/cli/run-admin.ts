@@ -10,7 +10,7 @@ import { loadConfigFromProcess } from '../config/app-config.js';
 import { AdminCliModule } from './admin-cli.module.js';
 
 export const ADMIN_USAGE = `  org create <name>                          create an organisation and print an enrollment key (shown once)
-  operator create <email> <admin|billing|support> [--password P]   create an operator (password shown once)
+  operator create <email> <admin|billing|support> [--password P] [--organization ID]   create an operator (password shown once); staff without --organization
   agents revoke <agent-id>                   revoke an agent
   audit verify                               check the audit log hash chain
   never-list import <file> --category C --source S [--service SVC]   import a provider range file (JSON or one CIDR per line)
@@ -36,7 +36,7 @@ export async function runAdmin(command: string, args: string[]): Promise<number>
       return 0;
     }
     if (command === 'operator' && verb === 'create' && rest[0] && ['admin', 'billing', 'support'].includes(rest[1] ?? '')) {
-      const created = await app.get(OperatorAuthService).createOperator(rest[0], rest[1] as OperatorRoleName, option(rest, '--password'));
+      const created = await app.get(OperatorAuthService).createOperator(rest[0], rest[1] as OperatorRoleName, option(rest, '--password'), option(rest, '--organization') ?? null);
       out(`operator ${created.operator.id} ${created.operator.email} (${created.operator.role})\npassword ${created.password}   (shown once)`);
       return 0;
     }
