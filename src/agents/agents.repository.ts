@@ -47,6 +47,12 @@ export class AgentsRepository {
     return rows.map(toRecord);
   }
 
+  /** True when the organisation exists and was not erased. */
+  async findActiveOrganization(id: string): Promise<boolean> {
+    const row = await this.prisma.organization.findUnique({ where: { id }, select: { erasedAt: true } });
+    return row !== null && row.erasedAt === null;
+  }
+
   /** The organisation of an active, unexpired enrollment key, by the key's hash. */
   async findOrganizationByEnrollmentKeyHash(hash: string, now: Date): Promise<string | null> {
     const key = await this.prisma.enrollmentKey.findUnique({ where: { keyHash: hash }, include: { organization: true } });

@@ -124,6 +124,36 @@ export class AgentsService {
   }
 
   /**
+   * A watcher created by an operator for one of the organisation's engines (`quorum crowdsec
+   * connect`): the same record `POST /v2/watchers` makes, in that organisation. No source network:
+   * only the per-organisation cap applies.
+   */
+  async createWatcherForOrganization(organizationId: string, machineId: string, password: string, actor = 'cli'): Promise<AgentRecord> {
+    if (!(await this.agents.findActiveOrganization(organizationId))) throw DomainError.notFound('Organisation not found');
+    if (await this.agents.findByMachineId(machineId)) throw new DomainError(409, 'machine_id_taken', 'This machine_id is already registered');
+    const result = await this.agents.createWithinCaps(
+      {
+        kind: 'crowdsec',
+        name: `crowdsec-${machineId.slice(0, 12)}`,
+        machineId,
+        passwordHash: await hashPassword(password),
+        tags: [],
+        scenarios: [],
+        networkPseudonym: null,
+        egressPseudonym: null,
+        asn: null,
+        country: null,
+      },
+      { organizationId },
+      this.enrollmentCaps(),
+      this.clock.now(),
+    );
+    if ('cap' in result) throw DomainError.tooManyRequests('Too many agents created for this organisation in the last 24 hours', result.retryAfterMs / 1000, 'enrollment_limited');
+    await this.audit.record(actor, 'agent.created', `agent:${result.id}`, { organizationId, kind: 'crowdsec' });
+    return result;
+  }
+
+  /**
    * CrowdSec console enrollment: the attachment key is an organisation's enrollment key. Returns
    * 'already' when the agent is in that organisation, or in another customer organisation and
    * `overwrite` is false; 'enrolled' after moving it.

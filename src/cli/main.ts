@@ -17,6 +17,7 @@ Commands:
   openapi [--out f]   write the OpenAPI document (default openapi/openapi.json) without listening
   simulate ...        replay or generate consensus scenarios (quorum simulate --help)
   org | operator | agents | audit | never-list | canary ...   operator commands (quorum org --help)
+  crowdsec connect --org <id> | crowdsec bouncer-key create --org <id>   connect a CrowdSec engine or bouncer (docs/crowdsec.md)
 `;
 
 async function serve(mode: 'api' | 'worker' | 'all'): Promise<void> {
@@ -59,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'simulate': {
       const { simulateCommand } = await import('../consensus/simulator/simulate.command.js');
       return simulateCommand(rest);
+    }
+    case 'crowdsec': {
+      const { runCrowdsec } = await import('./run-crowdsec.js');
+      return runCrowdsec(rest);
     }
     case 'org':
     case 'operator':
