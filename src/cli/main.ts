@@ -9,7 +9,8 @@ const USAGE = `Usage: quorum <command>
 Commands:
   api                 run the HTTP API
   worker              run the job worker (no HTTP)
-  all                 run API and worker in one process
+  all                 run the API, with the worker in a child process (scoring never blocks HTTP)
+  all --in-process    run API and worker on one event loop (one process, as before)
   all --embedded      the same on embedded PGlite and in-process Redis (no services; --data-dir d, --demo)
   demo                embedded mode with demo agents reporting a live attack (all --embedded --demo)
   migrate             apply pending database migrations
@@ -20,12 +21,19 @@ Commands:
   crowdsec connect --org <id> | crowdsec bouncer-key create --org <id>   connect a CrowdSec engine or bouncer (docs/crowdsec.md)
 `;
 
-async function serve(mode: 'api' | 'worker' | 'all'): Promise<void> {
+async function serve(mode: 'api' | 'worker' | 'all', inProcess: boolean): Promise<void> {
   const config = loadConfigFromProcess();
   const logger = createRootLogger(config.log.level);
   const parts = [];
   if (mode === 'api' || mode === 'all') parts.push(await startApi(config, logger));
-  if (mode === 'worker' || mode === 'all') parts.push(await startWorker(config, logger));
+  if (mode === 'worker' || (mode === 'all' && inProcess)) parts.push(await startWorker(config, logger));
+  if (mode === 'all' && !inProcess) {
+    const { WorkerProcess } = await import('./run-worker-process.js');
+    const worker = new WorkerProcess(logger);
+    worker.start();
+    // The API closes first (in-flight requests finish), then the worker finishes its active jobs.
+    parts.push(worker);
+  }
   installShutdown(parts, logger, config.http.shutdownTimeoutMs);
 }
 
@@ -41,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
         await runEmbedded(rest);
         return -1;
       }
-      await serve(command);
+      await serve(command, rest.includes('--in-process'));
       return -1;
     case 'demo': {
       const { runEmbedded } = await import('../embedded/run-embedded.js');
