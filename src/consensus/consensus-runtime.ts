@@ -2,6 +2,7 @@ import { ConsensusEngine } from './scoring/engine.js';
 import type { Listing, QuarantineEvent, TickResult } from './scoring/types.js';
 import type { ReporterRow, ScoringSignal } from './consensus.types.js';
 import type { ConsensusMatchers } from './consensus-matchers.js';
+import { TrustedScenarios } from './trusted-scenarios.js';
 
 export interface RuntimeOptions {
   params: Readonly<Record<string, unknown>>;
@@ -18,6 +19,8 @@ export class ConsensusRuntime {
   readonly seen = new Map<string, { first: number; last: number }>();
   /** The expiry last handed to the blocklist per listed key (TTL extensions republish). */
   readonly published = new Map<string, number>();
+  /** Scenario names from reporters past the trust gates, per IP (what ip_score shows). */
+  readonly trustedScenarios = new TrustedScenarios();
   private readonly touched = new Set<string>();
 
   constructor(options: RuntimeOptions) {
@@ -50,13 +53,38 @@ export class ConsensusRuntime {
     }
     const at = signal.at.getTime();
     this.engine.ingest({ reporterId: signal.reporter, ipKey: signal.ipKey, scenario: signal.scenario, at, weight0: signal.weight === 0 });
+    this.trustedScenarios.record(this.engine, signal.reporter, signal.ipKey, signal.scenario, at, signal.weight === 0);
     const s = this.seen.get(signal.ipKey);
     if (!s) this.seen.set(signal.ipKey, { first: at, last: at });
     else {
       if (at < s.first) s.first = at;
       if (at > s.last) s.last = at;
+      // Map order is the order of the latest sighting, so `forgetSeenBefore` finds expired IPs at the head.
+      this.seen.delete(signal.ipKey);
+      this.seen.set(signal.ipKey, s);
     }
     this.touched.add(signal.ipKey);
+  }
+
+  /**
+   * Forgets the sightings of IPs last seen before `cutoff` (the replay horizon: a rebuild would not
+   * know them either) unless they are still listed. Works from the head of the map, which holds the
+   * least recently sighted IPs, and stops at the first one still in the window: the cost is the number
+   * of IPs that expired, and the map holds at most the IPs sighted within the window plus the listed
+   * ones.
+   */
+  forgetSeenBefore(cutoff: number): number {
+    let forgotten = 0;
+    const kept: Array<[string, { first: number; last: number }]> = [];
+    for (const [key, s] of this.seen) {
+      if (s.last >= cutoff) break;
+      this.seen.delete(key);
+      if (this.engine.listing(key) !== null) kept.push([key, s]);
+      else forgotten++;
+    }
+    // Still-listed IPs go to the tail: they are looked at again only after every other IP.
+    for (const [key, s] of kept) this.seen.set(key, s);
+    return forgotten;
   }
 
   tick(now: number): TickResult {

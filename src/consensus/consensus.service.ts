@@ -96,6 +96,7 @@ export class ConsensusService {
       if (batch.length > 0) lastId = batch[batch.length - 1].id;
       if (batch.length < READ_BATCH) break;
     }
+    runtime.forgetSeenBefore(since.getTime());
     const delisted = await this.applyDelistings(runtime, now);
     const result = runtime.tick(now.getTime());
     const generation = cursor.generation + 1n;
@@ -216,15 +217,17 @@ export class ConsensusService {
       ...result.added.map((l) => toChange(l, 'upsert', rowByKey.get(l.ipKey))),
       ...result.removed.map((l) => toChange(l, 'remove', rowByKey.get(l.ipKey))),
     ];
-    for (const l of result.added) runtime.published.set(l.ipKey, l.expiresAt);
+    for (const l of result.added) runtime.published.set(l.ipKey, publishedExpiry(l.expiresAt));
     for (const l of result.removed) runtime.published.delete(l.ipKey);
-    // TTL extensions of listings already published: republish with the new expiry.
+    // TTL extensions of listings already published: republished when the published (rounded) expiry moves.
     const added = new Set(result.added.map((l) => l.ipKey));
     for (const r of rows) {
-      if (!r.listed || !r.listedUntil || runtime.published.get(r.ipKey) === r.listedUntil.getTime()) continue;
-      runtime.published.set(r.ipKey, r.listedUntil.getTime());
+      if (!r.listed || !r.listedUntil) continue;
+      const until = publishedExpiry(r.listedUntil.getTime());
+      if (runtime.published.get(r.ipKey) === until) continue;
+      runtime.published.set(r.ipKey, until);
       if (added.has(r.ipKey)) continue;
-      changes.push({ ...keyValue(r.ipKey), scenarioClass: r.scenarios[0] ?? 'unknown', score: r.score, until: r.listedUntil, kind: 'upsert' });
+      changes.push({ ...keyValue(r.ipKey), scenarioClass: r.scenarios[0] ?? 'unknown', score: r.score, until: new Date(until), kind: 'upsert' });
     }
     if (result.quarantined.length > 0) await this.persistTrust(runtime, now);
     const published = changes.length > 0 ? await this.publisher.publishChanges(changes, now) : null;
@@ -248,6 +251,19 @@ export class ConsensusService {
   }
 }
 
+/**
+ * The expiry handed to the blocklist: the engine's, rounded up to the next PUBLISHED_EXPIRY_STEP_MS.
+ * Every new sighting of a listed IP extends its expiry a little; publishing each extension would
+ * close and reopen its blocklist row at every scoring run (history rows that deltas must keep). Rounded
+ * up, a listing is republished at most once per step, and the blocklist never drops an IP before the
+ * engine does (the engine's own removal is published when it expires).
+ */
+export const PUBLISHED_EXPIRY_STEP_MS = 15 * 60_000;
+
+function publishedExpiry(expiresAt: number): number {
+  return Math.ceil(expiresAt / PUBLISHED_EXPIRY_STEP_MS) * PUBLISHED_EXPIRY_STEP_MS;
+}
+
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
@@ -261,7 +277,7 @@ function toChange(listing: Listing, kind: 'upsert' | 'remove', row: IpScoreRow |
     ...keyValue(listing.ipKey),
     scenarioClass: listing.explanation.scenarioClasses[0] ?? row?.scenarios[0] ?? 'unknown',
     score: row?.score ?? listing.explanation.S,
-    until: new Date(listing.expiresAt),
+    until: new Date(kind === 'upsert' ? publishedExpiry(listing.expiresAt) : listing.expiresAt),
     kind,
   };
 }
