@@ -95,8 +95,9 @@ describe('quorum-agent CLI', () => {
     await writeFile(config, JSON.stringify({ server: { url: 'https://q' }, allowlist: ['198.51.100.0/24'] }));
     expect(await run(['detect', '--config', config, log, '-'], attempts('192.0.2.77').join('\n'))).toBe(0);
     const signals = out.trim().split('\n').map((l) => JSON.parse(l));
-    expect(signals.map((s) => `${s.scenario} ${s.ip}`)).toEqual(['quorum/ssh-bf 203.0.113.5', 'quorum/ssh-bf 192.0.2.77']);
-    expect(JSON.parse(err)).toMatchObject({ lines: 18, suppressed: 1 });
+    // the fifth attempt overflows the slow scenario (Fail2Ban's 5 in 10 minutes), the sixth the fast one
+    expect(signals.map((s) => `${s.scenario} ${s.ip}`)).toEqual(['quorum/ssh-slow-bf 203.0.113.5', 'quorum/ssh-bf 203.0.113.5', 'quorum/ssh-slow-bf 192.0.2.77', 'quorum/ssh-bf 192.0.2.77']);
+    expect(JSON.parse(err)).toMatchObject({ lines: 18, suppressed: 2 });
   });
 
   it('rejects unknown commands and options with status 2', async () => {

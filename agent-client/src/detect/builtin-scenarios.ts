@@ -1,3 +1,4 @@
+import type { CrossIpScenarioDefinition } from './cross-ip-scenario.js';
 import type { ScenarioDefinition } from './scenario.js';
 
 const SSH_FAILURES = ['ssh_auth_failed', 'ssh_preauth_closed', 'ssh_max_auth', 'ssh_not_allowed'] as const;
@@ -21,8 +22,8 @@ export const BUILTIN_SCENARIOS: readonly ScenarioDefinition[] = [
   {
     name: 'quorum/ssh-bf',
     version: '1.0',
-    description: 'SSH brute force: more than 5 failed authentications from one address within about a minute',
-    filter: { source: 'sshd', kinds: [...SSH_FAILURES] },
+    description: 'SSH brute force: more than 5 failed attempts from one address within about a minute',
+    filter: { source: 'sshd', kinds: [...SSH_FAILURES, 'ssh_invalid_user'] },
     groupBy: 'ip',
     capacity: 5,
     leakSpeed: '10s',
@@ -30,14 +31,16 @@ export const BUILTIN_SCENARIOS: readonly ScenarioDefinition[] = [
     labels: { behavior: 'ssh:bruteforce', service: 'ssh' },
   },
   {
+    // Fail2Ban's default sshd jail bans at 5 failures within 10 minutes: a bucket of 4 leaking one per
+    // 10 minutes overflows on exactly that (and on 6 within 20 minutes, 7 within 30, ...).
     name: 'quorum/ssh-slow-bf',
-    version: '1.0',
-    description: 'Slow SSH brute force: more than 10 failed authentications from one address, one per minute or faster',
-    filter: { source: 'sshd', kinds: [...SSH_FAILURES] },
+    version: '2.0',
+    description: 'Slow SSH brute force: 5 failed attempts from one address within 10 minutes',
+    filter: { source: 'sshd', kinds: [...SSH_FAILURES, 'ssh_invalid_user'] },
     groupBy: 'ip',
-    capacity: 10,
-    leakSpeed: '1m',
-    blackhole: '5m',
+    capacity: 4,
+    leakSpeed: '10m',
+    blackhole: '10m',
     labels: { behavior: 'ssh:bruteforce', service: 'ssh' },
   },
   {
@@ -88,5 +91,46 @@ export const BUILTIN_SCENARIOS: readonly ScenarioDefinition[] = [
     blackhole: '5m',
     distinct: 'path',
     labels: { behavior: 'http:scan', service: 'http' },
+  },
+];
+
+const SSH_ATTEMPT_KINDS = [...SSH_FAILURES, 'ssh_invalid_user'] as const;
+
+/** The second stage (see detect/cross-ip-scenario.ts): one server under a distributed attack. */
+export const BUILTIN_CROSS_IP_SCENARIOS: readonly CrossIpScenarioDefinition[] = [
+  {
+    name: 'quorum/ssh-distributed-bf',
+    version: '1.0',
+    description: 'Distributed SSH brute force: while more than 20 addresses fail within 2 minutes, each is flagged at its second failed attempt, or at a non-existent user name not followed by a login within a minute',
+    filter: { source: 'sshd', kinds: [...SSH_ATTEMPT_KINDS] },
+    success: { source: 'sshd', kinds: ['ssh_auth_success'] },
+    attack: { distinctSources: 20, window: '2m', hold: '15m' },
+    flag: {
+      attempts: 2,
+      memory: '30m',
+      strong: { where: [{ any: [{ field: 'kind', op: 'in', value: ['ssh_invalid_user', 'ssh_not_allowed'] }, { field: 'detail', op: 'contains', value: ['invalid_user'] }] }] },
+      grace: '1m',
+    },
+    labels: { behavior: 'ssh:bruteforce', service: 'ssh' },
+  },
+  {
+    name: 'quorum/http-distributed-bf',
+    version: '1.0',
+    description: 'Distributed HTTP login brute force: while more than 20 addresses get 401 (or 403 on a POST) within 2 minutes, each is flagged at its second one',
+    filter: {
+      source: 'http',
+      where: [{ any: [{ field: 'status', op: 'eq', value: 401 }, { all: [{ field: 'method', op: 'eq', value: 'POST' }, { field: 'status', op: 'eq', value: 403 }] }] }],
+    },
+    success: {
+      source: 'http',
+      where: [
+        { field: 'method', op: 'eq', value: 'POST' },
+        { field: 'status', op: 'gte', value: 200 },
+        { field: 'status', op: 'lt', value: 400 },
+      ],
+    },
+    attack: { distinctSources: 20, window: '2m', hold: '15m' },
+    flag: { attempts: 2, memory: '30m' },
+    labels: { behavior: 'http:bruteforce', service: 'http' },
   },
 ];

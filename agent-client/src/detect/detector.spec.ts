@@ -46,6 +46,7 @@ describe('Detector with built-in scenarios', () => {
       started_at: new Date(T0).toISOString(),
       stopped_at: new Date(T0 + 5000).toISOString(),
       uuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      labels: { behavior: 'ssh:bruteforce', service: 'ssh' },
     });
   });
 

@@ -2,6 +2,7 @@ import { parseDuration } from '../util/duration.js';
 import type { EventField, LogEvent } from './log-event.js';
 import { type ScenarioDefinition, scenarioHash } from './scenario.js';
 import { compileFilter, type EventPredicate } from './scenario-filter.js';
+import { signalLabels } from './signal.js';
 
 interface Bucket {
   level: number;
@@ -25,6 +26,8 @@ export class ScenarioBuckets {
   readonly version: string;
   readonly hash: string;
   readonly accepts: EventPredicate;
+  /** The scenario's labels that signals carry. */
+  readonly labels: Record<string, string> | undefined;
   private readonly capacity: number;
   private readonly leakMs: number;
   private readonly blackholeMs: number;
@@ -40,6 +43,7 @@ export class ScenarioBuckets {
     this.version = definition.version;
     this.hash = scenarioHash(definition);
     this.accepts = compileFilter(definition.filter);
+    this.labels = signalLabels(definition.labels);
     this.capacity = definition.capacity;
     this.leakMs = parseDuration(definition.leakSpeed) ?? NaN;
     this.blackholeMs = definition.blackhole ? (parseDuration(definition.blackhole) ?? 0) : 0;
@@ -57,6 +61,8 @@ export class ScenarioBuckets {
 
   /** Pours an accepted event; returns the overflow it causes, if any. */
   pour(e: LogEvent, key: string, time: number): Overflow | null {
+    // a further line of an attempt already counted (detect/ssh-attempts.ts)
+    if (e.count === 0 && this.distinct === undefined) return null;
     if (this.blackholes.size > 0) {
       const until = this.blackholes.get(key);
       if (until !== undefined) {

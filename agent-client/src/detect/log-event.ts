@@ -9,12 +9,13 @@ export const EVENT_KINDS = [
   'ssh_max_auth',
   'ssh_not_allowed',
   'ssh_probe',
+  'ssh_auth_success',
   'http_request',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Fields a scenario may filter, group or count distinct values on. */
-export const EVENT_FIELDS = ['source', 'kind', 'ip', 'user', 'method', 'path', 'status', 'userAgent', 'detail'] as const;
+export const EVENT_FIELDS = ['source', 'kind', 'ip', 'port', 'user', 'method', 'path', 'status', 'userAgent', 'detail'] as const;
 export type EventField = (typeof EVENT_FIELDS)[number];
 
 export interface LogEvent {
@@ -22,9 +23,15 @@ export interface LogEvent {
   kind: EventKind;
   /** Canonical source address. */
   ip: string;
+  /** Source port when the line names it (sshd): with `ip`, it identifies one connection. */
+  port: number | undefined;
   /** Milliseconds since the epoch from the line's own timestamp, or NaN when it has none. */
   time: number;
-  /** How many occurrences the line stands for (syslog "message repeated N times"). */
+  /**
+   * How many occurrences the line stands for (syslog "message repeated N times"). For sshd failures the
+   * detector turns it into the number of new attempts (0 for a further line of an attempt already
+   * counted), see detect/ssh-attempts.ts.
+   */
   count: number;
   user: string | undefined;
   method: string | undefined;
@@ -36,10 +43,10 @@ export interface LogEvent {
   detail: string | undefined;
 }
 
-export function sshEvent(kind: EventKind, ip: string, time: number, count: number, user: string | undefined, detail: string | undefined): LogEvent {
-  return { source: 'sshd', kind, ip, time, count, user, method: undefined, path: undefined, status: undefined, userAgent: undefined, detail };
+export function sshEvent(kind: EventKind, ip: string, time: number, count: number, user: string | undefined, detail: string | undefined, port?: number): LogEvent {
+  return { source: 'sshd', kind, ip, port, time, count, user, method: undefined, path: undefined, status: undefined, userAgent: undefined, detail };
 }
 
 export function httpEvent(ip: string, time: number, method: string, path: string, status: number, userAgent: string | undefined): LogEvent {
-  return { source: 'http', kind: 'http_request', ip, time, count: 1, user: undefined, method, path, status, userAgent, detail: undefined };
+  return { source: 'http', kind: 'http_request', ip, port: undefined, time, count: 1, user: undefined, method, path, status, userAgent, detail: undefined };
 }

@@ -37,8 +37,27 @@ describe('SshdParser messages', () => {
     expect(e?.detail).toBe(detail);
   });
 
+  it('reads successful logins, with the connection\'s port', () => {
+    expect(parse(`${H}Accepted publickey for deploy from 198.51.100.1 port 2222 ssh2: ED25519 SHA256:x`)).toMatchObject({
+      kind: 'ssh_auth_success',
+      ip: '198.51.100.1',
+      port: 2222,
+      user: 'deploy',
+      detail: 'publickey',
+    });
+    expect(parse(`${H}Accepted password for alice from 2001:db8::5 port 40001 ssh2`)).toMatchObject({ kind: 'ssh_auth_success', ip: '2001:db8::5', user: 'alice' });
+  });
+
+  it('reads the source port of the lines that name it (one connection = ip + port)', () => {
+    expect(parse(`${H}Failed password for root from 203.0.113.5 port 51234 ssh2`)?.port).toBe(51234);
+    expect(parse(`${H}Invalid user oracle from 198.51.100.2 port 40000`)?.port).toBe(40000);
+    expect(parse(`${H}Connection closed by invalid user test 198.51.100.3 port 5555 [preauth]`)?.port).toBe(5555);
+    expect(parse(`${H}error: maximum authentication attempts exceeded for invalid user pi from 198.51.100.7 port 9 ssh2 [preauth]`)?.port).toBe(9);
+    expect(parse(`${H}Invalid user bob from 198.51.100.2`)?.port).toBeUndefined();
+    expect(parse(`${H}User root from 198.51.100.8 not allowed because not listed in AllowUsers`)?.port).toBeUndefined();
+  });
+
   it.each([
-    `${H}Accepted publickey for deploy from 198.51.100.1 port 22 ssh2: ED25519 SHA256:x`,
     `${H}Received disconnect from 198.51.100.1 port 22:11: Bye Bye [preauth]`,
     `${H}Disconnected from user deploy 198.51.100.1 port 22`,
     `${H}Connection closed by invalid user x 198.51.100.1 port 22`,

@@ -15,6 +15,25 @@ function ipAt(line: string, start: number, end: number): string | null {
   return ip === null && line.charCodeAt(stop - 1) === 58 ? canonicalIp(line, start, stop - 1) : ip;
 }
 
+/** The number in " port N" starting at `start` (sshd writes "IP port N"), or undefined. */
+function portAt(line: string, start: number, end: number): number | undefined {
+  if (start < 0 || !line.startsWith(' port ', start)) return undefined;
+  let n = 0;
+  let i = start + 6;
+  for (; i < end && i < start + 12; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  return i > start + 6 && n <= 65535 ? n : undefined;
+}
+
+/** The port after the IP token that starts at `ipStart`. */
+function portAfterIp(line: string, ipStart: number, end: number): number | undefined {
+  const sp = line.indexOf(' ', ipStart);
+  return sp < 0 || sp >= end ? undefined : portAt(line, sp, end);
+}
+
 /**
  * sshd authentication failures and pre-auth probes from syslog / journald lines. Recognised messages
  * (OpenSSH 7 to 10, tag "sshd", "sshd-session" or "sshd-auth"):
@@ -26,6 +45,8 @@ function ipAt(line: string, start: number, end: number): string | null {
  * "User U from IP not allowed because ...", "ROOT LOGIN REFUSED FROM IP",
  * "Did not receive identification string from IP", "banner exchange: Connection from IP port N: ...",
  * "Unable to negotiate with IP port N: ...", and rsyslog's "message repeated N times: [ ... ]".
+ * Successful logins, "Accepted <method> for U from IP port N ssh2", are events too (`ssh_auth_success`):
+ * they vouch for an address.
  */
 export class SshdParser {
   private readonly header = new SyslogHeaderParser();
@@ -59,7 +80,9 @@ export class SshdParser {
   private message(line: string, p: number, end: number): LogEvent | null {
     switch (line.charCodeAt(p)) {
       case 70: // F
-        return line.startsWith('Failed ', p) ? this.failed(line, p + 7, end) : null;
+        return line.startsWith('Failed ', p) ? this.failed(line, p + 7, end, 'ssh_auth_failed') : null;
+      case 65: // A
+        return line.startsWith('Accepted ', p) ? this.failed(line, p + 9, end, 'ssh_auth_success') : null;
       case 73: // I
         return line.startsWith('Invalid user ', p) ? this.userFrom(line, 'ssh_invalid_user', p + 13, end, undefined) : null;
       case 67: // C
@@ -93,10 +116,11 @@ export class SshdParser {
     }
   }
 
-  private failed(line: string, p: number, end: number): LogEvent | null {
+  /** "<method> for [invalid user ]U from IP port N ..." after "Failed " or "Accepted ". */
+  private failed(line: string, p: number, end: number, kind: EventKind): LogEvent | null {
     const forIdx = line.indexOf(' for ', p);
     if (forIdx < 0 || forIdx - p > 40) return null;
-    return this.userFrom(line, 'ssh_auth_failed', forIdx + 5, end, line.slice(p, forIdx));
+    return this.userFrom(line, kind, forIdx + 5, end, line.slice(p, forIdx));
   }
 
   /** "[invalid user ]U from IP[ port N...]" starting at p. */
@@ -111,7 +135,7 @@ export class SshdParser {
       detail = detail === undefined ? 'invalid_user' : `${detail}/invalid_user`;
     }
     const user = from >= userStart ? line.slice(userStart, from) : '';
-    return sshEvent(kind, ip, NaN, 1, user, detail);
+    return sshEvent(kind, ip, NaN, 1, user, detail, portAfterIp(line, from + 6, end));
   }
 
   private preauthClose(line: string, p: number, end: number, how: string): LogEvent | null {
@@ -124,9 +148,9 @@ export class SshdParser {
     const ipStart = line.lastIndexOf(' ', port - 1) + 1;
     const ip = ipStart >= p ? canonicalIp(line, ipStart, port) : null;
     if (!ip) return null;
-    if (userStart < 0) return how === 'disconnected' ? null : sshEvent('ssh_probe', ip, NaN, 1, undefined, `${how}_preauth`);
+    if (userStart < 0) return how === 'disconnected' ? null : sshEvent('ssh_probe', ip, NaN, 1, undefined, `${how}_preauth`, portAt(line, port, end));
     const user = ipStart - 1 > userStart ? line.slice(userStart, ipStart - 1) : '';
-    return sshEvent('ssh_preauth_closed', ip, NaN, 1, user, how);
+    return sshEvent('ssh_preauth_closed', ip, NaN, 1, user, how, portAt(line, port, end));
   }
 
   private probe(line: string, p: number, end: number, detail: string): LogEvent | null {
@@ -150,7 +174,7 @@ export class SshdParser {
     const from = line.lastIndexOf(' from ', end);
     if (from < userStart - 1) return null;
     const ip = ipAt(line, from + 6, end);
-    return ip ? sshEvent('ssh_max_auth', ip, NaN, 1, line.slice(userStart, Math.max(userStart, from)), undefined) : null;
+    return ip ? sshEvent('ssh_max_auth', ip, NaN, 1, line.slice(userStart, Math.max(userStart, from)), undefined, portAfterIp(line, from + 6, end)) : null;
   }
 
   private notAllowed(line: string, p: number, end: number): LogEvent | null {

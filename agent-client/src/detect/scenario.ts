@@ -99,6 +99,23 @@ function checkCondition(v: unknown, path: string, issues: Issues, depth: number)
   }
 }
 
+/** Checks a filter (`source` required when `withSource`); returns its source when readable. */
+export function checkFilter(v: unknown, fp: string, issues: Issues, withSource: boolean): LogSource | undefined {
+  const filter = asObject(v, fp, issues);
+  if (!filter) return undefined;
+  checkKeys(filter, withSource ? ['source', 'kinds', 'where'] : ['kinds', 'where'], fp, issues);
+  const source = withSource ? (readString(filter, 'source', fp, issues, { required: true, oneOf: ['sshd', 'http'] }) as LogSource | undefined) : undefined;
+  if (filter.kinds !== undefined) {
+    const ok = Array.isArray(filter.kinds) && filter.kinds.every((k) => (EVENT_KINDS as readonly unknown[]).includes(k));
+    if (!ok) issues.add(`${fp}.kinds`, `expected an array of: ${EVENT_KINDS.join(', ')}`);
+  }
+  if (filter.where !== undefined) {
+    if (!Array.isArray(filter.where)) issues.add(`${fp}.where`, 'expected an array of conditions');
+    else filter.where.forEach((c, i) => checkCondition(c, `${fp}.where[${i}]`, issues, 0));
+  }
+  return source;
+}
+
 /** Checks an untrusted scenario (from a config file); on success the value is a ScenarioDefinition. */
 export function checkScenario(v: unknown, path: string, issues: Issues): v is ScenarioDefinition {
   const before = issues.list.length;
@@ -119,19 +136,6 @@ export function checkScenario(v: unknown, path: string, issues: Issues): v is Sc
   if (s.labels !== undefined && !(isRecord(s.labels) && Object.values(s.labels).every((x) => typeof x === 'string'))) {
     issues.add(`${path}.labels`, 'expected an object of strings');
   }
-  const filter = asObject(s.filter, `${path}.filter`, issues);
-  if (filter) {
-    const fp = `${path}.filter`;
-    checkKeys(filter, ['source', 'kinds', 'where'], fp, issues);
-    readString(filter, 'source', fp, issues, { required: true, oneOf: ['sshd', 'http'] });
-    if (filter.kinds !== undefined) {
-      const ok = Array.isArray(filter.kinds) && filter.kinds.every((k) => (EVENT_KINDS as readonly unknown[]).includes(k));
-      if (!ok) issues.add(`${fp}.kinds`, `expected an array of: ${EVENT_KINDS.join(', ')}`);
-    }
-    if (filter.where !== undefined) {
-      if (!Array.isArray(filter.where)) issues.add(`${fp}.where`, 'expected an array of conditions');
-      else filter.where.forEach((c, i) => checkCondition(c, `${fp}.where[${i}]`, issues, 0));
-    }
-  }
+  checkFilter(s.filter, `${path}.filter`, issues, true);
   return issues.list.length === before;
 }
