@@ -1,9 +1,10 @@
 /**
  * Detector throughput: lines/s of split + parse + scenarios on a generated 1,000,000-line mixed log,
  * against the rate of only splitting the same file into lines (the baseline, same run), then the
- * resident memory while a FileFollower follows the file into the detector.
+ * resident memory while a FileFollower follows the file into the detector; then the botnet replay
+ * (bench/botnet-section.ts): bots flagged within 5 minutes against a Fail2Ban-like rule.
  *
- * node agent-client/dist/bench/detector.bench.js [--lines N] [--runs N] [--keep]
+ * node agent-client/dist/bench/detector.bench.js [--lines N] [--runs N] [--keep] [--seeds 1,2,3] [--bots N] [--only throughput|botnet]
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { BUILTIN_SCENARIOS } from '../src/detect/builtin-scenarios.js';
 import { Detector } from '../src/detect/detector.js';
 import { FileFollower } from '../src/detect/file-follower.js';
 import { LineSplitter } from '../src/detect/line-splitter.js';
+import { runBotnetBench } from './botnet-section.js';
 import { writeMixedLog } from './mixed-log.js';
 
 const TARGET_LINES_PER_S = 200_000;
@@ -110,12 +112,25 @@ function followInChild(path: string, lines: number): FollowResult {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { lines: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false }, follow: { type: 'string' } },
+    options: {
+      lines: { type: 'string', default: '1000000' },
+      runs: { type: 'string', default: '3' },
+      keep: { type: 'boolean', default: false },
+      follow: { type: 'string' },
+      seeds: { type: 'string', default: '1,2,3' },
+      bots: { type: 'string', default: '7000' },
+      only: { type: 'string' },
+    },
   });
   const lines = Number(values.lines);
   if (values.follow) {
     process.stdout.write(JSON.stringify(await follow(values.follow, lines)));
     return;
+  }
+  if (values.only !== 'throughput') {
+    const ok = runBotnetBench(values.seeds.split(',').map(Number), Number(values.bots));
+    if (!ok) process.exitCode = 1;
+    if (values.only === 'botnet') return;
   }
   const runs = Number(values.runs);
   const dir = mkdtempSync(join(tmpdir(), 'quorum-agent-bench-'));
