@@ -35,6 +35,8 @@ export interface AppConfig {
     };
     readonly protectionDays: number;
     readonly inactiveDays: number;
+    /** R13: encrypted logical backups and the erasure ledger's file copy; `dir` empty = backups off. */
+    readonly backup: { readonly dir: string; readonly retentionDays: number; readonly everyHours: number };
   };
   readonly agents: {
     readonly openRegistration: boolean;
@@ -176,6 +178,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       },
       protectionDays: env.QUORUM_PRIVACY_PROTECTION_DAYS,
       inactiveDays: env.QUORUM_PRIVACY_INACTIVE_DAYS,
+      backup: { dir: env.QUORUM_BACKUP_DIR, retentionDays: env.QUORUM_BACKUP_RETENTION_DAYS, everyHours: env.QUORUM_BACKUP_EVERY_HOURS },
     },
     agents: {
       openRegistration: env.QUORUM_OPEN_REGISTRATION,

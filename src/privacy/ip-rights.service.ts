@@ -12,10 +12,11 @@ import { ProofVerifier, proofUrl } from '../consensus/delisting/proof-verifier.j
 import { Clock } from '../infra/clock/clock.js';
 import { JobName, jobId } from '../infra/queue/queue.constants.js';
 import { QueueService } from '../infra/queue/queue.service.js';
+import { ErasureLedgerService } from './erasure-ledger.service.js';
 import { IpDataRepository } from './ip-data.repository.js';
 import { type IpAccessReport, accessReport } from './ip-access-report.js';
 import { type PrivacyRequestKind, type PrivacyRequestRecord, PrivacyRequestsRepository } from './privacy-requests.repository.js';
-import { ipSubject } from './subject-hash.js';
+import { ipAddressSubject, ipSubject } from './subject-hash.js';
 
 const DAY_MS = 86_400_000;
 export const REFUSAL_GROUNDS =
@@ -43,6 +44,7 @@ export class IpRightsService {
     private readonly limiter: RateLimiterService,
     private readonly queues: QueueService,
     private readonly audit: AuditService,
+    private readonly ledger: ErasureLedgerService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -112,6 +114,12 @@ export class IpRightsService {
     }
     const erased = await this.data.erase(key, address, now, request.id);
     await this.requests.protect(request.subject, now, new Date(now.getTime() + this.config.privacy.protectionDays * DAY_MS));
+    // R13: replayed after a restore. `ip` names the IPv4 address or the IPv6 /64 (its marker); an IPv6
+    // erasure also names its address, the unit of what was deleted.
+    await this.ledger.record([
+      { kind: 'ip', subject: request.subject, erasedAt: now },
+      ...(address !== key ? [{ kind: 'ip_address' as const, subject: ipAddressSubject(this.config.privacy.pseudonymSecret, address), erasedAt: now }] : []),
+    ]);
     const closed = await this.requests.close(request.id, 'completed', now, { erased });
     await this.audit.record('ip-holder', `privacy.${request.kind}`, `privacy:${request.id}`, { subject: request.subject, erased });
     // Scoring engines hold the IP in memory too: a rebuild from the (now erased) store forgets it.

@@ -8,6 +8,7 @@ import { Clock } from '../infra/clock/clock.js';
 import { JobName, jobId } from '../infra/queue/queue.constants.js';
 import { QueueService } from '../infra/queue/queue.service.js';
 import { RedisService } from '../infra/redis/redis.service.js';
+import { ErasureLedgerService } from './erasure-ledger.service.js';
 import { OrganizationErasureRepository } from './organization-erasure.repository.js';
 import { type PrivacyRequestRecord, PrivacyRequestsRepository } from './privacy-requests.repository.js';
 import { organizationSubject } from './subject-hash.js';
@@ -28,6 +29,7 @@ export class OrganizationErasureService {
     private readonly queues: QueueService,
     private readonly redis: RedisService,
     private readonly audit: AuditService,
+    private readonly ledger: ErasureLedgerService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -42,6 +44,8 @@ export class OrganizationErasureService {
       throw DomainError.notFound('Organisation not found');
     }
     this.identities.forget(organizationId);
+    // R13: a restore of an older backup replays this (keyed hash only).
+    await this.ledger.record([{ kind: 'organization', subject, erasedAt: now }]);
     await this.invalidateCaches(organizationId);
     await this.rescore(request.id);
     const purged = await this.repository.purge(organizationId);

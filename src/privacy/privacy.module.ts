@@ -5,7 +5,11 @@ import { DelistingExpiryService } from '../consensus/delisting/delisting-expiry.
 import { DelistingRepository } from '../consensus/delisting/delisting.repository.js';
 import { HttpProofVerifier, ProofVerifier } from '../consensus/delisting/proof-verifier.js';
 import { SignalPartitionsRepository } from '../signals/signal-partitions.repository.js';
+import { BackupService } from './backup.service.js';
+import { ErasureLedgerRepository } from './erasure-ledger.repository.js';
+import { ErasureLedgerService } from './erasure-ledger.service.js';
 import { IpDataRepository } from './ip-data.repository.js';
+import { LedgerReplayService } from './ledger-replay.service.js';
 import { IpRightsService } from './ip-rights.service.js';
 import { OrganizationErasureRepository } from './organization-erasure.repository.js';
 import { OrganizationErasureService } from './organization-erasure.service.js';
@@ -20,11 +24,15 @@ import { RetentionService } from './retention.service.js';
   imports: [AgentsModule],
   controllers: [PrivacyController],
   providers: [
+    BackupService,
     BlocklistRepository,
     DelistingExpiryService,
     DelistingRepository,
     SignalPartitionsRepository,
+    ErasureLedgerRepository,
+    ErasureLedgerService,
     IpDataRepository,
+    LedgerReplayService,
     IpRightsService,
     OrganizationErasureRepository,
     OrganizationErasureService,
@@ -34,6 +42,6 @@ import { RetentionService } from './retention.service.js';
     RetentionService,
     { provide: ProofVerifier, useClass: HttpProofVerifier },
   ],
-  exports: [IpRightsService, RetentionService],
+  exports: [IpRightsService, RetentionService, BackupService, LedgerReplayService],
 })
 export class PrivacyModule {}

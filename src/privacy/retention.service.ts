@@ -7,6 +7,7 @@ import { OnJob, type JobOutcome } from '../infra/queue/on-job.decorator.js';
 import { JobName } from '../infra/queue/queue.constants.js';
 import { SignalPartitionsRepository } from '../signals/signal-partitions.repository.js';
 import { partitionsToDrop, retentionCutoffs } from './retention-policy.js';
+import { ErasureLedgerService } from './erasure-ledger.service.js';
 import { OrganizationErasureService } from './organization-erasure.service.js';
 import { RetentionRepository } from './retention.repository.js';
 
@@ -28,6 +29,7 @@ export class RetentionService {
     private readonly partitions: SignalPartitionsRepository,
     private readonly blocklist: BlocklistRepository,
     private readonly erasures: OrganizationErasureService,
+    private readonly ledger: ErasureLedgerService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -55,6 +57,9 @@ export class RetentionService {
     deleted.privacy_request = await this.repository.deletePrivacyRequests(cut.privacyRequest, cut.pendingPrivacyRequest);
     deleted.ip_protection = await this.repository.deleteExpiredProtections(now);
     deleted.organization = await this.erasures.purgeLeftovers();
+    // R13: with backups on, the backup job prunes the ledger by the oldest backup it keeps; with backups
+    // off, no backup can be older than their retention period, so neither can a needed ledger entry.
+    if (!this.config.privacy.backup.dir) deleted.erasure_ledger = await this.ledger.prune(new Date(now.getTime() - (this.config.privacy.backup.retentionDays + 1) * 86_400_000));
     this.logger.log({ dropped, deleted }, 'retention run');
     return { droppedPartitions: dropped, deleted };
   }

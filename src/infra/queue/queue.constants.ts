@@ -18,6 +18,7 @@ export enum JobName {
   UsageReport = 'usage-report',
   PrivacyRetention = 'privacy-retention',
   DelistingExpiry = 'delisting-expiry',
+  PrivacyBackup = 'privacy-backup',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -29,6 +30,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.UsageReport]: QueueName.Billing,
   [JobName.PrivacyRetention]: QueueName.Privacy,
   [JobName.DelistingExpiry]: QueueName.Privacy,
+  [JobName.PrivacyBackup]: QueueName.Privacy,
 };
 
 const DEFAULTS: JobsOptions = {
@@ -53,6 +55,8 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.PrivacyRetention]: { ...DEFAULTS, attempts: 8 },
   // Selects by cutoff and state: a retry or the next hourly run finishes what a failed one left.
   [JobName.DelistingExpiry]: { ...DEFAULTS },
+  // A failed dump leaves no file (written to .partial, renamed when complete): a retry starts over.
+  [JobName.PrivacyBackup]: { ...DEFAULTS, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
 };
 
 /** Repeatable jobs (scheduled by the worker at boot). `every` in ms. */
@@ -65,6 +69,7 @@ export function jobSchedules(config: AppConfig): Partial<Record<JobName, { every
     [JobName.UsageReport]: { every: config.billing.usageReportMs },
     [JobName.PrivacyRetention]: { every: 24 * 3600 * 1000 },
     [JobName.DelistingExpiry]: { every: 3600 * 1000 },
+    [JobName.PrivacyBackup]: { every: config.privacy.backup.everyHours * 3600 * 1000 },
   };
 }
 

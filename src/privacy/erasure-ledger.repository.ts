@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+
+/**
+ * What an erasure ledger entry names, always by keyed hash (src/privacy/subject-hash.ts):
+ * `organization` (organizationSubject), `ip` (ipSubject of an IPv4 address or an IPv6 /64: its data
+ * and its protection marker), `ip_address` (ipAddressSubject of one IPv6 address).
+ */
+export type ErasureKind = 'organization' | 'ip' | 'ip_address';
+
+export interface ErasureEntry {
+  kind: ErasureKind;
+  subject: string;
+  erasedAt: Date;
+}
+
+export const ERASURE_KINDS: readonly ErasureKind[] = ['organization', 'ip', 'ip_address'];
+
+/** The live copy of the erasure ledger (R13); a file copy lives with the backups (erasure-ledger.service.ts). */
+@Injectable()
+export class ErasureLedgerRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async record(entries: readonly ErasureEntry[]): Promise<void> {
+    for (const e of entries) {
+      await this.prisma.pool.query(
+        `INSERT INTO erasure_ledger (kind, subject, erased_at) VALUES ($1, $2, $3)
+         ON CONFLICT (kind, subject) DO UPDATE SET erased_at = greatest(erasure_ledger.erased_at, EXCLUDED.erased_at)`,
+        [e.kind, e.subject, e.erasedAt],
+      );
+    }
+  }
+
+  async all(): Promise<ErasureEntry[]> {
+    const rows = await this.prisma.pool.query<{ kind: ErasureKind; subject: string; erased_at: Date }>('SELECT kind, subject, erased_at FROM erasure_ledger ORDER BY erased_at');
+    return rows.rows.map((r) => ({ kind: r.kind, subject: r.subject, erasedAt: r.erased_at }));
+  }
+
+  async deleteBefore(cutoff: Date): Promise<number> {
+    return (await this.prisma.pool.query('DELETE FROM erasure_ledger WHERE erased_at < $1', [cutoff])).rowCount ?? 0;
+  }
+
+  /** Organisations present, for matching organisation entries after a restore. */
+  async organizationIds(): Promise<string[]> {
+    return (await this.prisma.pool.query<{ id: string }>('SELECT id::text AS id FROM organization')).rows.map((r) => r.id);
+  }
+
+  /** Every IPv4 consensus key any per-IP store holds (IPv6 /64 keys are matched through their addresses). */
+  async ipv4Keys(): Promise<string[]> {
+    const rows = await this.prisma.pool.query<{ k: string }>(
+      `SELECT ip_key AS k FROM signal WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
+       UNION SELECT ip_key FROM ip_score WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
+       UNION SELECT ip_key FROM listing_explanation WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
+       UNION SELECT ip_key FROM blocklist_entry WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
+       UNION SELECT ip_key FROM delisting_request WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'`,
+    );
+    return rows.rows.map((r) => r.k);
+  }
+
+  /** Every IPv6 address (with its /64 key) the per-address stores hold. */
+  async ipv6Addresses(): Promise<Array<{ ip: string; key: string }>> {
+    const rows = await this.prisma.pool.query<{ ip: string; key: string }>(
+      `SELECT ip, ip_key AS key FROM signal WHERE scope = 'ip' AND ip LIKE '%:%'
+       UNION SELECT ip, ip_key FROM delisting_request WHERE ip LIKE '%:%'`,
+    );
+    return rows.rows;
+  }
+}
