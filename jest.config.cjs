@@ -20,12 +20,14 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.cjs',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.cjs',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
     },
   ],
 };
