@@ -188,7 +188,7 @@ export class ConsensusService {
     const nowMs = now.getTime();
     const rows: IpScoreRow[] = [];
     for (const key of keys) {
-      const summary = summarizeIp(runtime.engine, key, nowMs);
+      const summary = summarizeIp(runtime.engine, key, nowMs, runtime.trustedScenarios.of(key));
       const seen = runtime.seen.get(key);
       if (!summary || !seen) continue;
       const { listing } = summary;

@@ -29,6 +29,7 @@ describe('buildIpAnswer', () => {
     expect(answer).toEqual({
       ip: '203.0.113.7',
       reputation: 'malicious',
+      evidence: 'trusted',
       score: 86,
       confidence: 'high',
       listed: true,
@@ -47,7 +48,7 @@ describe('buildIpAnswer', () => {
 
   it('leaves out what the plan does not include', () => {
     const answer = buildIpAnswer({ ip: '203.0.113.7', fields: listed, neverList: null, metadata, range }, plan([]));
-    expect(Object.keys(answer).sort()).toEqual(['confidence', 'ip', 'listed', 'listedUntil', 'neverList', 'reputation', 'score']);
+    expect(Object.keys(answer).sort()).toEqual(['confidence', 'evidence', 'ip', 'listed', 'listedUntil', 'neverList', 'reputation', 'score']);
   });
 
   it('answers unknown IPs, and never calls a never-listed IP malicious or listed', () => {

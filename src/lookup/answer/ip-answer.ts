@@ -11,9 +11,18 @@ export interface RangeSummary {
   maxScore: number;
 }
 
+/**
+ * What the answer rests on. `trusted`: reports of reporters past the consensus trust gates (or our
+ * honeypots, or a consensus listing). `not_enough_trusted_evidence`: only reporters not past the gates
+ * (fresh or untrusted agents) reported the IP, so nothing of theirs is shown. `none`: never reported.
+ */
+export const EVIDENCE = ['trusted', 'not_enough_trusted_evidence', 'none'] as const;
+export type Evidence = (typeof EVIDENCE)[number];
+
 export interface IpAnswer {
   ip: string;
   reputation: Reputation;
+  evidence: Evidence;
   score: number;
   confidence: Confidence;
   listed: boolean;
@@ -44,13 +53,26 @@ export function isoSeconds(seconds: number): string | null {
   return seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
 }
 
+/**
+ * The evidence behind a scored row. The consensus job writes the reporter count and scenario names of
+ * trusted reporters only (src/consensus/ip-summary.ts), so a row with no trusted reporter, no honeypot
+ * sighting and no listing holds nothing a customer may be shown.
+ */
+export function evidenceOf(f: ScoreFields | null): Evidence {
+  if (f === null) return 'none';
+  return f.reporterBucket > 0 || f.honeypot || f.listed ? 'trusted' : 'not_enough_trusted_evidence';
+}
+
 export function buildIpAnswer(input: AnswerInput, policy: PlanPolicy): IpAnswer {
-  const f = input.fields;
+  const evidence = evidenceOf(input.fields);
+  // Untrusted-only rows answer like an unreported IP, apart from `evidence`.
+  const f = evidence === 'trusted' ? input.fields : null;
   // A never-listed IP is not presented as listed even before the consensus job drops the listing.
   const listed = f !== null && f.listed && input.neverList === null;
   const answer: IpAnswer = {
     ip: input.ip,
     reputation: reputationOf(f !== null, f?.score ?? 0, listed, input.neverList),
+    evidence,
     score: f?.score ?? 0,
     confidence: CONFIDENCES[f?.confidence ?? 0],
     listed,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, MaxLength } from 'class-validator';
+import { EVIDENCE } from '../answer/ip-answer.js';
 import { MAX_RANGE_MEMBERS } from '../answer/range-answer.js';
 import { MAX_BULK_SIZE } from '../plans/plan.types.js';
 
@@ -22,6 +23,15 @@ export class RangeSummaryDto {
 export class IpAnswerDto {
   @ApiProperty({ example: '203.0.113.7' }) ip!: string;
   @ApiProperty({ enum: ['malicious', 'suspicious', 'known', 'benign', 'unknown'] }) reputation!: string;
+  @ApiProperty({
+    enum: EVIDENCE,
+    description:
+      'What the answer rests on. "trusted": reports of reporters past the consensus trust gates (enrolment age, trust, one vote per owner), ' +
+      'our honeypots or a consensus listing; reporter counts and scenario names come from these only. "not_enough_trusted_evidence": ' +
+      'only reporters not yet past the gates (new or untrusted agents) reported this IP, so the answer is "unknown" with nothing of theirs shown. ' +
+      '"none": never reported.',
+  })
+  evidence!: string;
   @ApiProperty({ minimum: 0, maximum: 100, description: '100·(1 − e^(−S/3)) of the consensus score S' }) score!: number;
   @ApiProperty({ enum: ['none', 'low', 'medium', 'high'] }) confidence!: string;
   @ApiProperty() listed!: boolean;
