@@ -25,7 +25,8 @@ describe('parseConfig', () => {
       stateDir: '/var/lib/quorum-agent',
       privateKeyFile: '/var/lib/quorum-agent/agent.key',
       logs: [],
-      scenarios: { disabled: [], custom: [] },
+      scenarios: { disabled: [], custom: [], crossIp: [], loginMemoryMs: 86_400_000 },
+      remediation: { enabled: true, dryRun: false, durationMs: 14_400_000, durationsMs: {}, maxDecisions: 100_000 },
       allowlist: [],
       ignorePrivateAddresses: true,
       push: { batchSize: 250, flushIntervalMs: 5_000, minBackoffMs: 1_000, maxBackoffMs: 300_000, gzip: true },
@@ -122,10 +123,43 @@ describe('parseConfig', () => {
   });
 });
 
+describe('remediation and cross-IP configuration', () => {
+  it('reads durations per scenario and custom cross-IP scenarios', () => {
+    const c = parseConfig(
+      {
+        server: { url: 'https://q' },
+        remediation: { dryRun: true, duration: '30m', durations: { 'quorum/ssh-distributed-bf': '1h' } },
+        scenarios: {
+          loginMemory: '2h',
+          crossIp: [
+            {
+              name: 'local/imap-distributed',
+              version: '1',
+              description: 'x',
+              filter: { source: 'sshd', kinds: ['ssh_auth_failed'] },
+              attack: { distinctSources: 50, window: '5m', hold: '30m' },
+              flag: { attempts: 3, memory: '1h' },
+            },
+          ],
+        },
+      },
+      '/etc',
+    );
+    expect(c.remediation).toEqual({ enabled: true, dryRun: true, durationMs: 1_800_000, durationsMs: { 'quorum/ssh-distributed-bf': 3_600_000 }, maxDecisions: 100_000 });
+    expect(c.scenarios.loginMemoryMs).toBe(7_200_000);
+    expect(c.scenarios.crossIp.map((s) => s.name)).toEqual(['local/imap-distributed']);
+  });
+
+  it('reports bad values with their paths', () => {
+    const issues = issuesOf({ server: { url: 'https://q' }, remediation: { duration: 'forever', durations: { x: 5 } }, scenarios: { crossIp: [{ name: 'bad' }] } });
+    expect(issues).toEqual(expect.arrayContaining([expect.stringMatching(/^remediation\.duration:/), expect.stringMatching(/^remediation\.durations\.x:/), expect.stringMatching(/^scenarios\.crossIp\[0\]/)]));
+  });
+});
+
 describe('configuration reference', () => {
   /** The keys the parser accepts, read from its own "unknown key (allowed: ...)" messages. */
   function acceptedKeys(): string[] {
-    const probe = { bogus: 1, server: { bogus: 1 }, push: { bogus: 1 }, pull: { bogus: 1 }, scenarios: { bogus: 1 }, logs: [{ bogus: 1 }], outputs: [{ type: 'text', bogus: 1 }] };
+    const probe = { bogus: 1, server: { bogus: 1 }, push: { bogus: 1 }, pull: { bogus: 1 }, scenarios: { bogus: 1 }, remediation: { bogus: 1 }, logs: [{ bogus: 1 }], outputs: [{ type: 'text', bogus: 1 }] };
     const keys: string[] = [];
     for (const issue of issuesOf(probe)) {
       const m = /^(.*)\.bogus: unknown key \(allowed: (.*)\)$/.exec(issue);

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 import { readOutputs } from './config-outputs.js';
 import { LOG_FORMATS, type LogFormat } from './detect/line-parser.js';
+import { checkCrossIpScenario, type CrossIpScenarioDefinition } from './detect/cross-ip-scenario.js';
 import { checkScenario, type ScenarioDefinition } from './detect/scenario.js';
 import { parseCidr } from './net/cidr.js';
 import type { OutputSpec } from './output/blocklist-output.js';
@@ -29,7 +30,9 @@ export interface AgentConfig {
   stateDir: string;
   privateKeyFile: string;
   logs: LogFileConfig[];
-  scenarios: { disabled: string[]; custom: ScenarioDefinition[] };
+  scenarios: { disabled: string[]; custom: ScenarioDefinition[]; crossIp: CrossIpScenarioDefinition[]; loginMemoryMs: number };
+  /** Local remediation: the agent's own detections blocked through `outputs`, beside the community list. */
+  remediation: { enabled: boolean; dryRun: boolean; durationMs: number; durationsMs: Record<string, number>; maxDecisions: number };
   allowlist: string[];
   ignorePrivateAddresses: boolean;
   push: { batchSize: number; flushIntervalMs: number; minBackoffMs: number; maxBackoffMs: number; gzip: boolean };
@@ -97,17 +100,41 @@ function readLogs(v: unknown, base: string, issues: Issues): LogFileConfig[] {
 }
 
 function readScenarios(v: unknown, issues: Issues): AgentConfig['scenarios'] {
-  const result: AgentConfig['scenarios'] = { disabled: [], custom: [] };
+  const result: AgentConfig['scenarios'] = { disabled: [], custom: [], crossIp: [], loginMemoryMs: 86_400_000 };
   if (v === undefined) return result;
   const o = asObject(v, 'scenarios', issues);
   if (!o) return result;
-  checkKeys(o, ['disabled', 'custom'], 'scenarios', issues);
+  checkKeys(o, ['disabled', 'custom', 'crossIp', 'loginMemory'], 'scenarios', issues);
   result.disabled = readStringArray(o, 'disabled', 'scenarios', issues) ?? [];
   if (o.custom !== undefined) {
     if (!Array.isArray(o.custom)) issues.add('scenarios.custom', 'expected an array of scenarios');
     else o.custom.forEach((s, i) => checkScenario(s, `scenarios.custom[${i}]`, issues) && result.custom.push(s));
   }
+  if (o.crossIp !== undefined) {
+    if (!Array.isArray(o.crossIp)) issues.add('scenarios.crossIp', 'expected an array of cross-IP scenarios');
+    else o.crossIp.forEach((s, i) => checkCrossIpScenario(s, `scenarios.crossIp[${i}]`, issues) && result.crossIp.push(s));
+  }
+  result.loginMemoryMs = readDuration(o, 'loginMemory', 'scenarios', issues, { minMs: 1000 }) ?? result.loginMemoryMs;
   return result;
+}
+
+function readRemediation(root: JsonObject, issues: Issues): AgentConfig['remediation'] {
+  const o = sub(root, 'remediation', ['enabled', 'dryRun', 'duration', 'durations', 'maxDecisions'], issues);
+  const durationsMs: Record<string, number> = {};
+  if (o.durations !== undefined) {
+    const d = asObject(o.durations, 'remediation.durations', issues);
+    for (const key of Object.keys(d ?? {})) {
+      const ms = readDuration(d as JsonObject, key, 'remediation.durations', issues, { minMs: 1000, required: true });
+      if (ms !== undefined) durationsMs[key] = ms;
+    }
+  }
+  return {
+    enabled: readBoolean(o, 'enabled', 'remediation', issues) ?? true,
+    dryRun: readBoolean(o, 'dryRun', 'remediation', issues) ?? false,
+    durationMs: readDuration(o, 'duration', 'remediation', issues, { minMs: 1000 }) ?? 4 * 3_600_000,
+    durationsMs,
+    maxDecisions: readNumber(o, 'maxDecisions', 'remediation', issues, { integer: true, min: 1, max: 1_000_000 }) ?? 100_000,
+  };
 }
 
 function sub(root: JsonObject, key: string, allowed: string[], issues: Issues): JsonObject {
@@ -124,7 +151,12 @@ function sub(root: JsonObject, key: string, allowed: string[], issues: Issues): 
 export function parseConfig(raw: unknown, baseDir: string, file = 'config'): AgentConfig {
   const issues = new Issues();
   const root = asObject(raw, '(root)', issues) ?? {};
-  checkKeys(root, ['server', 'stateDir', 'privateKeyFile', 'logs', 'scenarios', 'allowlist', 'ignorePrivateAddresses', 'push', 'pull', 'outputs', 'statusFile', 'logLevel'], '(root)', issues);
+  checkKeys(
+    root,
+    ['server', 'stateDir', 'privateKeyFile', 'logs', 'scenarios', 'remediation', 'allowlist', 'ignorePrivateAddresses', 'push', 'pull', 'outputs', 'statusFile', 'logLevel'],
+    '(root)',
+    issues,
+  );
 
   const server = sub(root, 'server', ['url', 'timeout'], issues);
   const url = readString(server, 'url', 'server', issues, { required: true, pattern: /^https?:\/\/[^\s/]+/ });
@@ -141,6 +173,7 @@ export function parseConfig(raw: unknown, baseDir: string, file = 'config'): Age
     privateKeyFile: resolvePath(baseDir, readString(root, 'privateKeyFile', '(root)', issues, { nonEmpty: true }) ?? join(stateDir, 'agent.key')),
     logs: readLogs(root.logs, baseDir, issues),
     scenarios: readScenarios(root.scenarios, issues),
+    remediation: readRemediation(root, issues),
     allowlist,
     ignorePrivateAddresses: readBoolean(root, 'ignorePrivateAddresses', '(root)', issues) ?? true,
     push: {

@@ -57,7 +57,8 @@ describe('AgentRuntime (run) against a fake Quorum', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const runtime = () => new AgentRuntime(config, jsonLogger('debug', (l) => logs.push(l)), { checkpointMs: 100 });
+  const runtime = () => new AgentRuntime(config, jsonLogger('debug', (l) => logs.push(l)), { checkpointMs: 100, tickMs: 50 });
+  const blocklist = () => readFile(join(dir, 'blocklist.txt'), 'utf8').catch(() => '');
 
   it('detects, pushes, follows a rotation, applies the blocklist, and resumes without re-reporting', async () => {
     const rt = runtime();
@@ -67,7 +68,8 @@ describe('AgentRuntime (run) against a fake Quorum', () => {
     expect([...server.signals.values()][0]).toMatchObject({ ip: '203.0.113.5', scenario: 'quorum/ssh-bf' });
 
     server.publish({ '198.51.100.7': '2030-01-01T00:00:00.000Z' });
-    await until('blocklist file', async () => (await readFile(join(dir, 'blocklist.txt'), 'utf8').catch(() => '')) === '198.51.100.7\n');
+    // the community entry and the agent's own decision, in one file
+    await until('blocklist file', async () => (await readFile(join(dir, 'blocklist.txt'), 'utf8').catch(() => '')) === '198.51.100.7\n203.0.113.5\n');
 
     await rename(join(dir, 'auth.log'), join(dir, 'auth.log.1'));
     await writeFile(join(dir, 'auth.log'), attempts('203.0.113.6'));
@@ -102,6 +104,42 @@ describe('AgentRuntime (run) against a fake Quorum', () => {
     await rt.stop();
     expect([...server.signals.values()].map((s) => s.ip).sort()).toEqual(['203.0.113.7', '203.0.113.8']);
     expect(logs.some((l) => l.includes('push failed, will retry'))).toBe(true);
+  });
+
+  it('blocks its own detections at once without any community listing, spares recent logins, and drops them at expiry', async () => {
+    config.pull.enabled = false;
+    config.remediation.durationMs = 1500; // below the configurable minimum, for the test only
+    const rt = runtime();
+    await rt.start();
+    try {
+      const now = new Date().toISOString();
+      await appendFile(join(dir, 'auth.log'), `${now} web1 sshd[9]: Accepted publickey for alice from 198.51.100.44 port 5 ssh2: ED25519 SHA256:x\n`);
+      await appendFile(join(dir, 'auth.log'), attempts('203.0.113.9') + attempts('198.51.100.44'));
+      await until('the attacker in the output', async () => (await blocklist()) === '203.0.113.9\n');
+      // the address that logged in is reported (the server weighs it) but not blocked here
+      await until('both signals reported', () => server.signals.size === 2);
+      expect((rt.status().remediation as { skippedRecentLogin: number }).skippedRecentLogin).toBe(1);
+      expect(logs.some((l) => l.includes('"local decisions applied"'))).toBe(true);
+      await until('the decision expired', async () => (await blocklist()) === '', 5000);
+      expect(rt.status().remediation).toMatchObject({ decisions: 0, expired: 1 });
+    } finally {
+      await rt.stop();
+    }
+  });
+
+  it('in dry-run mode decides and logs, but leaves the outputs alone', async () => {
+    config.pull.enabled = false;
+    config.remediation.dryRun = true;
+    const rt = runtime();
+    await rt.start();
+    try {
+      await appendFile(join(dir, 'auth.log'), attempts('203.0.113.10'));
+      await until('the decision', () => (rt.status().remediation as { decisions: number }).decisions === 1);
+      await until('the log line', () => logs.some((l) => l.includes('dry run')));
+      expect(await blocklist()).toBe('');
+    } finally {
+      await rt.stop();
+    }
   });
 
   it('refuses to run before registration', async () => {

@@ -17,6 +17,7 @@ export const stateFiles = (stateDir: string) => ({
   spool: join(stateDir, 'spool.jsonl'),
   positions: join(stateDir, 'positions.json'),
   blocklist: join(stateDir, 'blocklist-state.json'),
+  localDecisions: join(stateDir, 'local-decisions.json'),
 });
 
 async function readJson(path: string): Promise<unknown> {

@@ -33,7 +33,7 @@ export class BlocklistPuller {
 
   constructor(
     private readonly api: Pick<QuorumApi, 'fullBlocklist' | 'blocklistChanges'>,
-    private readonly writer: BlocklistWriter,
+    private readonly writer: Pick<BlocklistWriter, 'apply' | 'needsRetry'>,
     private readonly statePath: string,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
