@@ -8,7 +8,7 @@
 // BENCH_REDIS_URL (default redis://127.0.0.1:6379/14, flushed), DATABASE_POOL_SIZE (both sides, default 10),
 // BENCH_VERBOSE=1 (echo the server's output), BENCH_SERVER_NODE_ARGS (extra node flags for the server,
 // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": NODE_OPTIONS refuses --cpu-prof).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -31,6 +31,7 @@ const root = repoRoot(import.meta.url);
 const log = (message: string) => process.stderr.write(`bench:ingest: ${message}\n`);
 // The ceiling's rows carry this owner so both sides can be counted apart in the same table.
 const CEILING_OWNER = 'bench-ceiling-direct-insert';
+const CEILING_AGENT = randomUUID();
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name]?.trim();
@@ -140,7 +141,11 @@ async function pushBatch(client: KeepAliveClient, agent: BenchAgent): Promise<St
 async function insertDirectly(repository: SignalsRepository, reporter: string): Promise<StepOutcome> {
   const rows = signalRows(generateSignals(batchSize, Date.now()));
   const started = performance.now();
-  const context = { receivedAt: new Date(), reporter, owner: CEILING_OWNER, reporterAsn: null, reporterNet: null, reporterCountry: null, source: 'quorum' as const };
+  // The ceiling writes what the service writes: the rows and the batch's nonce row.
+  const context = {
+    receivedAt: new Date(), reporter, owner: CEILING_OWNER, reporterAsn: null, reporterNet: null, reporterCountry: null, source: 'quorum' as const,
+    agentId: CEILING_AGENT, nonce: randomBytes(18).toString('base64url'), nonceExpiresAt: new Date(Date.now() + 600_000),
+  };
   const stored = await repository.insertBatch(context, rows);
   return { accepted: stored.inserted, rejectedItems: rows.length - stored.inserted, latencyMs: performance.now() - started };
 }

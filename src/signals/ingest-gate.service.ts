@@ -6,6 +6,7 @@ import { ErrorCode } from '../common/errors/error-codes.js';
 import { RedisService } from '../infra/redis/redis.service.js';
 
 const NONCE_TTL_MS = 24 * 3_600_000;
+export const REPLAYED_NONCE_MESSAGE = 'This batch nonce was already used in the last 24 hours';
 const DAY_MS = 86_400_000;
 
 // One round trip per batch: replayed nonce, batch rate (token bucket), daily signal cap, then (only
@@ -101,7 +102,7 @@ export class IngestGateService {
     } catch {
       throw DomainError.unavailable('Signal ingestion is unavailable (Redis unreachable); retry shortly');
     }
-    if (result[0] === -3) throw DomainError.conflict('This batch nonce was already used in the last 24 hours', ErrorCode.ReplayedNonce);
+    if (result[0] === -3) throw DomainError.conflict(REPLAYED_NONCE_MESSAGE, ErrorCode.ReplayedNonce);
     if (result[0] === -1) {
       throw DomainError.tooManyRequests(
         `Batch rate exceeded: ${caps.burstBatches + caps.overflowBatches} batches in a burst, then ${caps.maxBatchesPerSecond} per second`,

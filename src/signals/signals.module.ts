@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
 import { IngestGateService } from './ingest-gate.service.js';
+import { SignalNonceSweeper } from './signal-nonce-sweeper.service.js';
 import { SignalPartitionsRepository } from './signal-partitions.repository.js';
 import { SignalPartitionsService } from './signal-partitions.service.js';
 import { SignalsController } from './signals.controller.js';
@@ -10,7 +11,7 @@ import { SignalsService } from './signals.service.js';
 @Module({
   imports: [AgentsModule],
   controllers: [SignalsController],
-  providers: [SignalPartitionsRepository, SignalPartitionsService, SignalsRepository, SignalsService, IngestGateService],
+  providers: [SignalPartitionsRepository, SignalPartitionsService, SignalsRepository, SignalsService, IngestGateService, SignalNonceSweeper],
   exports: [SignalPartitionsService, SignalsService],
 })
 export class SignalsModule {}

@@ -12,11 +12,11 @@ import { ErrorCode } from '../common/errors/error-codes.js';
 import { validationErrorFromFields } from '../common/http/validation.pipe.js';
 import { NetworkIdentityService } from '../common/network/network-identity.service.js';
 import { Clock } from '../infra/clock/clock.js';
-import { IngestGateService } from './ingest-gate.service.js';
+import { IngestGateService, REPLAYED_NONCE_MESSAGE } from './ingest-gate.service.js';
 import { parseSignalBatch } from './signal-batch.parser.js';
 import { normalizeSignals, type Rejection } from './signal-normalizer.js';
 import { SIGNAL_FLAGS } from './signal-rules.js';
-import { type SignalRow, SignalsRepository } from './signals.repository.js';
+import { type SignalRow, SignalsRepository, type StoredBatch } from './signals.repository.js';
 
 export interface SignedHeaders {
   sentAt: string | undefined;
@@ -103,10 +103,10 @@ export class SignalsService {
         flags,
       };
     });
-    let stored: { inserted: number; claimedUuids: Set<string> };
+    let stored: StoredBatch;
     try {
       stored = rows.length === 0
-        ? { inserted: 0, claimedUuids: new Set<string>() }
+        ? { fresh: true, inserted: 0, claimedUuids: new Set<string>() }
         : await this.repository.insertBatch(
             {
               receivedAt: new Date(nowMs),
@@ -116,6 +116,10 @@ export class SignalsService {
               reporterNet: agent.networkPseudonym,
               reporterCountry: agent.country,
               source,
+              agentId: agent.id,
+              // CrowdSec engines send no nonce (a random one stands in): nothing to remember.
+              nonce: source === 'quorum' ? nonce : null,
+              nonceExpiresAt: new Date(nowMs + 2 * this.config.signals.maxClockSkewSeconds * 1000),
             },
             rows,
           );
@@ -123,6 +127,11 @@ export class SignalsService {
       await ticket.rollback();
       this.logger.warn(`batch not stored: ${(error as Error).message}`);
       throw DomainError.unavailable('Signals could not be stored; nothing was kept, retry later');
+    }
+    if (!stored.fresh) {
+      // Redis forgot the nonce (restart, flush) but PostgreSQL did not: the same refusal as the gate's.
+      await ticket.rollback();
+      throw DomainError.conflict(REPLAYED_NONCE_MESSAGE, ErrorCode.ReplayedNonce);
     }
     const duplicates: Rejection[] = accepted
       .filter((s) => s.uuid !== null && !stored.claimedUuids.has(s.uuid))

@@ -11,6 +11,7 @@ export enum QueueName {
 
 export enum JobName {
   EnsureSignalPartitions = 'ensure-signal-partitions',
+  SweepSignalNonces = 'sweep-signal-nonces',
   ScoreTick = 'score-tick',
   ConsensusRecompute = 'consensus-recompute',
   TrustForgetting = 'trust-forgetting',
@@ -23,6 +24,7 @@ export enum JobName {
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.EnsureSignalPartitions]: QueueName.Maintenance,
+  [JobName.SweepSignalNonces]: QueueName.Maintenance,
   [JobName.ScoreTick]: QueueName.Scoring,
   [JobName.ConsensusRecompute]: QueueName.Scoring,
   [JobName.TrustForgetting]: QueueName.Scoring,
@@ -45,6 +47,8 @@ const TICK: JobsOptions = { attempts: 1, removeOnComplete: { count: 100 }, remov
 
 export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.EnsureSignalPartitions]: { ...DEFAULTS },
+  // Expired batch nonces: the next sweep deletes what a failed one left.
+  [JobName.SweepSignalNonces]: TICK,
   [JobName.ScoreTick]: TICK,
   [JobName.ConsensusRecompute]: { ...DEFAULTS, attempts: 3 },
   [JobName.TrustForgetting]: { ...DEFAULTS },
@@ -63,6 +67,7 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
 export function jobSchedules(config: AppConfig): Partial<Record<JobName, { every: number }>> {
   return {
     [JobName.EnsureSignalPartitions]: { every: 6 * 3600 * 1000 },
+    [JobName.SweepSignalNonces]: { every: 60_000 },
     [JobName.ScoreTick]: { every: config.consensus.tickMs },
     [JobName.ConsensusRecompute]: { every: config.consensus.recomputeIntervalMs },
     [JobName.TrustForgetting]: { every: 24 * 3600 * 1000 },
