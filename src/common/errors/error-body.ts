@@ -79,8 +79,20 @@ function isDependencyDown(error: unknown): boolean {
   return /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|ECONNREFUSED/.test(message);
 }
 
+// Prisma's interactive-transaction errors (P2028): the transaction could not start within `maxWait` or
+// outlived `timeout` (src/infra/prisma/transaction-limits.ts). Nothing was committed; under load this is
+// the database being busy, so the client is told to retry, never a 500.
+function isTransactionTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return code === 'P2028' || /Unable to start a transaction in the given time/.test(message);
+}
+
 /** Maps any thrown value to a status, a stable code and a client-safe message. */
 export function mapError(error: unknown): MappedError {
+  if (isTransactionTimeout(error)) {
+    return { status: 503, code: ErrorCode.ServiceUnavailable, message: 'The database is busy; nothing was changed, retry shortly', headers: { 'retry-after': '2' } };
+  }
   if (isDependencyDown(error)) {
     return { status: 503, code: ErrorCode.ServiceUnavailable, message: 'A storage dependency is unavailable; retry shortly', headers: { 'retry-after': '5' } };
   }

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import { withTimeout } from '../../common/util/timeout.js';
+import { TRANSACTION_LIMITS } from './transaction-limits.js';
 
 /**
  * The Prisma client (pg driver adapter) and the pg pool behind it. Only repositories and this
@@ -23,7 +24,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
-    super({ adapter: new PrismaPg(pool) });
+    super({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_LIMITS });
     this.pool = pool;
     this.pool.on('error', (error) => this.logger.warn(`idle PostgreSQL client error: ${error.message}`));
   }
