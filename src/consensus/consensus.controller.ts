@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } fr
 import type { FastifyRequest } from 'fastify';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { AuthenticatorRegistry } from '../common/auth/authenticator.registry.js';
+import { grants } from '../common/auth/authorization.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
@@ -40,7 +41,7 @@ export class ConsensusController {
   async explain(@Param('ip') ip: string, @Req() request: FastifyRequest): Promise<ExplainDto> {
     const operator = await this.registry.get('operator')?.authenticate(request).catch(() => null);
     if (!operator) await this.limiter.enforce('explain', request.ip, 60, 60_000, 'Too many explain requests');
-    return this.explainer.explain(ip, operator?.kind === 'operator');
+    return this.explainer.explain(ip, grants('explain.detail', operator));
   }
 
   @Post('delisting-requests')

@@ -68,7 +68,9 @@ describe('authorization matrix: every route x every principal x own / other orga
     expect(operations.filter((o) => !known.has(o))).toEqual([]);
     // Every row is used by some route (no dead policy), except the generic one for test probes.
     const used = new Set(routes.map((r) => r.permission));
-    expect((Object.keys(AUTHORIZATION_TABLE) as Permission[]).filter((p) => p !== 'public' && !used.has(p))).toEqual([]);
+    const rows = Object.entries(AUTHORIZATION_TABLE) as Array<[Permission, AccessRule]>;
+    expect(rows.filter(([p, rule]) => p !== 'public' && !used.has(p) && !rule.within).map(([p]) => p)).toEqual([]);
+    expect(rows.filter(([, rule]) => rule.within && !used.has(rule.within as Permission)).map(([p]) => p)).toEqual([]);
   });
 
   /** A path parameter's value for a request acting on organisation `side`'s resources. */
@@ -194,6 +196,14 @@ describe('authorization matrix: every route x every principal x own / other orga
       expect(granted.statusCode).toBe(200);
       const audit = await sql<{ actor: string }>(t.config.database.url, "SELECT actor FROM audit_log WHERE action = 'organization.plan_changed' AND target = $1", [`organization:${worlds.B.id}`]);
       expect(audit.some((a) => a.actor === `operator:${staffAdminId}`)).toBe(true);
+    }, 60_000);
+
+    it('F4: explain details (scores, ASNs, voter pseudonyms) are for staff, not for operators of an organisation', async () => {
+      const url = `/v1/ip/${NET}.9/explain`;
+      const keys = async (headers: Record<string, string>) => Object.keys((await app.inject({ method: 'GET', url, headers })).json() as object);
+      expect(await keys(staff.support!.headers)).toEqual(expect.arrayContaining(['score', 'voters']));
+      for (const role of ['admin', 'billing', 'support'] as const) expect(await keys(worlds.A.operators[role]!.headers)).not.toContain('voters');
+      expect(await keys({})).not.toContain('voters');
     }, 60_000);
 
     it("F4: operators of A read neither the overview, nor other customers, B's usage, the reconciliation nor delisting requests", async () => {

@@ -27,6 +27,8 @@ export interface AccessRule {
    * authorization matrix test holds it to the row like every other route.
    */
   readonly enforcedBy?: 'route';
+  /** Not a route of its own: a finer permission the named route checks for extra detail. */
+  readonly within?: string;
 }
 
 const org = (...roles: Array<'admin' | 'billing' | 'support'>): PrincipalClass[] => ORGANIZATION_OPERATORS.filter((c) => roles.some((r) => c === `org:${r}`));
@@ -55,6 +57,8 @@ export const AUTHORIZATION_TABLE = {
   'crowdsec.capabilityList': { allow: ANYONE, enforcedBy: 'route' },
   'billing.webhook': { allow: ANYONE },
   'explain.read': { allow: ANYONE },
+  /** Scores, ASNs and voter pseudonyms in the explain answer: staff only (they describe every organisation's reporters). */
+  'explain.detail': { allow: staff('admin', 'billing', 'support'), within: 'explain.read' },
   'delisting.create': { allow: ANYONE },
   'delisting.verify': { allow: ANYONE },
   'delisting.status': { allow: ANYONE },

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors/domain-error.js';
 import type { AuthKind } from './auth-kind.js';
-import type { AccessRule, OrganizationSource } from './authorization-table.js';
+import { type AccessRule, type OrganizationSource, type Permission, ruleOf } from './authorization-table.js';
 import type { Principal } from './principal.js';
 import { actsAcrossOrganizations, classOf, type PrincipalClass } from './principal-class.js';
 
@@ -63,4 +63,11 @@ export function refusal(rule: AccessRule, principal: Principal, facts: RequestFa
     }
   }
   return null;
+}
+
+/** Whether a row grants a principal a request (for routes that check a finer row of their own, e.g. `explain.detail`). */
+export function grants(permission: Permission, principal: Principal | null | undefined, facts: RequestFacts = { params: {}, body: undefined }): boolean {
+  const rule = ruleOf(permission);
+  if (rule.allow === 'anyone') return true;
+  return principal ? refusal(rule, principal, facts) === null : false;
 }
