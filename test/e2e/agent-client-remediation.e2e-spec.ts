@@ -1,0 +1,133 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { AgentRuntime } from '../../agent-client/src/agent/agent-runtime.js';
+import { registerAgent } from '../../agent-client/src/commands/register.js';
+import { type AgentConfig, parseConfig } from '../../agent-client/src/config.js';
+import { generateAgentKeys, writeAgentKeys } from '../../agent-client/src/sign/agent-keys.js';
+import { jsonLogger } from '../../agent-client/src/util/logger.js';
+import { createOrganization } from '../factories/agent.factory.js';
+import { attackerIp } from '../factories/signal.factory.js';
+import { sql } from '../setup/db.js';
+import { listenTestApp, type TestApp } from '../setup/test-app.js';
+
+const OVERRIDES = { QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '1000' };
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A private network namespace with nft in it, so the test loads real kernel sets without touching the host's firewall. */
+function netnsWithNft(name: string): boolean {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || spawnSync('sh', ['-c', 'command -v nft && command -v ip']).status !== 0) return false;
+  spawnSync('ip', ['netns', 'del', name]);
+  return spawnSync('ip', ['netns', 'add', name]).status === 0 && spawnSync('ip', ['netns', 'exec', name, 'nft', 'list', 'tables']).status === 0;
+}
+
+/** One failed sshd attempt, as sshd logs it (three lines for a user name that does not exist). */
+function attempt(at: number, ip: string, port: number, user: string): string {
+  const ts = new Date(at).toISOString();
+  return [
+    `${ts} web1 sshd[${port}]: Invalid user ${user} from ${ip} port ${port}`,
+    `${ts} web1 sshd[${port}]: Failed password for invalid user ${user} from ${ip} port ${port} ssh2`,
+    `${ts} web1 sshd[${port}]: Connection closed by invalid user ${user} ${ip} port ${port} [preauth]`,
+  ].join('\n');
+}
+
+describe('reference agent: local remediation under a replayed distributed attack', () => {
+  let t: TestApp;
+  let dir: string;
+  let config: AgentConfig;
+  const ns = `qagent-e2e-${process.pid}`;
+  let kernel = false;
+  const log = () => join(dir, 'auth.log');
+  const nftFile = () => join(dir, 'blocklist.nft');
+  const inKernelSet = (ip: string) => spawnSync('ip', ['netns', 'exec', ns, 'nft', 'get', 'element', 'inet', 'quorum', 'blocklist_v4', `{ ${ip} }`]).status === 0;
+
+  beforeAll(async () => {
+    t = await listenTestApp(OVERRIDES);
+    dir = await mkdtemp(join(tmpdir(), 'quorum-agent-remediation-'));
+    await writeFile(log(), '');
+    kernel = netnsWithNft(ns);
+    const raw = {
+      server: { url: t.url, timeout: '10s' },
+      stateDir: 'state',
+      logs: [{ path: 'auth.log', format: 'sshd', startAt: 'beginning' }],
+      outputs: [{ type: 'nftables', path: 'blocklist.nft', ...(kernel ? { command: ['ip', 'netns', 'exec', ns, 'nft', '-f'], timeout: '10s' } : {}) }],
+      push: { flushInterval: '100ms', minBackoff: '50ms', maxBackoff: '200ms' },
+      remediation: { duration: '1h' },
+    };
+    await writeFile(join(dir, 'config.json'), JSON.stringify(raw));
+    config = parseConfig(raw, dir);
+    config.remediation.durationMs = 6_000; // below the configurable minimum, for the test only
+    await mkdir(config.stateDir, { recursive: true });
+    await writeAgentKeys(config.privateKeyFile, generateAgentKeys());
+    const org = await createOrganization(t.app, 'agent-remediation-e2e');
+    const io = { out: () => undefined, err: () => undefined, env: {} };
+    expect(await registerAgent({ configPath: join(dir, 'config.json'), enrollKey: org.enrollKey, tags: [], force: false }, io)).toBe(0);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    if (kernel) spawnSync('ip', ['netns', 'del', ns]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('blocks the attackers within seconds without any central listing, spares the legitimate user, reports cross-IP signals, and drops the blocks at expiry', async () => {
+    const rt = new AgentRuntime(config, jsonLogger('error', () => undefined), { checkpointMs: 200, tickMs: 100 });
+    await rt.start();
+    try {
+      // the community list is empty: nothing is listed centrally
+      const first = await readFile(nftFile(), 'utf8');
+      expect(first).not.toMatch(/^add element/m);
+
+      const now = Date.now();
+      // every other address, so no two are adjacent and the rendered set lists each one as such
+      const bots = Array.from({ length: 30 }, () => (attackerIp(), attackerIp()));
+      const user = attackerIp();
+      const lines: string[] = [`${new Date(now - 60_000).toISOString()} web1 sshd[7]: Accepted publickey for alice from ${user} port 7 ssh2: ED25519 SHA256:x`];
+      // 30 addresses, two slow attempts each (far under any per-address bucket), within 40 seconds
+      bots.forEach((ip, i) => lines.push(attempt(now - 40_000 + i * 500, ip, 10_000 + i, 'oracle'), attempt(now - 20_000 + i * 500, ip, 20_000 + i, 'admin')));
+      // the legitimate user mistypes her password twice meanwhile
+      lines.push(attempt(now - 10_000, user, 30_000, 'alice'), attempt(now - 9_000, user, 30_001, 'alice'));
+      const started = Date.now();
+      await appendFile(log(), `${lines.join('\n')}\n`);
+
+      const inFile = async () => {
+        const text = await readFile(nftFile(), 'utf8');
+        return bots.filter((ip) => new RegExp(`^add element inet quorum blocklist_v4 \\{[^}]*\\b${ip.replaceAll('.', '\\.')}\\b`, 'm').test(text));
+      };
+      await until('every attacker in the nftables file', async () => (await inFile()).length === bots.length);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const text = await readFile(nftFile(), 'utf8');
+      expect(text).not.toContain(user);
+      if (kernel) {
+        for (const ip of bots) expect(inKernelSet(ip)).toBe(true);
+        expect(inKernelSet(user)).toBe(false);
+      }
+
+      // reported too, labelled as the cross-IP stage's evidence
+      await until('the signals stored', async () => (await sql(t.config.database.url, 'SELECT 1 FROM signal WHERE ip = ANY($1)', [bots])).length === bots.length);
+      const rows = (await sql(t.config.database.url, 'SELECT scenario, labels FROM signal WHERE ip = ANY($1)', [bots])) as { scenario: string; labels: Record<string, unknown> }[];
+      expect(rows.every((r) => r.scenario === 'quorum/ssh-distributed-bf' && r.labels.classification === 'cross-ip')).toBe(true);
+      expect(await sql(t.config.database.url, 'SELECT 1 FROM signal WHERE ip = $1', [user])).toHaveLength(0);
+
+      // the local decisions end after their duration: the file, and the kernel set, are empty again
+      await until('the blocks dropped at expiry', async () => (await inFile()).length === 0, 20_000);
+      if (kernel) {
+        for (const ip of bots) expect(inKernelSet(ip)).toBe(false);
+        expect(execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'set', 'inet', 'quorum', 'blocklist_v4'], { encoding: 'utf8' })).not.toContain('elements');
+      }
+      expect(rt.status().remediation).toMatchObject({ decisions: 0, expired: bots.length });
+    } finally {
+      await rt.stop();
+    }
+  }, 90_000);
+});
