@@ -134,7 +134,9 @@ describe('authorization matrix: every route x every principal x own / other orga
     for (const route of ordered) {
       const rule: AccessRule = AUTHORIZATION_TABLE[route.permission!];
       for (const path of route.paths) {
-        for (const side of ['B', 'A'] as Side[]) {
+        // A request that names no organisation (no path parameter, no body field) is the same for A and B.
+        const sides: Side[] = path.includes(':') || rule.organization ? ['B', 'A'] : ['A'];
+        for (const side of sides) {
           for (const caller of CALLERS) {
             const allowed = expectedAllowed(rule, caller, side);
             const res = await request(route, path, caller, side);
