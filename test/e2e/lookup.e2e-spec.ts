@@ -156,6 +156,7 @@ describe('lookup API: keys, plans, answers', () => {
     expect(res.json()).toEqual({
       ip: `${NET}.7`,
       reputation: 'malicious',
+      evidence: 'trusted',
       score: 86,
       confidence: 'high',
       listed: true,
