@@ -12,7 +12,8 @@ const DAY_MS = 86_400_000;
 // One round trip per batch: replayed nonce, batch rate (token bucket), daily signal cap, then (only
 // if all pass) take the nonce and a token, count the signals and admit targets into the daily
 // distinct-target budget.
-// The bucket (KEYS[2]: tokens, last refill ms) holds `burst` batches and refills at `rate` per
+// The bucket (KEYS[2]: the string "tokens:last refill ms", a plain string so the embedded Redis
+// runs it too) holds `burst` batches and refills at `rate` per
 // second; a batch taken with less than one token left is still accepted but flagged (weight 0),
 // until the debt reaches `overflow` batches: only then 429. CrowdSec 1.4.6 flushes its queue in
 // back-to-back chunks of 50 and never retries a 429, so the bucket must absorb a whole flush.
@@ -23,9 +24,16 @@ local rate = tonumber(ARGV[1]) / 1000
 local burst = tonumber(ARGV[2])
 local floor = -tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
-local bucket = redis.call('HMGET', KEYS[2], 't', 'at')
-local tokens = tonumber(bucket[1]) or burst
-local at = tonumber(bucket[2]) or now
+local tokens = burst
+local at = now
+local bucket = redis.call('GET', KEYS[2])
+if bucket then
+  local sep = string.find(bucket, ':', 1, true)
+  if sep then
+    tokens = tonumber(string.sub(bucket, 1, sep - 1)) or burst
+    at = tonumber(string.sub(bucket, sep + 1)) or now
+  end
+end
 if now > at then
   tokens = math.min(burst, tokens + (now - at) * rate)
   at = now
@@ -37,8 +45,7 @@ if day + n > tonumber(ARGV[5]) then return {-2, tonumber(ARGV[9])} end
 local overRate = 0
 if tokens < 1 then overRate = 1 end
 tokens = tokens - 1
-redis.call('HSET', KEYS[2], 't', tostring(tokens), 'at', tostring(at))
-redis.call('PEXPIRE', KEYS[2], math.ceil((burst - tokens) / rate) + 1000)
+redis.call('SET', KEYS[2], tostring(tokens) .. ':' .. tostring(at), 'PX', math.ceil((burst - tokens) / rate) + 1000)
 redis.call('SET', KEYS[1], '1', 'PX', tonumber(ARGV[8]))
 redis.call('INCRBY', KEYS[3], n)
 redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[9]) + 3600000)
