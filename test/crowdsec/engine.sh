@@ -2,7 +2,8 @@
 # Runs Debian's CrowdSec engine from a private directory, with Quorum as its central API.
 #   CAPI_URL=http://127.0.0.1:PORT/ LAPI_PORT=N engine.sh DIR start   # config, register, start (bounded)
 #   engine.sh DIR stop | cscli ARGS...
-# Reads /etc/crowdsec (hub items enabled by the package) and writes only under DIR.
+# Reads /etc/crowdsec (hub items enabled by the package) and writes only under DIR. The engine reads
+# DIR/log/auth.log (syslog, sshd) and DIR/log/nginx-access.log (nginx combined format).
 set -euo pipefail
 DIR=${1:?usage: engine.sh DIR start|stop|cscli ...}
 ACTION=${2:?usage: engine.sh DIR start|stop|cscli ...}
@@ -25,7 +26,7 @@ configure() {
   done
   cp /etc/crowdsec/profiles.yaml /etc/crowdsec/simulation.yaml "$DIR/etc/"
   cp -n /usr/share/crowdsec/data/* "$DIR/data/" 2>/dev/null || true
-  touch "$DIR/log/auth.log"
+  touch "$DIR/log/auth.log" "$DIR/log/nginx-access.log"
   cat >"$CFG" <<YAML
 common: {daemonize: false, log_media: stdout, log_level: info, working_dir: .}
 config_paths:
@@ -49,7 +50,9 @@ api:
     trusted_ips: [127.0.0.1, "::1"]
 prometheus: {enabled: false, listen_addr: 127.0.0.1, listen_port: 0}
 YAML
-  printf 'filenames:\n  - %s\nlabels:\n  type: syslog\n' "$DIR/log/auth.log" >"$DIR/etc/acquis.yaml"
+  # Two sources: sshd lines in syslog format, and an nginx access log (combined format).
+  printf 'filenames:\n  - %s\nlabels:\n  type: syslog\n---\nfilenames:\n  - %s\nlabels:\n  type: nginx\n' \
+    "$DIR/log/auth.log" "$DIR/log/nginx-access.log" >"$DIR/etc/acquis.yaml"
   printf 'share_manual_decisions: true\nshare_custom: true\nshare_tainted: true\n' >"$DIR/etc/console.yaml"
   # cscli capi register has no --url flag: register the watcher the way it would, against Quorum.
   local url=${CAPI_URL:?CAPI_URL is required} login password code
