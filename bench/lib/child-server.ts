@@ -8,6 +8,8 @@ export interface RunningServer {
   name: string;
   /** e.g. http://127.0.0.1:41234 (no trailing slash) */
   baseUrl: string;
+  /** The child's pid (also its process group: it is spawned detached). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -61,10 +63,10 @@ export async function startChildServer(spec: ChildServerSpec): Promise<RunningSe
       cause: error,
     });
   }
-  return { name: spec.name, baseUrl, stop };
+  return { name: spec.name, baseUrl, pid: child.pid, stop };
 }
 
-function mergeEnv(
+export function mergeEnv(
   base: NodeJS.ProcessEnv,
   overrides: Readonly<Record<string, string | undefined>>,
 ): NodeJS.ProcessEnv {
@@ -76,7 +78,7 @@ function mergeEnv(
   return env;
 }
 
-function captureTail(child: ChildProcess, echoPrefix: string | undefined): () => string[] {
+export function captureTail(child: ChildProcess, echoPrefix: string | undefined): () => string[] {
   const lines: string[] = [];
   const onData = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -115,7 +117,7 @@ async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: numbe
   throw new Error(`${url} not ready after ${timeoutMs} ms (last: ${last})`);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   signalGroup(child, 'SIGTERM');
