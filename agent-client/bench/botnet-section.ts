@@ -19,6 +19,13 @@ function newDetector(onFlag: (ip: string) => void): Detector {
   return new Detector({ scenarios: BUILTIN_SCENARIOS, crossIpScenarios: BUILTIN_CROSS_IP_SCENARIOS, onSignal: (s) => onFlag(s.ip) });
 }
 
+/** The baseline of the same run: parsing and attempt counting only, no scenario. */
+function parseOnly(onFlag: (ip: string) => void): Detector {
+  return new Detector({ scenarios: [], onSignal: (s) => onFlag(s.ip) });
+}
+
+const PASSES = 3;
+
 /**
  * The botnet replay (issue: one server under a ~7,000-bot botnet): for each seed and variant, generate
  * the attack, replay it through the real detector and through a Fail2Ban-like rule computed on the same
@@ -34,13 +41,23 @@ export function runBotnetBench(seeds: number[], bots: number): boolean {
     for (const seed of seeds) {
       const log = generateBotnetLog({ variant, seed, bots });
       const format = variant === 'ssh' ? 'sshd' : 'http-access';
-      // first pass warms the code up; the second is measured
+      // a warm-up pass, then the best of PASSES for each (the machine may be shared: the best pass is the least disturbed)
       replayDetector(log, format, newDetector);
-      const replay = replayDetector(log, format, newDetector);
+      let replay = replayDetector(log, format, newDetector);
+      let baseline = 0;
+      for (let p = 0; p < PASSES; p++) {
+        baseline = Math.max(baseline, replayDetector(log, format, parseOnly).linesPerSecond);
+        if (p === 0) continue;
+        const again = replayDetector(log, format, newDetector);
+        if (again.linesPerSecond > replay.linesPerSecond) replay = again;
+      }
       rates.push(replay.linesPerSecond);
       const agent = outcome(log, replay.flaggedAt);
       const f2b = outcome(log, fail2banLike(log));
-      console.log(`  ${variant} seed ${seed}: ${fmt(log.lines.length)} lines, ${fmt(replay.signals)} signals, ${fmt(replay.linesPerSecond)} lines/s`);
+      console.log(
+        `  ${variant} seed ${seed}: ${fmt(log.lines.length)} lines, ${fmt(replay.signals)} signals, ${fmt(replay.linesPerSecond)} lines/s ` +
+          `(${(replay.linesPerSecond / baseline).toFixed(2)}x the parse-only baseline of this run, ${fmt(baseline)} lines/s)`,
+      );
       console.log(row('quorum-agent (built-ins)', agent));
       console.log(row('Fail2Ban-like (5 in 10 min)', f2b));
       if (agent.within5min < TARGET_WITHIN_5MIN[variant] || agent.falsePositives > 0) ok = false;

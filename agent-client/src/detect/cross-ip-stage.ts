@@ -7,6 +7,8 @@ import { compileFilter, type EventPredicate } from './scenario-filter.js';
 interface Suspect {
   first: number;
   last: number;
+  /** Latest failure counted in the distinct-sources window, -Infinity when not counted there. */
+  windowAt: number;
   attempts: number;
   /** Log time of the first strong evidence, NaN if none. */
   strongAt: number;
@@ -39,13 +41,18 @@ export class CrossIpStage {
   private readonly attempts: number;
   private readonly memoryMs: number;
   private readonly graceMs: number;
-  /** Failing addresses in the window, oldest failure first (re-inserted on each failure). */
-  private readonly window = new Map<string, number>();
+  /**
+   * The distinct-sources window: every failure in time order (a queue of parallel arrays from `head`),
+   * and how many distinct addresses it holds. An address counts while its `windowAt` is in the window;
+   * a queue entry that leaves uncounts it only if it is still that address's latest failure.
+   */
+  private queueIp: string[] = [];
+  private queueAt: number[] = [];
+  private head = 0;
+  private distinct = 0;
   private readonly suspects = new Map<string, Suspect>();
   /** Strong evidence waiting for its grace period, in time order. */
   private readonly pending = new Map<string, number>();
-  /** When the oldest entry of `window` leaves it (a cached bound, so most events skip the pruning). */
-  private pruneAt = Infinity;
   private attackUntil = -Infinity;
   private attackStartedAt = NaN;
   attacks = 0;
@@ -86,29 +93,47 @@ export class CrossIpStage {
     return this.attackStartedAt;
   }
 
+  /** Distinct addresses that failed within the window, as of the latest failure. */
+  get distinctSources(): number {
+    return this.distinct;
+  }
+
   /** A successful login: the address is no suspect any more (RecentLogins keeps it from being flagged). */
   onSuccess(ip: string): void {
-    this.suspects.delete(ip);
+    const s = this.suspects.get(ip);
+    if (s !== undefined) this.forget(ip, s);
     this.pending.delete(ip);
+  }
+
+  private forget(ip: string, s: Suspect): void {
+    if (s.windowAt !== -Infinity) this.distinct--;
+    this.suspects.delete(ip);
   }
 
   /** An accepted failure event; pushes the addresses flagged by it into `out`. */
   observe(e: LogEvent, time: number, out: CrossIpFlag[]): void {
     const ip = e.ip;
-    const w = this.window;
-    w.delete(ip);
-    w.set(ip, time);
-    if (time >= this.pruneAt || w.size === 1) this.prune(time);
+    this.prune(time);
     let s = this.suspects.get(ip);
-    if (s === undefined || time - s.last > this.memoryMs) {
-      if (s === undefined && this.suspects.size >= this.maxSuspects) this.sweep(time, true);
-      s = { first: time, last: time, attempts: 0, strongAt: NaN, flagged: false };
+    if (s === undefined) {
+      if (this.suspects.size >= this.maxSuspects) this.sweep(time, true);
+      s = { first: time, last: time, windowAt: -Infinity, attempts: 0, strongAt: NaN, flagged: false };
       this.suspects.set(ip, s);
+    } else if (time - s.last > this.memoryMs) {
+      s.first = time;
+      s.attempts = 0;
+      s.strongAt = NaN;
+      s.flagged = false;
     }
     s.last = time;
+    if (s.windowAt === -Infinity) this.distinct++;
+    if (time > s.windowAt) s.windowAt = time; // a line slightly out of order must not uncount a later one
+
+    this.queueIp.push(ip);
+    this.queueAt.push(time);
     s.attempts += e.count;
     if (this.isStrong !== null && s.strongAt !== s.strongAt && this.isStrong(e)) s.strongAt = time;
-    if (w.size > this.threshold) {
+    if (this.distinct > this.threshold) {
       if (!(time < this.attackUntil)) {
         this.attacks++;
         this.attackStartedAt = time;
@@ -123,14 +148,23 @@ export class CrossIpStage {
 
   private prune(time: number): void {
     const horizon = time - this.windowMs;
-    this.pruneAt = Infinity;
-    for (const [old, at] of this.window) {
-      if (at >= horizon) {
-        this.pruneAt = at + this.windowMs;
-        break;
+    const ips = this.queueIp;
+    const ats = this.queueAt;
+    let h = this.head;
+    while (h < ats.length && ats[h] < horizon) {
+      const s = this.suspects.get(ips[h]);
+      if (s !== undefined && s.windowAt === ats[h]) {
+        s.windowAt = -Infinity;
+        this.distinct--;
       }
-      this.window.delete(old);
+      h++;
     }
+    if (h > 4096 && h * 2 > ats.length) {
+      this.queueIp = ips.slice(h);
+      this.queueAt = ats.slice(h);
+      h = 0;
+    }
+    this.head = h;
   }
 
   /** Strong evidence whose grace period ended by `time` (called for every event of the source). */
@@ -159,11 +193,11 @@ export class CrossIpStage {
 
   /** Forgets addresses not seen within `memory`; when `force`d (memory bound), also the oldest tenth. */
   sweep(now: number, force = false): void {
-    for (const [ip, s] of this.suspects) if (now - s.last > this.memoryMs) this.suspects.delete(ip);
+    for (const [ip, s] of this.suspects) if (now - s.last > this.memoryMs) this.forget(ip, s);
     if (!force || this.suspects.size < this.maxSuspects) return;
     let excess = Math.ceil(this.maxSuspects / 10);
-    for (const ip of this.suspects.keys()) {
-      this.suspects.delete(ip);
+    for (const [ip, s] of this.suspects) {
+      this.forget(ip, s);
       this.pending.delete(ip);
       if (--excess <= 0) break;
     }
