@@ -1,86 +1,29 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { BouncerKeysService } from '../../src/crowdsec/bouncer-keys.service.js';
 import { createOrganization } from '../factories/agent.factory.js';
 import { sql } from '../setup/db.js';
 import { listenTestApp, type TestApp } from '../setup/test-app.js';
 import { listing, publishAndWait, randomAttackerIp } from '../crowdsec/capi-client.js';
+import { capiValues, ensureCrowdsec, freePort, run, SCRIPTS, waitFor } from '../crowdsec/real-clients.js';
 
 /**
  * The real CrowdSec engine (Debian 1.4.6, CAPI v2) and the real custom bouncer against Quorum.
  * Installs both when missing (scripts/ensure-crowdsec.sh); every wait is bounded.
  */
-const ROOT = resolve(__dirname, '../..');
-const SCRIPTS = join(ROOT, 'test/crowdsec');
 const CLASS = 'cs-real-engine';
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+const unavailable = ensureCrowdsec();
+if (unavailable) console.warn(`SKIPPED crowdsec-real-engine: ${unavailable}`);
+const suite = unavailable ? describe.skip : describe;
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null> | T | null): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-/** Asynchronous on purpose: Quorum runs in this process and must keep answering the engine. */
-function run(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn('bash', [join(SCRIPTS, script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) done(stdout);
-      else fail(new Error(`${script} ${args.join(' ')} failed (${code ?? signal}): ${stderr}${stdout}`));
-    });
-  });
-}
-
-/** Values with origin CAPI among the engine's decisions (`cscli decisions list -a -o json`). */
-async function capiValues(dir: string): Promise<Set<string>> {
-  const out = await run('engine.sh', [dir, 'cscli', 'decisions', 'list', '-a', '-o', 'json']);
-  const values = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.origin === 'CAPI' && typeof o.value === 'string') values.add(o.value);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(JSON.parse(out.trim() || 'null'));
-  return values;
-}
-
-describe('real CrowdSec engine and bouncer against Quorum', () => {
+suite('real CrowdSec engine and bouncer against Quorum', () => {
   let t: TestApp & { url: string };
   let dir: string;
   let bouncer: ChildProcess | null = null;
   const started: string[] = [];
-
-  beforeAll(() => {
-    const install = spawnSync('bash', [join(ROOT, 'scripts/ensure-crowdsec.sh')], { encoding: 'utf8', timeout: 300_000 });
-    if (install.status !== 0) throw new Error(`cannot install crowdsec (exit ${install.status ?? install.signal}): ${install.stderr}`);
-  }, 310_000);
 
   afterAll(async () => {
     if (bouncer?.pid) {
