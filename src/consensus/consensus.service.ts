@@ -138,7 +138,7 @@ export class ConsensusService {
       matchers: this.matchers,
       // Agents' own egress, and IPs their holder had erased (GDPR R9): listing needs a honeypot sighting.
       isProtected: (key) =>
-        this.protectedEgress.has(this.network.egressOfKey(key)) ||
+        this.network.egressCandidates(key).some((egress) => this.protectedEgress.has(egress)) ||
         (this.protectedIps.size > 0 && this.protectedIps.has(ipSubject(this.config.privacy.pseudonymSecret, key))),
     });
     for (const row of await this.repository.reporters()) runtime.registerReporter(row);

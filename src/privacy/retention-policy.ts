@@ -31,6 +31,9 @@ export interface RetentionCutoffs {
 
 export const PENDING_REQUEST_DAYS = 7;
 
+/** R6: network pseudonym, ASN and country derived from an agent's address are kept this long. */
+export const NETWORK_DERIVED_DAYS = 30;
+
 export function retentionCutoffs(now: Date, p: RetentionPeriods): RetentionCutoffs {
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   return {

@@ -56,6 +56,27 @@ export class RetentionRepository {
     return closed + pending;
   }
 
+  /**
+   * R6: network data derived from an agent's address (network pseudonym, ASN, country) is refreshed at
+   * every login and cleared once it is older than the cutoff: agents by their last derivation (enrolment
+   * or login), reporter trust rows once no signal of theirs is that recent.
+   */
+  async clearNetworkDerivations(cutoff: Date): Promise<{ agents: number; reporters: number }> {
+    const agents = await this.prisma.pool.query(
+      `UPDATE agent SET network_pseudonym = NULL, egress_pseudonym = NULL, enroll_network = NULL, asn = NULL, country = NULL
+       WHERE greatest(enrolled_at, coalesce(last_login_at, enrolled_at)) < $1
+         AND (network_pseudonym IS NOT NULL OR egress_pseudonym IS NOT NULL OR enroll_network IS NOT NULL OR asn IS NOT NULL OR country IS NOT NULL)`,
+      [cutoff],
+    );
+    const reporters = await this.prisma.pool.query(
+      `UPDATE reporter r SET net = NULL, asn = NULL, country = NULL
+       WHERE (r.net IS NOT NULL OR r.asn IS NOT NULL OR r.country IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM signal s WHERE s.reporter = r.pseudonym AND s.received_at >= $1)`,
+      [cutoff],
+    );
+    return { agents: agents.rowCount ?? 0, reporters: reporters.rowCount ?? 0 };
+  }
+
   deleteExpiredProtections(now: Date): Promise<number> {
     return this.deleteBatched('ip_protection', 'expires_at <= $1', now);
   }

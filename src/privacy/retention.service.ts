@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BlocklistRepository } from '../blocklist/blocklist.repository.js';
+import { NetworkIdentityService } from '../common/network/network-identity.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../infra/clock/clock.js';
 import { OnJob, type JobOutcome } from '../infra/queue/on-job.decorator.js';
 import { JobName } from '../infra/queue/queue.constants.js';
 import { SignalPartitionsRepository } from '../signals/signal-partitions.repository.js';
-import { partitionsToDrop, retentionCutoffs } from './retention-policy.js';
+import { NETWORK_DERIVED_DAYS, partitionsToDrop, retentionCutoffs } from './retention-policy.js';
 import { ErasureLedgerService } from './erasure-ledger.service.js';
 import { OrganizationErasureService } from './organization-erasure.service.js';
 import { RetentionRepository } from './retention.repository.js';
@@ -30,6 +31,7 @@ export class RetentionService {
     private readonly blocklist: BlocklistRepository,
     private readonly erasures: OrganizationErasureService,
     private readonly ledger: ErasureLedgerService,
+    private readonly network: NetworkIdentityService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -57,6 +59,11 @@ export class RetentionService {
     deleted.privacy_request = await this.repository.deletePrivacyRequests(cut.privacyRequest, cut.pendingPrivacyRequest);
     deleted.ip_protection = await this.repository.deleteExpiredProtections(now);
     deleted.organization = await this.erasures.purgeLeftovers();
+    // R6: derived network data 30 days; network keys rotated (a new one every 90 days, 30 days of overlap).
+    const derived = await this.repository.clearNetworkDerivations(new Date(now.getTime() - NETWORK_DERIVED_DAYS * 86_400_000));
+    deleted.agent_network = derived.agents;
+    deleted.reporter_network = derived.reporters;
+    deleted.network_key = (await this.network.rotateKeys(now)).destroyed;
     // R13: with backups on, the backup job prunes the ledger by the oldest backup it keeps; with backups
     // off, no backup can be older than their retention period, so neither can a needed ledger entry.
     if (!this.config.privacy.backup.dir) deleted.erasure_ledger = await this.ledger.prune(new Date(now.getTime() - (this.config.privacy.backup.retentionDays + 1) * 86_400_000));

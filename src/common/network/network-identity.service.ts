@@ -1,15 +1,23 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { AppConfig } from '../../config/app-config.js';
-import { APP_CONFIG } from '../../config/config.module.js';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Clock } from '../../infra/clock/clock.js';
 import { pseudonym } from '../crypto/pseudonym.js';
 import { type IpMetadata, IpMetadataIndex } from '../ip/ip-metadata.js';
-import { ipKey, networkKey, parseIp, type ParsedIp } from '../ip/ip-address.js';
+import { networkKey, parseIp, type ParsedIp } from '../ip/ip-address.js';
+import { NetworkKeyRing } from './network-key-ring.js';
+import { NetworkKeysRepository } from './network-keys.repository.js';
 
-/** What Quorum keeps about a reporter's network: never the raw address (GDPR R6). */
+/** Keys are re-read this often, so a key created ahead (network-key-ring.ts) is known everywhere in time. */
+const KEY_REFRESH_MS = 5 * 60_000;
+
+/**
+ * What Quorum keeps about a reporter's network (GDPR R6): never the raw address, nothing finer than
+ * its /24 (IPv4) or /48 (IPv6). Pseudonyms are HMACs under the current network key (rotated every 90
+ * days, network-key-ring.ts); stored ones are cleared 30 days after they were derived (retention job).
+ */
 export interface NetworkIdentity {
   /** HMAC pseudonym of the /24 (IPv4) or /48 (IPv6) */
   network: string | null;
-  /** HMAC pseudonym of the address itself (its consensus key: IPv4, or the IPv6 /64) */
+  /** The agent's egress for the self-report check: the same /24 (/48) pseudonym, never the address */
   egress: string | null;
   asn: number | null;
   country: string | null;
@@ -17,23 +25,50 @@ export interface NetworkIdentity {
 
 /**
  * Derives ASN, country and a network pseudonym from a request's source address, using the offline
- * IP metadata dataset (loaded once, in the background: identities are partial until it is ready).
+ * IP metadata dataset (loaded once, in the background: identities are partial until it is ready) and
+ * the network keys (loaded before the application starts, refreshed every 5 minutes).
  */
 @Injectable()
 export class NetworkIdentityService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('NetworkIdentity');
   private index: IpMetadataIndex | null = null;
   private loading: Promise<void> | null = null;
+  private ring = new NetworkKeyRing([]);
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly keys: NetworkKeysRepository,
+    private readonly clock: Clock,
+  ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     void this.ready();
+    await this.refreshKeys(true);
+    this.timer = setInterval(() => void this.refreshKeys(false), KEY_REFRESH_MS);
+    this.timer.unref();
   }
 
   /** A load still reading the dataset would keep the process alive after close: let it finish. */
   async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
     await this.loading;
+  }
+
+  /** Re-reads the keys; at boot, creates the first key of a new database. Failures keep the last ring. */
+  async refreshKeys(boot = false): Promise<void> {
+    try {
+      if (boot && (await this.keys.live()).length === 0) await this.keys.rotate(this.clock.now());
+      this.ring = new NetworkKeyRing(await this.keys.live());
+    } catch (error) {
+      this.logger.error(`network keys not loaded (pseudonyms are empty until they are): ${(error as Error).message}`);
+    }
+  }
+
+  /** Creates the next key when due and destroys retired ones (daily, from the retention job). */
+  async rotateKeys(now: Date = this.clock.now()): Promise<{ created: number | null; destroyed: number }> {
+    const result = await this.keys.rotate(now);
+    await this.refreshKeys();
+    return result;
   }
 
   ready(): Promise<void> {
@@ -55,17 +90,22 @@ export class NetworkIdentityService implements OnModuleInit, OnApplicationShutdo
     const ip = address ? parseIp(address) : null;
     if (!ip) return { network: null, egress: null, asn: null, country: null };
     const meta = this.index?.lookup(ip) ?? null;
-    return {
-      network: pseudonym(this.config.privacy.pseudonymSecret, `net:${networkKey(ip, 24, 48)}`),
-      egress: this.egressOfKey(ipKey(ip)),
-      asn: meta?.asn ?? null,
-      country: meta?.country ?? null,
-    };
+    const network = this.prefixPseudonyms(ip)[0] ?? null;
+    return { network, egress: network, asn: meta?.asn ?? null, country: meta?.country ?? null };
   }
 
-  /** Pseudonym of an egress address given by its consensus key (protected-reporter checks). */
+  /**
+   * Egress pseudonyms that match a target given by its consensus key (IPv4 text, or an IPv6 /64): one
+   * per valid key, so agents whose stored pseudonym predates a rotation still match during the overlap.
+   */
+  egressCandidates(key: string): string[] {
+    const ip = parseIp(key.split('/')[0]);
+    return ip ? this.prefixPseudonyms(ip) : [];
+  }
+
+  /** The current-key pseudonym of a target's /24 (/48) (see egressCandidates for matching). */
   egressOfKey(key: string): string {
-    return pseudonym(this.config.privacy.pseudonymSecret, `host:${key}`);
+    return this.egressCandidates(key)[0] ?? '';
   }
 
   /** ASN, AS name and country of an address; null while the dataset loads or when it does not cover it. */
@@ -73,9 +113,15 @@ export class NetworkIdentityService implements OnModuleInit, OnApplicationShutdo
     return this.index?.lookup(ip) ?? null;
   }
 
-  /** The pseudonym of the /24 (/48) holding `address`, or null for an unparsable address. */
+  /** The pseudonym of the /24 (/48) holding `address` under the current key, or null. */
   networkOf(address: string): string | null {
     const ip = parseIp(address);
-    return ip ? pseudonym(this.config.privacy.pseudonymSecret, `net:${networkKey(ip, 24, 48)}`) : null;
+    return ip ? (this.prefixPseudonyms(ip)[0] ?? null) : null;
+  }
+
+  /** HMACs of the /24 (/48) under every valid key, current key first. */
+  private prefixPseudonyms(ip: ParsedIp): string[] {
+    const prefix = `net:${networkKey(ip, 24, 48)}`;
+    return this.ring.valid(this.clock.now()).map((k) => pseudonym(k.secret, prefix));
   }
 }
