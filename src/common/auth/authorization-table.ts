@@ -112,7 +112,7 @@ export const AUTHORIZATION_TABLE = {
   'privacy.eraseOrganization': { allow: [...org('admin', 'billing', 'support'), ...staff('admin')], organization: { param: 'id' } },
 
   // ---- staff only: data about every organisation, plan definitions, delisting review ----
-  'dashboard.overview': { allow: staff('admin', 'billing') },
+  'dashboard.overview': { allow: staff('admin', 'billing', 'support') },
   'dashboard.customers': { allow: staff('admin', 'billing', 'support') },
   'billing.reconciliation': { allow: staff('admin', 'billing') },
   'plans.list': { allow: staff('admin', 'billing') },
