@@ -4,11 +4,14 @@ import { createOrganization, enrollAgent } from '../factories/agent.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
+// Logins hash with scrypt: generous bounds so a busy machine does not fail the suite.
+jest.setTimeout(30_000);
+
 describe('operator accounts, sessions, CSRF, roles and the audit log', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-  });
+  }, 60_000);
   afterAll(async () => t.close());
 
   let seq = 0;
