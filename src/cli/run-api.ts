@@ -2,8 +2,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { createHttpApp } from '../app/create-http-app.js';
+import { routeProcessOutputToLogger } from '../common/logging/process-output.js';
 
 export async function startApi(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  routeProcessOutputToLogger(logger);
   const app = await createHttpApp(config, logger);
   await app.listen({ host: config.http.host, port: config.http.port });
   const address = app.getHttpServer().address();

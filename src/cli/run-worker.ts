@@ -4,8 +4,10 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 import { PinoNestLogger } from '../common/logging/pino-logger.js';
 import { WorkerModule } from '../worker/worker.module.js';
+import { routeProcessOutputToLogger } from '../common/logging/process-output.js';
 
 export async function startWorker(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {
+  routeProcessOutputToLogger(logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger.child({ component: 'worker' })),
     abortOnError: false,

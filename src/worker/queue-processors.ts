@@ -1,5 +1,7 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { throttledErrorLog } from '../common/logging/throttled-error-log.js';
 import { JobRegistry } from '../infra/queue/job-registry.js';
 import type { JobOutcome } from '../infra/queue/on-job.decorator.js';
 import { QueueName } from '../infra/queue/queue.constants.js';
@@ -11,6 +13,14 @@ abstract class RegistryProcessor extends WorkerHost {
   }
   process(job: Job): Promise<JobOutcome> {
     return this.registry.dispatch(job);
+  }
+
+  private readonly logWorkerError = throttledErrorLog((message) => new Logger('QueueWorker').warn(message), `worker ${this.constructor.name}`);
+
+  /** Without a listener BullMQ prints connection errors as multi-line console dumps (Redis outages). */
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    this.logWorkerError(error);
   }
 }
 

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { throttledErrorLog } from '../../common/logging/throttled-error-log.js';
 import { withTimeout } from '../../common/util/timeout.js';
 import { TRANSACTION_LIMITS } from './transaction-limits.js';
 
@@ -26,7 +27,13 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     });
     super({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_LIMITS });
     this.pool = pool;
-    this.pool.on('error', (error) => this.logger.warn(`idle PostgreSQL client error: ${error.message}`));
+    // pg-pool listens for errors of idle clients only: a checked-out client whose connection drops
+    // between two queries (the scoring lock holds one for a whole run) would emit 'error' with no
+    // listener and crash the process. Every client gets a listener for its whole life; the holder
+    // still sees the failure on its next query.
+    const logConnectionError = throttledErrorLog((message) => this.logger.warn(message), 'PostgreSQL connection error');
+    this.pool.on('connect', (client) => client.on('error', logConnectionError));
+    this.pool.on('error', logConnectionError);
   }
 
   async ping(timeoutMs = 2_000): Promise<void> {

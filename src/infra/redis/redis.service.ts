@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
+import { throttledErrorLog } from '../../common/logging/throttled-error-log.js';
 import { closeRedis } from './close-redis.js';
 
 /**
@@ -24,13 +25,7 @@ export class RedisService implements OnApplicationShutdown {
       retryStrategy: (attempt) => Math.min(200 * 2 ** Math.min(attempt, 6), 10_000),
       lazyConnect: false,
     });
-    let lastLogged = 0;
-    this.client.on('error', (error: Error) => {
-      if (Date.now() - lastLogged > 10_000) {
-        lastLogged = Date.now();
-        this.logger.warn(`Redis unavailable: ${error.message}`);
-      }
-    });
+    this.client.on('error', throttledErrorLog((message) => this.logger.warn(message), 'Redis unavailable'));
   }
 
   key(...parts: string[]): string {
