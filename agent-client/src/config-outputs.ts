@@ -29,7 +29,7 @@ export function readOutputs(v: unknown, base: string, stateDir: string, issues: 
 function readOutput(item: unknown, at: string, base: string, stateDir: string, issues: Issues): OutputSpec | null {
   const o = asObject(item, at, issues);
   if (!o) return null;
-  checkKeys(o, ['type', 'path', 'format', 'command', 'timeout', 'mode', 'family', 'table', 'setV4', 'setV6', 'maxElem'], at, issues);
+  checkKeys(o, ['type', 'path', 'format', 'command', 'timeout', 'mode', 'family', 'table', 'setV4', 'setV6', 'hooks', 'maxElem'], at, issues);
   const type = readString(o, 'type', at, issues, { required: true, oneOf: OUTPUT_TYPES }) as OutputSpec['type'] | undefined;
   if (type === undefined) return null;
   const format: OutputFormat = type === 'exec' ? ((readString(o, 'format', at, issues, { oneOf: ['nftables', 'ipset', 'text'] }) as OutputFormat | undefined) ?? 'text') : type;
@@ -38,13 +38,15 @@ function readOutput(item: unknown, at: string, base: string, stateDir: string, i
   const command = readStringArray(o, 'command', at, issues, { required: type === 'exec' });
   if (command !== undefined && (command.length === 0 || command[0] === '')) issues.add(`${at}.command`, 'expected a program and its arguments, e.g. ["/usr/sbin/nft", "-f"]');
   const modeText = readString(o, 'mode', at, issues, { pattern: /^0?[0-7]{3}$/ });
-  const setKeys = format === 'nftables' ? ['family', 'table', 'setV4', 'setV6'] : format === 'ipset' ? ['setV4', 'setV6', 'maxElem'] : [];
-  for (const key of ['family', 'table', 'setV4', 'setV6', 'maxElem']) {
+  const setKeys = format === 'nftables' ? ['family', 'table', 'setV4', 'setV6', 'hooks'] : format === 'ipset' ? ['setV4', 'setV6', 'maxElem'] : [];
+  for (const key of ['family', 'table', 'setV4', 'setV6', 'hooks', 'maxElem']) {
     if (o[key] !== undefined && !setKeys.includes(key)) issues.add(`${at}.${key}`, `not used by the ${format} format`);
   }
   const nameRule = format === 'ipset' ? IPSET_NAME : NFT_NAME;
   const setV4 = readString(o, 'setV4', at, issues, { pattern: nameRule });
   const setV6 = readString(o, 'setV6', at, issues, { pattern: nameRule });
+  const hooks = readStringArray(o, 'hooks', at, issues);
+  if (hooks !== undefined && (hooks.length === 0 || !hooks.every((h) => h === 'input' || h === 'forward'))) issues.add(`${at}.hooks`, 'expected a non-empty array of "input" / "forward"');
   return {
     type,
     format,
@@ -55,8 +57,9 @@ function readOutput(item: unknown, at: string, base: string, stateDir: string, i
     nftables: {
       family: (readString(o, 'family', at, issues, { oneOf: ['inet', 'ip', 'ip6', 'bridge', 'netdev'] }) ?? 'inet') as NftablesOptions['family'],
       table: readString(o, 'table', at, issues, { pattern: NFT_NAME }) ?? 'quorum',
-      setV4: format === 'nftables' ? (setV4 ?? 'blocklist_v4') : 'blocklist_v4',
-      setV6: format === 'nftables' ? (setV6 ?? 'blocklist_v6') : 'blocklist_v6',
+      setV4: format === 'nftables' ? (setV4 ?? 'quorum_v4') : 'quorum_v4',
+      setV6: format === 'nftables' ? (setV6 ?? 'quorum_v6') : 'quorum_v6',
+      hooks: (hooks ?? ['input']) as ('input' | 'forward')[],
     },
     ipset: {
       setV4: format === 'ipset' ? (setV4 ?? 'quorum-v4') : 'quorum-v4',

@@ -59,7 +59,7 @@ describe('parseConfig', () => {
       { path: '/var/log/nginx/access.log', format: 'http-access', startAt: 'beginning' },
     ]);
     expect(c.push).toMatchObject({ batchSize: 100, flushIntervalMs: 1000, minBackoffMs: 500, maxBackoffMs: 60_000 });
-    expect(c.outputs[0]).toMatchObject({ format: 'nftables', path: '/etc/quorum/state/blocklist.nft', nftables: { table: 'qa', setV4: 'bad4', setV6: 'blocklist_v6' } });
+    expect(c.outputs[0]).toMatchObject({ format: 'nftables', path: '/etc/quorum/state/blocklist.nft', nftables: { table: 'qa', setV4: 'bad4', setV6: 'quorum_v6', hooks: ['input'] } });
     expect(c.outputs[1]).toMatchObject({ format: 'ipset', path: '/etc/quorum/x.ipset', mode: 0o600, ipset: { setV4: 'q4', setV6: 'quorum-v6', maxElem: 65536 } });
     expect(c.outputs[2]).toMatchObject({ type: 'exec', format: 'text', path: '/etc/quorum/state/blocklist.txt', timeoutMs: 5000 });
   });

@@ -7,7 +7,9 @@ import { AgentRuntime } from '../../agent-client/src/agent/agent-runtime.js';
 import { registerAgent } from '../../agent-client/src/commands/register.js';
 import { type AgentConfig, parseConfig } from '../../agent-client/src/config.js';
 import { generateAgentKeys, writeAgentKeys } from '../../agent-client/src/sign/agent-keys.js';
+import { renderNftables as agentNftables } from '../../agent-client/src/output/render.js';
 import { jsonLogger } from '../../agent-client/src/util/logger.js';
+import { renderNftables as serviceNftables } from '../../src/blocklist/render/nftables.js';
 import { createOrganization } from '../factories/agent.factory.js';
 import { attackerIp } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
@@ -49,15 +51,16 @@ describe('reference agent: local remediation under a replayed distributed attack
   let kernel = false;
   const log = () => join(dir, 'auth.log');
   const nftFile = () => join(dir, 'blocklist.nft');
-  const inKernelSet = (ip: string) => spawnSync('ip', ['netns', 'exec', ns, 'nft', 'get', 'element', 'inet', 'quorum', 'blocklist_v4', `{ ${ip} }`]).status === 0;
+  const inKernelSet = (ip: string) => spawnSync('ip', ['netns', 'exec', ns, 'nft', 'get', 'element', 'inet', 'quorum', 'quorum_v4', `{ ${ip} }`]).status === 0;
 
   beforeAll(async () => {
-    t = await listenTestApp(OVERRIDES);
+    const listening = await listenTestApp(OVERRIDES);
+    t = listening;
     dir = await mkdtemp(join(tmpdir(), 'quorum-agent-remediation-'));
     await writeFile(log(), '');
     kernel = netnsWithNft(ns);
     const raw = {
-      server: { url: t.url, timeout: '10s' },
+      server: { url: listening.url, timeout: '10s' },
       stateDir: 'state',
       logs: [{ path: 'auth.log', format: 'sshd', startAt: 'beginning' }],
       outputs: [{ type: 'nftables', path: 'blocklist.nft', ...(kernel ? { command: ['ip', 'netns', 'exec', ns, 'nft', '-f'], timeout: '10s' } : {}) }],
@@ -102,7 +105,7 @@ describe('reference agent: local remediation under a replayed distributed attack
 
       const inFile = async () => {
         const text = await readFile(nftFile(), 'utf8');
-        return bots.filter((ip) => new RegExp(`^add element inet quorum blocklist_v4 \\{[^}]*\\b${ip.replaceAll('.', '\\.')}\\b`, 'm').test(text));
+        return bots.filter((ip) => new RegExp(`^add element inet quorum quorum_v4 \\{[^}]*\\b${ip.replaceAll('.', '\\.')}\\b`, 'm').test(text));
       };
       await until('every attacker in the nftables file', async () => (await inFile()).length === bots.length);
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -123,11 +126,20 @@ describe('reference agent: local remediation under a replayed distributed attack
       await until('the blocks dropped at expiry', async () => (await inFile()).length === 0, 20_000);
       if (kernel) {
         for (const ip of bots) expect(inKernelSet(ip)).toBe(false);
-        expect(execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'set', 'inet', 'quorum', 'blocklist_v4'], { encoding: 'utf8' })).not.toContain('elements');
+        expect(execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'set', 'inet', 'quorum', 'quorum_v4'], { encoding: 'utf8' })).not.toContain('elements');
       }
       expect(rt.status().remediation).toMatchObject({ decisions: 0, expired: bots.length });
     } finally {
       await rt.stop();
     }
   }, 90_000);
+
+  it("renders the service's nftables layout: the same table, sets, chain and drop rules as GET /v1/blocklist?format=nftables", () => {
+    const service = serviceNftables([], { version: 1, generatedAt: new Date(), now: new Date() }).toString('utf8');
+    const agent = agentNftables({ v4: [], v6: [] }, config.outputs[0].nftables);
+    const declarations = (text: string) => text.slice(text.indexOf('table '), text.indexOf('\n}\n') + 3);
+    const statements = (text: string) => text.split('\n').filter((l) => l.startsWith('flush ') || l.startsWith('add rule '));
+    expect(declarations(agent)).toBe(declarations(service));
+    expect(statements(agent)).toEqual(statements(service));
+  });
 });

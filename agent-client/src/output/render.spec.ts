@@ -7,7 +7,7 @@ import { parseCidr } from '../net/cidr.js';
 import { prepareBlocklist } from './blocklist-entries.js';
 import { renderIpset, renderNftables, renderText } from './render.js';
 
-const nftOptions = { family: 'inet' as const, table: 'quorum', setV4: 'blocklist_v4', setV6: 'blocklist_v6' };
+const nftOptions = { family: 'inet' as const, table: 'quorum', setV4: 'quorum_v4', setV6: 'quorum_v6' };
 
 function hasTool(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
@@ -41,14 +41,32 @@ describe('renderers', () => {
     expect(renderText({ v4: [], v6: [] })).toBe('');
   });
 
-  it('nftables: declares the sets, flushes and refills them', () => {
+  it('nftables: the service\'s layout (table of its own, sets, input chain with drop rules), flushed and refilled', () => {
     const text = renderNftables(list, nftOptions);
-    expect(text).toContain('table inet quorum {');
-    expect(text).toContain('set blocklist_v4 { type ipv4_addr; flags interval; auto-merge; }');
-    expect(text).toContain('flush set inet quorum blocklist_v4\nflush set inet quorum blocklist_v6\n');
-    expect(text).toContain('add element inet quorum blocklist_v4 { 198.51.100.0/24, 203.0.113.5 }');
-    expect(text).toContain('add element inet quorum blocklist_v6 { 2001:db8::/48, 2001:db8:1::9 }');
+    expect(text).toContain(
+      [
+        'table inet quorum {',
+        '\tset quorum_v4 {\n\t\ttype ipv4_addr\n\t\tflags interval, timeout\n\t}',
+        '\tset quorum_v6 {\n\t\ttype ipv6_addr\n\t\tflags interval, timeout\n\t}',
+        '\tchain input {\n\t\ttype filter hook input priority filter - 10; policy accept;\n\t}',
+        '}',
+        'flush chain inet quorum input',
+        'add rule inet quorum input ip saddr @quorum_v4 counter drop',
+        'add rule inet quorum input ip6 saddr @quorum_v6 counter drop',
+        'flush set inet quorum quorum_v4',
+        'flush set inet quorum quorum_v6',
+        'add element inet quorum quorum_v4 { 198.51.100.0/24, 203.0.113.5 }',
+        'add element inet quorum quorum_v6 { 2001:db8::/48, 2001:db8:1::9 }',
+      ].join('\n'),
+    );
+    const both = renderNftables(list, { ...nftOptions, hooks: ['input', 'forward'] });
+    expect(both).toContain('add rule inet quorum forward ip saddr @quorum_v4 counter drop');
+    const v4only = renderNftables(list, { ...nftOptions, family: 'ip' });
+    expect(v4only).toContain('add rule ip quorum input ip saddr @quorum_v4 counter drop');
+    expect(v4only).not.toContain('ip6 saddr');
+    expect(renderNftables(list, { ...nftOptions, family: 'netdev' })).not.toContain('chain');
   });
+
 
   it('nftables: splits large sets into statements of 1000 elements', () => {
     const many = prepareBlocklist(Array.from({ length: 2500 }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`), []);

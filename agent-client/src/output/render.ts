@@ -18,28 +18,39 @@ export interface NftablesOptions {
   table: string;
   setV4: string;
   setV6: string;
+  /** Chains of the table that drop traffic from the sets (none for the bridge and netdev families). */
+  hooks?: readonly ('input' | 'forward')[];
 }
 
 /**
- * An `nft -f` script that (re)declares the table and two interval sets, flushes them and adds every
- * element. `nft -f` applies a file as one transaction, so the sets are never seen half-filled. Rules
- * that drop traffic from the sets are the operator's (see the README).
+ * An `nft -f` script in the layout the service's `GET /v1/blocklist?format=nftables` uses
+ * (src/blocklist/render/nftables.ts): a table of its own holding two interval sets and, for each hook,
+ * a base chain at priority `filter - 10` that drops their sources. Declarations are no-ops when the
+ * objects exist; then the chains and sets are flushed and refilled. `nft -f` applies the file as one
+ * transaction, so packets never see a half-loaded list. Rules other tools add to other chains of the
+ * table survive. The agent expires entries itself (it rewrites the file), so elements carry no timeout.
  */
 export function renderNftables(list: FamilySplit, o: NftablesOptions): string {
+  const rules: string[] = [];
+  if (o.family === 'inet' || o.family === 'ip') rules.push(`ip saddr @${o.setV4} counter drop`);
+  if (o.family === 'inet' || o.family === 'ip6') rules.push(`ip6 saddr @${o.setV6} counter drop`);
+  const hooks = rules.length === 0 ? [] : [...new Set(o.hooks ?? ['input'])];
+  const t = `${o.family} ${o.table}`;
   const lines = [
     '#!/usr/sbin/nft -f',
-    '# Quorum community blocklist, written by quorum-agent. Do not edit: the file is replaced on each update.',
-    `table ${o.family} ${o.table} {`,
-    `  set ${o.setV4} { type ipv4_addr; flags interval; auto-merge; }`,
-    `  set ${o.setV6} { type ipv6_addr; flags interval; auto-merge; }`,
+    '# Quorum blocklist (community list and this agent\'s own decisions), written by quorum-agent. Do not edit: the file is replaced on each update.',
+    `table ${t} {`,
+    `\tset ${o.setV4} {\n\t\ttype ipv4_addr\n\t\tflags interval, timeout\n\t}`,
+    `\tset ${o.setV6} {\n\t\ttype ipv6_addr\n\t\tflags interval, timeout\n\t}`,
+    ...hooks.map((h) => `\tchain ${h} {\n\t\ttype filter hook ${h} priority filter - 10; policy accept;\n\t}`),
     '}',
-    `flush set ${o.family} ${o.table} ${o.setV4}`,
-    `flush set ${o.family} ${o.table} ${o.setV6}`,
   ];
+  for (const h of hooks) lines.push(`flush chain ${t} ${h}`, ...rules.map((r) => `add rule ${t} ${h} ${r}`));
+  lines.push(`flush set ${t} ${o.setV4}`, `flush set ${t} ${o.setV6}`);
   for (const [set, cidrs] of [[o.setV4, list.v4], [o.setV6, list.v6]] as const) {
     for (let i = 0; i < cidrs.length; i += ELEMENTS_PER_STATEMENT) {
       const chunk = cidrs.slice(i, i + ELEMENTS_PER_STATEMENT).map((c) => c.text);
-      lines.push(`add element ${o.family} ${o.table} ${set} { ${chunk.join(', ')} }`);
+      lines.push(`add element ${t} ${set} { ${chunk.join(', ')} }`);
     }
   }
   return `${lines.join('\n')}\n`;
