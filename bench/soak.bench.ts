@@ -242,7 +242,7 @@ async function observeWindow(load: MixedLoad, server: Started, probe: ScoringQue
   const to = Date.now();
   const w = load.takeWindow();
   const lag = await eventLoopLag(server.api.baseUrl);
-  const runs = await probe.runTimes(from, to).catch(() => []);
+  const { runs, busyMs } = await probe.runTimes(from, to).catch(() => ({ runs: [] as number[], busyMs: Number.NaN }));
   return {
     minute,
     lookup: [w.lookup.latencies.percentile(50), w.lookup.latencies.percentile(99)],
@@ -256,6 +256,7 @@ async function observeWindow(load: MixedLoad, server: Started, probe: ScoringQue
     runs: runs.length,
     runMedianMs: median(runs),
     runMaxMs: runs.length > 0 ? Math.max(...runs) : Number.NaN,
+    scoringBusyPct: (busyMs * 100) / (to - from),
     maxWaiting,
     maxDelayed,
     backlog: await scoringBacklog(pool),

@@ -44,12 +44,15 @@ export class ScoringQueueProbe {
     return this.queue.getWorkersCount();
   }
 
-  /** Durations (ms) of the scoring runs that finished in (fromMs, toMs]. */
-  async runTimes(fromMs: number, toMs: number): Promise<number[]> {
-    const jobs = await this.queue.getJobs(['completed'], 0, 99, false);
-    return jobs
-      .filter((j) => j.name === 'score-tick' && j.finishedOn !== undefined && j.processedOn !== undefined && j.finishedOn > fromMs && j.finishedOn <= toMs)
-      .map((j) => (j.finishedOn as number) - (j.processedOn as number));
+  /**
+   * Durations (ms) of the scoring runs that finished in (fromMs, toMs], and the time the scoring queue
+   * spent on any job then (rebuilds and trust maintenance included).
+   */
+  async runTimes(fromMs: number, toMs: number): Promise<{ runs: number[]; busyMs: number }> {
+    const jobs = await this.queue.getJobs(['completed', 'failed'], 0, 199, false);
+    const done = jobs.filter((j) => j.finishedOn !== undefined && j.processedOn !== undefined && j.finishedOn > fromMs && j.finishedOn <= toMs);
+    const duration = (j: (typeof jobs)[number]) => (j.finishedOn as number) - (j.processedOn as number);
+    return { runs: done.filter((j) => j.name === 'score-tick').map(duration), busyMs: done.reduce((sum, j) => sum + duration(j), 0) };
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ const row = (minute: number, over: Partial<MinuteRow> = {}): MinuteRow => ({
   runs: 30,
   runMedianMs: 300,
   runMaxMs: 500,
+  scoringBusyPct: 40,
   maxWaiting: 1,
   maxDelayed: 3,
   backlog: 3000,

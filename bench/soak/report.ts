@@ -24,6 +24,8 @@ export interface MinuteRow {
   runs: number;
   runMedianMs: number;
   runMaxMs: number;
+  /** Share of the minute the scoring queue spent running jobs (any job: rebuilds included). */
+  scoringBusyPct: number;
   maxWaiting: number;
   maxDelayed: number;
   backlog: number;
@@ -44,7 +46,7 @@ export interface CeilingStep {
 const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
 export function minuteHeader(): string {
-  return 'min  lookup p50/p99 ms  batch p50/p99 ms   delta p50/p99 ms  fail shed  signals/s  loop lag p99/max ms  runs  run med/max ms  wait/delayed  backlog  RSS MB  load1';
+  return 'min  lookup p50/p99 ms  batch p50/p99 ms   delta p50/p99 ms  fail shed  signals/s  loop lag p99/max ms  runs  run med/max ms  busy %  wait/delayed  backlog  RSS MB  load1';
 }
 
 export function minuteLine(r: MinuteRow): string {
@@ -59,6 +61,7 @@ export function minuteLine(r: MinuteRow): string {
     `${f(r.lagP99Ms)}/${f(r.lagMaxMs)}`.padStart(20),
     String(r.runs).padStart(5),
     `${f(r.runMedianMs, 0)}/${f(r.runMaxMs, 0)}`.padStart(15),
+    f(r.scoringBusyPct, 0).padStart(7),
     `${r.maxWaiting}/${r.maxDelayed}`.padStart(13),
     String(r.backlog).padStart(8),
     f(r.rssMb, 0).padStart(7),
