@@ -12,10 +12,11 @@ interface Options {
   only: string | null;
   params: Record<string, unknown>;
   perf: boolean;
+  full: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { seeds: 2, workers: Math.max(1, Math.min(2, cpus().length)), only: null, params: {}, perf: true };
+  const o: Options = { seeds: 2, workers: Math.max(1, Math.min(2, cpus().length)), only: null, params: {}, perf: true, full: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => argv[++i] ?? '';
@@ -24,6 +25,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') o.only = next();
     else if (a === '--params') o.params = JSON.parse(next()) as Record<string, unknown>;
     else if (a === '--no-perf') o.perf = false;
+    else if (a === '--full') o.full = true;
   }
   return o;
 }
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
   const tasks: RunTask[] = [];
   CATALOGUE.forEach((v, variant) => {
     if (o.only !== null && !`${v.family}:${v.variant}`.startsWith(o.only)) return;
+    if (v.full === true && !o.full) return;
     for (let seed = 1; seed <= o.seeds; seed++) tasks.push({ variant, seed, params: o.params });
   });
   const t0 = performance.now();

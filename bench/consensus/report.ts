@@ -33,6 +33,11 @@ export function printTables(runs: RunOutcome[], targets: TargetRow[], perf: Perf
       rs[0].adversaries > 0 ? `${Math.min(...rs.map((r) => r.quarantined))}/${rs[0].adversaries}` : '-',
       rs[0].quarantined > 0 ? f(Math.max(...rs.map((r) => r.quarantineHours.p50 ?? NaN)), 1) : '-',
       rs[0].timeToListFromCampaign.n > 0 ? f(Math.min(...within)) : '-',
+      rs[0].timeToListFromCampaign.n > 0 ? f(Math.min(...rs.map((r) => r.within5minOfFirstContact))) : '-',
+      rs[0].timeToListFromCampaign.n > 0 ? `${rs[0].campaignVictimOwners}/${rs[0].campaignVictimAsns}` : '-',
+      String(Math.max(...rs.map((r) => r.honestMerged))),
+      rs[0].adversaries > 0 ? String(Math.min(...rs.map((r) => r.adversaryMerged))) : '-',
+      String(Math.max(...rs.map((r) => r.honestQuarantined))),
       rs[0].timeToListFromCampaign.n > 0 ? `${f(Math.max(...rs.map((r) => r.timeToListFromFirstSignal.p50 ?? Infinity)), 0)}/${f(Math.max(...rs.map((r) => r.timeToListFromFirstSignal.p95 ?? Infinity)), 0)}` : '-',
       String(Math.round(mean(rs.map((r) => r.eventsPerSecond)))),
     ]);
@@ -40,7 +45,7 @@ export function printTables(runs: RunOutcome[], targets: TargetRow[], perf: Perf
   console.log(`\nConsensus sweep: ${runs.length} runs in ${sweepSeconds.toFixed(1)} s (mean / worst over seeds)\n`);
   console.log(
     table(
-      ['family:variant', 'seeds', 'coverage mean/min', 'naive', 'precision min', 'innocent max', 'naive innocent', 'innocent/aged id', 'quarantined', 'q p50 h', '<=5 min', 'ttl 1st p50/p95 s', 'events/s'],
+      ['family:variant', 'seeds', 'coverage mean/min', 'naive', 'precision min', 'innocent max', 'naive innocent', 'innocent/aged id', 'quarantined', 'q p50 h', '<=5 min', '<=5 min own', 'victim own/asn', 'honest merged', 'adv merged', 'honest q', 'ttl 1st p50/p95 s', 'events/s'],
       rows,
     ),
   );

@@ -22,6 +22,9 @@ export interface RunOutcome extends RunMetrics {
   thirdUpheld: { due: number; onTime: number };
   /** Positive evidence the feed copier gained (α above pure forgetting). */
   copierGain: number | null;
+  /** Most honest / adversary owners sharing a collusion cluster with another owner (hourly checks). */
+  honestMerged: number;
+  adversaryMerged: number;
 }
 
 export function runOne(task: RunTask): RunOutcome {
@@ -31,9 +34,23 @@ export function runOne(task: RunTask): RunOutcome {
   const genSeconds = (performance.now() - t0) / 1000;
   const actions: Action[] = [];
   let copierGain: number | null = null;
+  const adversaryOwners = new Set(truth.adversaries.map((a) => a.owner));
+  const owners = scenario.owners.map((o) => o.id);
+  let honestMerged = 0;
+  let adversaryMerged = 0;
   const result = runScenario(scenario, {
     params: task.params,
     onAction: (a) => actions.push(a),
+    onTick: (now, _changes, engine) => {
+      if (now % HOUR !== 0) return;
+      const merged = mergedOwners(owners, (o) => engine.voterOf(o));
+      let h = 0;
+      let a = 0;
+      for (const o of merged) if (adversaryOwners.has(o)) a++;
+      else h++;
+      honestMerged = Math.max(honestMerged, h);
+      adversaryMerged = Math.max(adversaryMerged, a);
+    },
     onEnd: (engine) => {
       const copier = truth.adversaries.find((a) => a.role === 'copier');
       if (copier === undefined) return;
@@ -52,7 +69,17 @@ export function runOne(task: RunTask): RunOutcome {
     suppressionMaxSeconds: suppressionDelay(result, actions),
     thirdUpheld: thirdUpheldCheck(scenario, result, actions, new Set(truth.adversaries.map((a) => a.agent))),
     copierGain,
+    honestMerged,
+    adversaryMerged,
   };
+}
+
+/** Owners whose collusion cluster holds at least one other owner. */
+function mergedOwners(owners: string[], voterOf: (owner: string) => string): string[] {
+  const size = new Map<string, number>();
+  const voter = owners.map(voterOf);
+  for (const v of voter) size.set(v, (size.get(v) ?? 0) + 1);
+  return owners.filter((_, i) => (size.get(voter[i]) ?? 0) > 1);
 }
 
 function suppressionDelay(result: ScenarioResult, actions: Action[]): number | null {

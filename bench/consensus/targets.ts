@@ -15,6 +15,20 @@ const max = (xs: number[]): number => (xs.length === 0 ? NaN : Math.max(...xs));
 const min = (xs: number[]): number => (xs.length === 0 ? NaN : Math.min(...xs));
 const all = (runs: RunOutcome[], p: (r: RunOutcome) => boolean): boolean | null => (runs.length === 0 ? null : runs.every(p));
 
+/**
+ * Campaign variants T8 applies to: at least 50 victim owners in at least 10 ASNs (honeypots or
+ * not), dense enough to be a campaign in the sense of docs/consensus.md T8 (">= 20 members within
+ * 5 min or >= 40 within 10 min"): a bot makes on average >= 10 contacts in its first 5 minutes.
+ */
+export function inT8Scope(r: RunOutcome): boolean {
+  return r.timeToListFromCampaign.n > 0 && r.campaignVictimOwners >= 50 && r.campaignVictimAsns >= 10 && r.botContacts5min >= 10;
+}
+
+/** T8 share: from campaign start for campaigns of <= 10 min, else from each bot's first contact. */
+export function t8Share(r: RunOutcome): number {
+  return (r.campaignMinutes ?? 0) <= 10 ? r.timeToListFromCampaign.within5min : r.within5minOfFirstContact;
+}
+
 /** Evaluates the §4.4 targets over the sweep (worst case over seeds). */
 export function evaluateTargets(runs: RunOutcome[], perf: { events: number; seconds: number } | null): TargetRow[] {
   const rows: TargetRow[] = [];
@@ -80,12 +94,59 @@ export function evaluateTargets(runs: RunOutcome[], perf: { events: number; seco
     note: 'signature/nonce/freshness rejection itself is the ingest gate (unit-tested there)',
   });
 
-  const t8 = of(runs, 'A7', ['spray20-5m', 'spray40-10m']);
+  const t8 = runs.filter(inT8Scope);
   rows.push({
     id: 'T8',
     target: '>= 95% listed+delivered in 5 min; p95 from 1st signal <= 200 s',
-    measured: t8.length ? `${f(min(t8.map((r) => r.timeToListFromCampaign.within5min)))} / p95 ${f(max(t8.map((r) => r.timeToListFromFirstSignal.p95 ?? Infinity)), 0)} s` : 'n/a',
-    pass: all(t8, (r) => r.timeToListFromCampaign.within5min >= 0.95 && (r.timeToListFromFirstSignal.p95 ?? Infinity) <= 200),
+    measured: t8.length
+      ? [...new Set(t8.map((r) => `${r.family}:${r.variant}`))]
+          .map((k) => {
+            const rs = t8.filter((r) => `${r.family}:${r.variant}` === k);
+            return `${k}=${f(min(rs.map(t8Share)))}/${f(max(rs.map((r) => r.timeToListFromFirstSignal.p95 ?? Infinity)), 0)}s`;
+          })
+          .join(' ')
+      : 'n/a',
+    pass: all(t8, (r) => t8Share(r) >= 0.95 && (r.timeToListFromFirstSignal.p95 ?? Infinity) <= 200),
+    note:
+      'every campaign variant with >= 50 victim owners in >= 10 ASNs, honeypots or not, and >= 10 contacts per bot in its first 5 min; ' +
+      'the share is from campaign start for campaigns of <= 10 min, ' +
+      'from each bot\'s first contact for longer ones (a bot first seen at minute 20 cannot be listed by minute 5)',
+  });
+  const sparse = runs.filter((r) => r.timeToListFromCampaign.n > 0 && !inT8Scope(r));
+  rows.push({
+    id: 'T8x',
+    target: 'campaigns outside T8 scope (sparse or few victims): reported',
+    measured: sparse.length
+      ? [...new Set(sparse.map((r) => `${r.family}:${r.variant}`))]
+          .map((k) => {
+            const rs = sparse.filter((r) => `${r.family}:${r.variant}` === k);
+            return `${k}=${f(min(rs.map(t8Share)))}/${f(max(rs.map((r) => r.timeToListFromFirstSignal.p95 ?? Infinity)), 0)}s (${f(min(rs.map((r) => r.botContacts5min)), 1)} contacts/5 min)`;
+          })
+          .join(' ')
+      : 'n/a',
+    pass: null,
+  });
+  const rings = runs.filter((r) => r.adversaries > 0 && (r.family === 'A8' || (r.family === 'A1' && !r.variant.startsWith('disjoint'))));
+  rows.push({
+    id: 'T4r',
+    target: '0 innocent in every shared-list ring family (incl. the ring inside a campaign)',
+    measured: rings.length ? `max ${max(rings.map((r) => r.innocentListed))} over ${new Set(rings.map((r) => r.variant)).size} variants` : 'n/a',
+    pass: all(rings, (r) => r.innocentListed === 0),
+  });
+  const campaigns = runs.filter((r) => r.family === 'A8' || r.family === 'A7');
+  rows.push({
+    id: 'C1',
+    target: 'honest campaign victims never merged by the collusion detector',
+    measured: campaigns.length ? `max ${max(campaigns.map((r) => r.honestMerged))} honest owners merged` : 'n/a',
+    pass: all(campaigns, (r) => r.honestMerged === 0),
+  });
+  const sybilRuns = runs.filter((r) => r.adversaries > 0 && (r.family === 'A1' || r.family === 'A3' || r.family === 'A8'));
+  const qShare = sybilRuns.length ? sybilRuns.reduce((s2, r) => s2 + r.quarantined, 0) / sybilRuns.reduce((s2, r) => s2 + r.adversaries, 0) : NaN;
+  rows.push({
+    id: 'T5c',
+    target: 'sybils quarantined (share, report) with 0 honest reporters quarantined',
+    measured: `${f(qShare)} of sybils; honest quarantined max ${max(runs.map((r) => r.honestQuarantined))}`,
+    pass: runs.length ? runs.every((r) => r.honestQuarantined === 0) : null,
   });
   const single = of(runs, 'A7', ['single']);
   rows.push({

@@ -33,6 +33,13 @@ export interface RunMetrics {
   coverage: number;
   naiveCoverage: number;
   timeToListFromCampaign: Percentiles & { within5min: number };
+  /** Share of bots listed (and delivered) within 5 min of their own first contact. */
+  within5minOfFirstContact: number;
+  campaignMinutes: number | null;
+  campaignVictimOwners: number;
+  campaignVictimAsns: number;
+  /** Mean contacts a bot makes in the 5 minutes from its first contact (campaign density). */
+  botContacts5min: number;
   timeToListFromFirstSignal: Percentiles;
   botsListed: number;
   adversaries: number;
@@ -41,6 +48,8 @@ export interface RunMetrics {
   innocentPerAgedIdentity: number | null;
   quarantined: number;
   quarantineHours: Percentiles;
+  /** Reporters quarantined that are not adversaries (must stay 0). */
+  honestQuarantined: number;
 }
 
 export function listingIntervals(result: ScenarioResult, end: number): Map<string, Interval[]> {
@@ -166,10 +175,28 @@ function campaignTimes(
   scenario: Scenario,
   truth: GroundTruth,
   listed: Map<string, Interval[]>,
-): Pick<RunMetrics, 'timeToListFromCampaign' | 'timeToListFromFirstSignal' | 'botsListed'> {
+): Pick<
+  RunMetrics,
+  | 'timeToListFromCampaign'
+  | 'timeToListFromFirstSignal'
+  | 'botsListed'
+  | 'within5minOfFirstContact'
+  | 'campaignMinutes'
+  | 'campaignVictimOwners'
+  | 'campaignVictimAsns'
+  | 'botContacts5min'
+> {
   const bots = truth.attackers.filter((a) => a.bot === true);
+  const scope = { campaignMinutes: truth.campaignMinutes ?? null, campaignVictimOwners: truth.campaignVictimOwners ?? 0, campaignVictimAsns: truth.campaignVictimAsns ?? 0 };
   if (truth.campaignStart === undefined || bots.length === 0) {
-    return { timeToListFromCampaign: { n: 0, p50: null, p95: null, within5min: 0 }, timeToListFromFirstSignal: { n: 0, p50: null, p95: null }, botsListed: 0 };
+    return {
+      timeToListFromCampaign: { n: 0, p50: null, p95: null, within5min: 0 },
+      timeToListFromFirstSignal: { n: 0, p50: null, p95: null },
+      botsListed: 0,
+      within5minOfFirstContact: 0,
+      botContacts5min: 0,
+      ...scope,
+    };
   }
   const cs = Date.parse(truth.campaignStart);
   const firstSignal = new Map<string, number>();
@@ -178,6 +205,8 @@ function campaignTimes(
   const fromCampaign: number[] = [];
   const fromFirst: number[] = [];
   let within = 0;
+  let withinOwn = 0;
+  let dense = 0;
   let botsListed = 0;
   for (const b of bots) {
     const first = listed.get(keyOf(b.ip))?.find((iv) => iv.from >= cs)?.from;
@@ -185,6 +214,10 @@ function campaignTimes(
     if (first !== undefined) botsListed++;
     fromCampaign.push((t - cs) / 1000);
     if (t - cs <= 300_000) within++;
+    if (t - Date.parse(b.firstContact) <= 300_000) withinOwn++;
+    const contacts = truth.contacts[b.ip] ?? [];
+    const c0 = Math.min(...contacts);
+    for (const c of contacts) if (c - c0 <= 300) dense++;
     const s = firstSignal.get(b.ip);
     if (s !== undefined) fromFirst.push(((first ?? Infinity) - s) / 1000);
   }
@@ -192,6 +225,9 @@ function campaignTimes(
     timeToListFromCampaign: { ...percentiles(fromCampaign), within5min: within / bots.length },
     timeToListFromFirstSignal: percentiles(fromFirst),
     botsListed,
+    within5minOfFirstContact: withinOwn / bots.length,
+    botContacts5min: dense / bots.length,
+    ...scope,
   };
 }
 
@@ -201,7 +237,7 @@ function adversaryCosts(
   truth: GroundTruth,
   attackStart: number,
   innocentListed: number,
-): Pick<RunMetrics, 'adversaries' | 'agedEstablished' | 'agedEstablishedAsns' | 'innocentPerAgedIdentity' | 'quarantined' | 'quarantineHours'> {
+): Pick<RunMetrics, 'adversaries' | 'agedEstablished' | 'agedEstablishedAsns' | 'innocentPerAgedIdentity' | 'quarantined' | 'quarantineHours' | 'honestQuarantined'> {
   const p = DEFAULT_CONSENSUS_PARAMS;
   const agents = new Map(scenario.agents.map((a) => [a.id, a]));
   const asns = new Set<number>();
@@ -225,5 +261,6 @@ function adversaryCosts(
     innocentPerAgedIdentity: aged === 0 ? null : innocentListed / aged,
     quarantined: hours.length,
     quarantineHours: percentiles(hours),
+    honestQuarantined: result.quarantined.filter((q) => !adversaries.has(q.agent)).length,
   };
 }

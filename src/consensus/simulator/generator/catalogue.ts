@@ -1,4 +1,5 @@
 import { addBackground } from './background.js';
+import { broadCampaignVariants } from './broad-campaign.js';
 import { campaign, feedCopier, flooder, framing, replayer, sybilRing, type FamilyVariant } from './families.js';
 import { DEFAULT_WORLD } from './world-config.js';
 
@@ -61,6 +62,7 @@ export const CATALOGUE: FamilyVariant[] = [
       build: (w) => campaign(w, { bots: 7000, mode, contacts, windowMinutes, victims: 150 }),
     }),
   ),
+  ...broadCampaignVariants(),
 ];
 
 export function findVariants(spec: string): FamilyVariant[] {

@@ -11,7 +11,18 @@ export interface FamilyVariant {
   description: string;
   world?: Partial<WorldConfig>;
   params?: Record<string, unknown>;
-  build(w: World): { campaignStart?: number };
+  /** Large variant: the benchmark runs it only with `--full`. */
+  full?: boolean;
+  build(w: World): CampaignInfo;
+}
+
+/** What a family tells the ground truth about its campaign, if it runs one. */
+export interface CampaignInfo {
+  campaignStart?: number;
+  campaignMinutes?: number;
+  /** Distinct owners and ASNs among the attacked members (T8 scope). */
+  victimOwners?: number;
+  victimAsns?: number;
 }
 
 export interface RingOptions {
@@ -143,7 +154,7 @@ export interface CampaignOptions {
 }
 
 /** A7: a botnet campaign starting 2 h after the warm-up. */
-export function campaign(w: World, o: CampaignOptions): { campaignStart: number } {
+export function campaign(w: World, o: CampaignOptions): CampaignInfo {
   addBackground(w);
   const start = w.attackStart + 2 * HOUR;
   const service = 1; // http
@@ -174,5 +185,7 @@ export function campaign(w: World, o: CampaignOptions): { campaignStart: number 
       bot: true,
     });
   }
-  return { campaignStart: start };
+  const owners = new Set(pool.map((i) => w.agents[i].owner));
+  const asns = new Set(pool.map((i) => w.agents[i].asn));
+  return { campaignStart: start, campaignMinutes: o.windowMinutes, victimOwners: owners.size, victimAsns: asns.size };
 }

@@ -12,9 +12,9 @@ export interface Generated {
 /** Builds one variant's scenario and ground truth from a seed (deterministic). */
 export function generate(v: FamilyVariant, seed: number, world: Partial<WorldConfig> = {}): Generated {
   const w = new World({ ...DEFAULT_WORLD, ...v.world, ...world }, seed);
-  const { campaignStart } = v.build(w);
+  const info = v.build(w);
   const name = `${v.family}-${v.variant}-seed${seed}`;
   const scenario = w.toScenario(name, v.params ?? {});
   scenario.seed = seed;
-  return { scenario, truth: w.truth(v.family, v.variant, seed, v.description, campaignStart) };
+  return { scenario, truth: w.truth(v.family, v.variant, seed, v.description, info) };
 }

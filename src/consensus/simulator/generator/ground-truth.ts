@@ -38,6 +38,10 @@ export interface GroundTruth {
   adversaries: TruthAdversary[];
   /** Campaign bots share this start (A7). */
   campaignStart?: string;
+  campaignMinutes?: number;
+  /** Distinct owners and ASNs among the attacked members (T8 applies from 50 owners in 10 ASNs). */
+  campaignVictimOwners?: number;
+  campaignVictimAsns?: number;
   /** The world's honest population, for trust-dynamics metrics. */
   honestAgents: number;
 }

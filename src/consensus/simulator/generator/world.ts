@@ -1,6 +1,7 @@
 import { formatIpv4 } from '../../../common/ip/ip-address.js';
 import { parseCidr } from '../../../common/ip/cidr.js';
 import type { Scenario, ScenarioAgent, ScenarioEvent } from '../scenario.js';
+import type { CampaignInfo } from './families.js';
 import type { GroundTruth, InnocentKind, TruthAdversary, TruthAttacker } from './ground-truth.js';
 import { Prng, WeightedPicker, zipfWeights } from './prng.js';
 import { SCENARIO_SHARE, SCENARIOS, SERVICE_SHARE, SERVICES, WORLD_NEVER_LIST, type WorldConfig } from './world-config.js';
@@ -276,7 +277,8 @@ export class World {
     };
   }
 
-  truth(family: string, variant: string, seed: number, description: string, campaignStart?: number): GroundTruth {
+  truth(family: string, variant: string, seed: number, description: string, info: CampaignInfo = {}): GroundTruth {
+    const { campaignStart } = info;
     return {
       family,
       variant,
@@ -289,7 +291,9 @@ export class World {
       contacts: this.contacts,
       innocent: this.innocent,
       adversaries: this.adversaries,
-      ...(campaignStart === undefined ? {} : { campaignStart: new Date(campaignStart).toISOString() }),
+      ...(campaignStart === undefined
+        ? {}
+        : { campaignStart: new Date(campaignStart).toISOString(), campaignMinutes: info.campaignMinutes, campaignVictimOwners: info.victimOwners, campaignVictimAsns: info.victimAsns }),
       honestAgents: this.agents.filter((a) => a.kind === 'community').length - this.adversaries.length,
     };
   }
