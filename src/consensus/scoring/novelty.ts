@@ -1,25 +1,46 @@
 import type { ConsensusParams } from './params.js';
 
+/** One voter's charge times: sorted, a moving head for expiry, refunds as tombstone counts. */
+interface ChargeLog {
+  times: number[];
+  head: number;
+  /** Live (charged, not refunded, not expired) charges. */
+  live: number;
+  /** Refunded times still inside `times[head..]`, with multiplicity. */
+  refunded: Map<number, number>;
+}
+
 /**
  * Per-voter novelty budget over a rolling window: the times of honeypot-unconfirmed new listings
  * the voter was charged for (and not refunded). A rolling window stops a ring from spending two
- * days' budget around midnight.
+ * days' budget around midnight. Charges arrive in time order (a sorted insert otherwise), expire
+ * by advancing a head index, and refunds are tombstones found by binary search: charge, refund
+ * and `used` are O(log n) amortised, with no linear search or splice (docs/consensus.md, novelty).
  */
 export class NoveltyBudget {
-  private readonly charges: (number[] | undefined)[] = [];
+  private readonly logs: (ChargeLog | undefined)[] = [];
   /** Voter -> time until which it counts as out of budget (pending a delisting review). */
   readonly suspended = new Map<number, number>();
 
   constructor(private readonly p: ConsensusParams) {}
 
   used(voter: number, now: number): number {
-    const list = this.charges[voter];
-    if (list === undefined) return 0;
+    const log = this.logs[voter];
+    if (log === undefined) return 0;
     const since = now - this.p.noveltyWindowMs;
-    let drop = 0;
-    while (drop < list.length && list[drop] <= since) drop++;
-    if (drop > 0) list.splice(0, drop);
-    return list.length;
+    const { times } = log;
+    while (log.head < times.length && times[log.head] <= since) {
+      const t = times[log.head++];
+      const dead = log.refunded.get(t);
+      if (dead === undefined) log.live--;
+      else if (dead > 1) log.refunded.set(t, dead - 1);
+      else log.refunded.delete(t);
+    }
+    if (log.head > 64 && log.head * 2 > times.length) {
+      log.times = times.slice(log.head);
+      log.head = 0;
+    }
+    return log.live;
   }
 
   exhausted(voter: number, now: number): boolean {
@@ -33,29 +54,69 @@ export class NoveltyBudget {
   }
 
   charge(voter: number, at: number): void {
-    const list = (this.charges[voter] ??= []);
-    let i = list.length;
-    while (i > 0 && list[i - 1] > at) i--;
-    list.splice(i, 0, at);
+    const log = (this.logs[voter] ??= { times: [], head: 0, live: 0, refunded: new Map<number, number>() });
+    const { times } = log;
+    if (times.length === log.head || times[times.length - 1] <= at) times.push(at);
+    else times.splice(upperBound(times, log.head, at), 0, at);
+    log.live++;
   }
 
   refund(voter: number, at: number): void {
-    const list = this.charges[voter];
-    if (list === undefined) return;
-    const i = list.lastIndexOf(at);
-    if (i >= 0) list.splice(i, 1);
+    const log = this.logs[voter];
+    if (log === undefined) return;
+    const { times } = log;
+    const hi = upperBound(times, log.head, at);
+    const lo = lowerBound(times, log.head, at);
+    const dead = log.refunded.get(at) ?? 0;
+    if (hi - lo <= dead) return;
+    log.refunded.set(at, dead + 1);
+    log.live--;
   }
 
-  /** Voters with recorded charges, for snapshots. */
+  /** Voters with live charges (times with multiplicity), for snapshots. */
   export(): [number, number[]][] {
     const out: [number, number[]][] = [];
-    this.charges.forEach((list, voter) => {
-      if (list !== undefined && list.length > 0) out.push([voter, [...list]]);
+    this.logs.forEach((log, voter) => {
+      if (log === undefined || log.live === 0) return;
+      const skip = new Map(log.refunded);
+      const times: number[] = [];
+      for (let i = log.head; i < log.times.length; i++) {
+        const t = log.times[i];
+        const d = skip.get(t) ?? 0;
+        if (d > 0) skip.set(t, d - 1);
+        else times.push(t);
+      }
+      out.push([voter, times]);
     });
     return out;
   }
 
   import(voter: number, times: number[]): void {
-    this.charges[voter] = [...times].sort((a, b) => a - b);
+    const sorted = [...times].sort((a, b) => a - b);
+    this.logs[voter] = { times: sorted, head: 0, live: sorted.length, refunded: new Map<number, number>() };
   }
+}
+
+/** First index in [from, a.length) whose value is >= v. */
+function lowerBound(a: number[], from: number, v: number): number {
+  let lo = from;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in [from, a.length) whose value is > v. */
+function upperBound(a: number[], from: number, v: number): number {
+  let lo = from;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
