@@ -74,15 +74,20 @@ export class CollusionDetector {
   }
 
   /**
-   * Link rule: at least the threshold of shared dark IPs, and either a large absolute count or
-   * a large share of the smaller reporter's dark IPs. Two honest heavy reporters share many dark
-   * IPs in absolute terms, but only a small share of what each reports.
+   * Link rule: at least the threshold of shared dark IPs, and a large share of what the two
+   * report, measured as the cosine |A∩B| / sqrt(|A|·|B|) of their co-reported dark IPs. A ring
+   * copying one list is near 1; two honest heavy reporters share many IPs in absolute terms but a
+   * small share; co-victims of a campaign overlap by about (bots per victim / victims) times the
+   * detection rate, and only on bots not yet listed; a small honest owner next to a huge one (a
+   * one-owner ring of hundreds of agents) shares most of its own IPs but a tiny cosine. A large
+   * absolute count lowers the share needed to `collusionStrongShare`.
    */
   private linkable(count: number, a: number, b: number, now: number): boolean {
     const p = this.p;
     if (count < p.collusionLinkThreshold) return false;
-    if (count >= p.collusionStrongThreshold) return true;
-    return count >= p.collusionMinShare * Math.min(this.darkOf(a, now), this.darkOf(b, now));
+    const norm = Math.sqrt(this.darkOf(a, now) * this.darkOf(b, now));
+    if (count >= p.collusionStrongThreshold && count >= p.collusionStrongShare * norm) return true;
+    return count >= p.collusionMinShare * norm;
   }
 
   /** Adds one shared dark IP to the pair (a, b). */

@@ -39,7 +39,10 @@ function evaluateCandidate(st: EngineState, x: number, now: number, forced: bool
   ips.lastS[x] = all.S;
   if (H && all.S >= p.honeypotMinScore) return add(st, x, now, 'honeypot', all, false);
   if (needH || n < p.minVoters || !scorer.passesAdd(all)) return;
-  if (p.noveltyMode === 'off' || st.inCampaign(x, now)) {
+  noteCorroborated(st, x, n, now);
+  // In a campaign the budget does not bind, but only for IPs whose voters span more ASNs than the
+  // normal gate asks: a ring confined to a few ASNs cannot ride an honest campaign's exemption.
+  if (p.noveltyMode === 'off' || (all.dAs >= p.campaignMinAsnsPerIp && st.inCampaign(x, now))) {
     for (let i = 0; i < n; i++) scorer.exclude[i] = 0;
     return add(st, x, now, 'consensus', all, false);
   }
@@ -52,11 +55,34 @@ function evaluateCandidate(st: EngineState, x: number, now: number, forced: bool
   const primed = excluded > 0 ? copy(scorer.stats(true)) : all;
   if (!scorer.passesAdd(primed)) {
     st.counters.noveltyBlocked++;
+    st.noveltyBlocked.add(x);
     // Budgets free up on refunds and at midnight; look again later even without new votes.
     st.schedule(x, now + p.keepCheckMinMs);
     return;
   }
   add(st, x, now, 'consensus', primed, true);
+}
+
+const campaignVoters: number[] = [];
+const campaignAsns: number[] = [];
+
+/**
+ * Member evidence for the campaign watch: a new IP (every vote within the campaign window, never
+ * listed before) passing the add gates on its own, with its established voters. Counted once.
+ */
+function noteCorroborated(st: EngineState, x: number, n: number, now: number): void {
+  const { ips, scorer, p, reporters } = st;
+  if (p.campaignMinOwners <= 0 || ips.campaignCounted[x] === 1 || ips.lastListing[x] !== undefined) return;
+  if (scorer.minFirst < now - p.campaignWindowMs) return;
+  ips.campaignCounted[x] = 1;
+  campaignVoters.length = 0;
+  campaignAsns.length = 0;
+  for (let i = 0; i < n; i++) {
+    if (scorer.v[i] < p.establishedWeight) continue;
+    campaignVoters.push(scorer.voter[i]);
+    campaignAsns.push(reporters.asn[scorer.agent[i]]);
+  }
+  st.memberCampaigns.corroborated(st.familyBits(x), campaignVoters, campaignAsns, campaignVoters.length, now);
 }
 
 function add(st: EngineState, x: number, now: number, reason: ListingReason, s: ScoreStats, charge = false): void {
@@ -161,7 +187,17 @@ function maybeRefund(st: EngineState, rec: ListingRecord, n: number, H: boolean,
   if (n === 0) return;
   const charged = new Set(rec.charged);
   for (let i = 0; i < n; i++) scorer.exclude[i] = charged.has(scorer.voter[i]) ? 1 : 0;
-  if (!scorer.passesAdd(scorer.stats(true))) return;
+  const others = scorer.stats(true);
+  if (!scorer.passesAdd(others)) return;
+  if (others.dAs >= st.p.noveltySettleAsns) {
+    // Corroborated in many ASNs besides the charged voters: nobody was pivotal, nobody pays. This
+    // frees a campaign's victims within minutes; a ring confined to fewer ASNs never gets here.
+    for (const voter of rec.charged) novelty.refund(voter, rec.chargedAt);
+    st.counters.noveltyRefunds += rec.charged.length;
+    rec.charged = [];
+    rec.chargeSettled = true;
+    return;
+  }
   const order: number[] = [];
   for (let i = 0; i < n; i++) if (scorer.exclude[i] === 0 && scorer.v[i] >= st.p.voterMinWeight) order.push(i);
   order.sort((a, b) => scorer.v[b] - scorer.v[a] || scorer.voter[a] - scorer.voter[b]);

@@ -27,6 +27,9 @@ export function snapshotEngine(st: EngineState): EngineSnapshot {
       dark: c.dark.map(([o, v, t]) => [owner(o), v, t]),
     },
     campaigns: st.campaigns.export(),
+    memberCampaigns: st.memberCampaigns
+      .export()
+      .map(([f, s, l, at, voters, asns]) => [f, s, l, at, voters.map(([o, t]) => [owner(o), t] as [string, number]), asns.map(([a, t]) => [rep.asnNumbers[a], t] as [number, number])]),
     dirty: st.dirtyList.map(ip),
     collusionDirty: st.collusionList.map(ip),
     forced: [...st.forced].map(ip),
@@ -53,6 +56,16 @@ export function restoreEngine(st: EngineState, s: EngineSnapshot): void {
     dark: s.collusion.dark.map(([o, v, t]) => [owner(o), v, t]),
   });
   st.campaigns.import(s.campaigns);
+  st.memberCampaigns.import(
+    (s.memberCampaigns ?? []).map(([f, sh, l, at, voters, asns]) => [
+      f,
+      sh,
+      l,
+      at,
+      voters.map(([o, t]) => [owner(o), t] as [number, number]),
+      asns.map(([a, t]) => [st.reporters.asns.intern(String(a)), t] as [number, number]),
+    ]),
+  );
   const ip = (key: string): number => st.ips.find(key);
   for (const key of s.dirty) st.markDirty(ip(key));
   for (const key of s.collusionDirty) st.markCollusion(ip(key));

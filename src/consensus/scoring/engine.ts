@@ -98,6 +98,14 @@ export class ConsensusEngine {
       rebuildClusters(st, now);
       st.nextCollusionAt = (Math.floor(now / p.collusionIntervalMs) + 1) * p.collusionIntervalMs;
     }
+    if (st.memberCampaigns.takeStarted() !== 0) {
+      // A surge started: candidates the novelty budget held back are rescored now, not in 15 min.
+      for (const x of st.noveltyBlocked) {
+        st.markDirty(x);
+        st.forced.add(x);
+      }
+      st.noveltyBlocked.clear();
+    }
     const list = st.dirtyList;
     st.dirtyList = [];
     if (list.length > 1) list.sort((a, b) => compareStrings(ips.keys[a], ips.keys[b]));

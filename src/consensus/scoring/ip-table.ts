@@ -28,6 +28,8 @@ export class IpTable {
   belowRuns = new Uint8Array(0);
   dirty = new Uint8Array(0);
   collusionDirty = new Uint8Array(0);
+  /** Counted once as member evidence of a campaign (member-campaign.ts). */
+  campaignCounted = new Uint8Array(0);
   neverCategory = new Int32Array(0);
   canary = new Int8Array(0);
   matcherEpoch = new Int32Array(0);
@@ -92,6 +94,7 @@ export class IpTable {
     this.belowRuns = growU8(this.belowRuns, n);
     this.dirty = growU8(this.dirty, n);
     this.collusionDirty = growU8(this.collusionDirty, n);
+    this.campaignCounted = growU8(this.campaignCounted, n);
     this.neverCategory = growI32(this.neverCategory, n);
     if (this.canary.length < n) {
       const c = new Int8Array(this.head.length);

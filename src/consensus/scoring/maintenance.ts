@@ -22,7 +22,11 @@ export function countCoVotes(st: EngineState, now: number): void {
   list.sort((a, b) => compareStrings(ips.keys[a], ips.keys[b]));
   for (const x of list) {
     ips.collusionDirty[x] = 0;
-    const dark = ips.hpLast[x] < now - p.collusionDarkMs;
+    // IPs listed on independent evidence (voters in many ASNs) are not dark, so co-victims of a
+    // campaign stop piling up shared "dark" IPs once its bots are listed; a listing carried by
+    // few ASNs (a ring's) keeps counting (docs/consensus.md, collusion detector).
+    const rec = ips.listing[x];
+    const dark = ips.hpLast[x] < now - p.collusionDarkMs && (rec === undefined || rec.dAs < p.collusionIndependentAsns);
     let owners = st.coVoters.get(x);
     if (!dark) {
       for (let e = ips.head[x]; e !== -1 && (votes.flags[e] & F_COLLUSION) === 0; e = votes.nextByIp[e]) votes.flags[e] |= F_COLLUSION;
@@ -80,6 +84,7 @@ export function dailyMaintenance(st: EngineState, now: number): void {
   collectGarbage(st, now);
   for (const x of [...st.coVoters.keys()]) if (st.ips.head[x] === -1) st.coVoters.delete(x);
   st.collusion.prune(now);
+  st.noveltyBlocked.clear();
   st.matcherEpoch++;
   for (let x = 0; x < st.ips.size; x++) if (st.ips.listing[x] !== undefined) st.markDirty(x);
 }

@@ -38,6 +38,8 @@ export interface ConsensusParams {
   noveltyBudget: number;
   noveltyMode: NoveltyMode;
   noveltyWindowMs: number;
+  /** A listing passing the gates without its charged voters, in at least this many ASNs, refunds them all. */
+  noveltySettleAsns: number;
   /**
    * On a verified delisting request that suppresses an unconfirmed consensus listing, treat its
    * voters as out of novelty budget for this long (pending review); 0 disables it.
@@ -48,6 +50,14 @@ export interface ConsensusParams {
   campaignWindowMs: number;
   campaignBaselineMs: number;
   campaignFactor: number;
+  /**
+   * Member-evidence campaigns (member-campaign.ts): distinct established voters (collusion roots)
+   * and their ASNs behind the new corroborated IPs of the window; 0 disables member evidence.
+   */
+  campaignMinOwners: number;
+  campaignMinAsns: number;
+  /** In a campaign, an IP is exempt from the novelty budget only with D_AS at least this. */
+  campaignMinAsnsPerIp: number;
   priorAlpha: number;
   priorBeta: number;
   trustZ: number;
@@ -72,10 +82,13 @@ export interface ConsensusParams {
   collusionDarkMs: number;
   collusionDecayPerDay: number;
   collusionLinkThreshold: number;
-  /** A pair also needs this share of the smaller owner's dark reports in common... */
+  /** A pair also needs this cosine share of the two owners' dark reports in common... */
   collusionMinShare: number;
-  /** ...unless it shares at least this many dark IPs. */
+  /** ...or at least this many dark IPs with a cosine share of at least collusionStrongShare. */
   collusionStrongThreshold: number;
+  collusionStrongShare: number;
+  /** A listing whose voters span at least this many ASNs (D_AS) stops counting as dark. */
+  collusionIndependentAsns: number;
   collusionMinVoters: number;
   collusionWindowMs: number;
   suppressionMs: number;
@@ -114,11 +127,15 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   noveltyBudget: 10,
   noveltyMode: 'corroboration',
   noveltyWindowMs: DAY,
+  noveltySettleAsns: 6,
   suspendVotersOnRequestMs: 0,
   campaignMinNew: 30,
   campaignWindowMs: 10 * 60_000,
   campaignBaselineMs: DAY,
   campaignFactor: 10,
+  campaignMinOwners: 20,
+  campaignMinAsns: 10,
+  campaignMinAsnsPerIp: 6,
   priorAlpha: 1,
   priorBeta: 3,
   trustZ: 1.645,
@@ -143,8 +160,10 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   collusionDarkMs: 72 * HOUR,
   collusionDecayPerDay: 0.8,
   collusionLinkThreshold: 15,
-  collusionMinShare: 0.25,
+  collusionMinShare: 0.3,
   collusionStrongThreshold: 60,
+  collusionStrongShare: 0.1,
+  collusionIndependentAsns: 6,
   collusionMinVoters: 3,
   collusionWindowMs: 7 * DAY,
   suppressionMs: DAY,

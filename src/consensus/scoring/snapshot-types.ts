@@ -86,6 +86,8 @@ export interface EngineSnapshot {
     dark: [string, number, number][];
   };
   campaigns: { short: number[]; long: number[]; at: number[] };
+  /** Member-evidence campaign watch: [family bit, short, long, at, [voter owner, t][], [asn, t][]]. */
+  memberCampaigns?: [number, number, number, number, [string, number][], [number, number][]][];
   dirty: string[];
   collusionDirty: string[];
   forced: string[];

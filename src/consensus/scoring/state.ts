@@ -2,6 +2,7 @@ import { CampaignWatch } from './campaign.js';
 import { CollusionDetector } from './collusion.js';
 import { Interner } from './columns.js';
 import { IpTable, NO_CATEGORY, UNKNOWN_CATEGORY } from './ip-table.js';
+import { MemberCampaignWatch } from './member-campaign.js';
 import { toListing, type ListingRecord } from './listing.js';
 import { NoveltyBudget } from './novelty.js';
 import type { ConsensusParams } from './params.js';
@@ -23,6 +24,9 @@ export class EngineState {
   readonly novelty: NoveltyBudget;
   readonly collusion: CollusionDetector;
   readonly campaigns: CampaignWatch;
+  readonly memberCampaigns: MemberCampaignWatch;
+  /** Candidates the novelty budget blocked, rescored at once when a campaign surge starts. */
+  readonly noveltyBlocked = new Set<number>();
   readonly timers = new TimerHeap();
   readonly classes = new Interner();
   readonly families = new Interner();
@@ -64,6 +68,7 @@ export class EngineState {
     this.novelty = new NoveltyBudget(p);
     this.collusion = new CollusionDetector(p);
     this.campaigns = new CampaignWatch(p);
+    this.memberCampaigns = new MemberCampaignWatch(p);
     for (const c of p.allowlistPenaltyCategories) this.penalised.add(c);
   }
 
@@ -140,9 +145,11 @@ export class EngineState {
     return bits;
   }
 
-  /** Whether `x` belongs to a family our honeypots currently see surging (campaign). */
+  /** Whether `x` belongs to a family in a campaign surge, seen by our honeypots or by members. */
   inCampaign(x: number, now: number): boolean {
-    return this.p.campaignMinNew > 0 && this.campaigns.surging(this.familyBits(x), now);
+    if (this.p.campaignMinNew <= 0) return false;
+    const bits = this.familyBits(x);
+    return this.campaigns.surging(bits, now) || this.memberCampaigns.surging(bits, now);
   }
 
   publicListing(rec: ListingRecord): Listing {
