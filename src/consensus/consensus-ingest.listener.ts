@@ -1,10 +1,13 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../infra/clock/clock.js';
 import { QueueService } from '../infra/queue/queue.service.js';
 import { JOB_OPTIONS, JOB_QUEUE, JobName } from '../infra/queue/queue.constants.js';
 import { type CommittedBatch, SignalsService } from '../signals/signals.service.js';
 import { ConsensusRepository } from './consensus.repository.js';
+import { resolveParams } from './scoring/params.js';
 
 const NUDGE_BUCKET_MS = 2_000;
 /** One deduplication id for every nudge (BullMQ deduplication, per queue). */
@@ -19,13 +22,19 @@ export const NUDGE_DEDUPLICATION_ID = 'score-tick-nudge';
 export class ConsensusIngestListener implements OnModuleInit {
   private readonly logger = new Logger('ConsensusIngest');
   private readonly known = new Map<string, string>();
+  /** Trust priors of new reporters' rows: the configured ones (docs/consensus.md, item "priors"). */
+  private readonly prior: { alpha: number; beta: number };
 
   constructor(
     private readonly signals: SignalsService,
     private readonly repository: ConsensusRepository,
     private readonly queues: QueueService,
     private readonly clock: Clock,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const params = resolveParams(config.consensus.params);
+    this.prior = { alpha: params.priorAlpha, beta: params.priorBeta };
+  }
 
   onModuleInit(): void {
     this.signals.onCommitted((batch) => this.onBatch(batch));
@@ -43,7 +52,7 @@ export class ConsensusIngestListener implements OnModuleInit {
         net: agent.networkPseudonym,
         country: agent.country,
         enrolledAt: agent.enrolledAt,
-      });
+      }, this.prior);
       if (this.known.size > 100_000) this.known.clear();
       this.known.set(batch.reporter, fingerprint);
     }

@@ -77,15 +77,43 @@ export class ConsensusRepository {
     }));
   }
 
-  /** Registers a reporter or refreshes its network from its latest login (an unknown network keeps the last known one). */
-  async upsertReporter(row: Omit<ReporterRow, 'alpha' | 'beta' | 'quarantinedAt'>): Promise<void> {
+  /**
+   * Registers a reporter, with the configured trust priors (QUORUM_CONSENSUS_PARAMS priorAlpha /
+   * priorBeta, not the column defaults), or refreshes its network from its latest login (an unknown
+   * network keeps the last known one).
+   */
+  async upsertReporter(row: Omit<ReporterRow, 'alpha' | 'beta' | 'quarantinedAt'>, prior: { alpha: number; beta: number } = { alpha: 1, beta: 3 }): Promise<void> {
     await this.prisma.pool.query(
-      `INSERT INTO reporter (pseudonym, owner, kind, asn, net, country, enrolled_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+      `INSERT INTO reporter (pseudonym, owner, kind, asn, net, country, enrolled_at, alpha, beta, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
        ON CONFLICT (pseudonym) DO UPDATE SET asn = EXCLUDED.asn, net = EXCLUDED.net, country = EXCLUDED.country, updated_at = now()
        WHERE EXCLUDED.asn IS NOT NULL AND (reporter.asn IS DISTINCT FROM EXCLUDED.asn OR reporter.net IS DISTINCT FROM EXCLUDED.net)`,
-      [row.pseudonym, row.owner, row.kind, row.asn, row.net, row.country, row.enrolledAt],
+      [row.pseudonym, row.owner, row.kind, row.asn, row.net, row.country, row.enrolledAt, prior.alpha, prior.beta],
     );
+  }
+
+  /**
+   * Reporter rows written after `since` (database time; all rows when null) and the newest write
+   * time among them: a scoring run registers them at once, so a reporter enrolled or moved after the
+   * last rebuild scores with its real network immediately.
+   */
+  async reportersChangedSince(since: Date | null): Promise<{ rows: ReporterRow[]; watermark: Date | null }> {
+    const rows = await this.prisma.reporter.findMany({ where: since === null ? {} : { updatedAt: { gte: since } }, orderBy: { updatedAt: 'asc' } });
+    return {
+      rows: rows.map((r) => ({
+        pseudonym: r.pseudonym,
+        owner: r.owner,
+        kind: r.kind === 'honeypot' ? 'honeypot' : 'community',
+        asn: r.asn,
+        net: r.net,
+        country: r.country,
+        enrolledAt: r.enrolledAt,
+        alpha: r.alpha,
+        beta: r.beta,
+        quarantinedAt: r.quarantinedAt,
+      })),
+      watermark: rows.length === 0 ? since : rows[rows.length - 1].updatedAt,
+    };
   }
 
   async saveTrust(rows: Array<{ pseudonym: string; alpha: number; beta: number; quarantinedAt: Date | null; quarantineReason: string | null }>): Promise<void> {

@@ -40,6 +40,8 @@ export class ConsensusService {
   private generation = -1n;
   private protectedEgress = new Set<string>();
   private protectedIps = new Set<string>();
+  /** Newest reporter-row write already registered in the runtime (database time). */
+  private reportersSeenAt: Date | null = null;
 
   constructor(
     private readonly repository: ConsensusRepository,
@@ -85,6 +87,10 @@ export class ConsensusService {
 
   private async runLocked(now: Date): Promise<TickReport> {
     const runtime = await this.ensureRuntime(now);
+    // Reporters enrolled or moved since the last run score with their real network at once.
+    const changed = await this.repository.reportersChangedSince(this.reportersSeenAt);
+    for (const row of changed.rows) runtime.registerReporter(row);
+    this.reportersSeenAt = changed.watermark;
     const cursor = await this.repository.cursor();
     let lastId = cursor.lastSignalId;
     let count = 0;
