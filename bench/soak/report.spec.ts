@@ -19,6 +19,7 @@ const row = (minute: number, over: Partial<MinuteRow> = {}): MinuteRow => ({
   maxWaiting: 1,
   maxDelayed: 3,
   backlog: 3000,
+  backlogSlopePerSec: 0,
   rssMb: 400,
   load1: 1,
   ...over,

@@ -29,6 +29,8 @@ export interface MinuteRow {
   maxWaiting: number;
   maxDelayed: number;
   backlog: number;
+  /** Trend of the unscored signals over the window (least squares of per-second samples), per second. */
+  backlogSlopePerSec: number;
   rssMb: number;
   load1: number;
 }
@@ -36,6 +38,7 @@ export interface MinuteRow {
 export interface CeilingStep {
   rate: number;
   acceptedPerSec: number;
+  /** Trend of the unscored signals, per second. */
   backlogGrowth: number;
   maxWaiting: number;
   lookupP99Ms: number;
