@@ -5,6 +5,7 @@ import { AgentRuntime } from '../agent/agent-runtime.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { LOG_FORMATS, type LogFormat } from '../detect/line-parser.js';
 import { KeyFileError } from '../sign/agent-keys.js';
+import { printBlocklist, printToken } from './api-by-hand.js';
 import { checkConfig } from './check-config.js';
 import { CliError, type CliIo, configPathFrom } from './cli-io.js';
 import { detectFiles } from './detect-files.js';
@@ -21,11 +22,15 @@ commands:
   init          create the config file (if missing), the state directory and the Ed25519 key pair
                   --server URL  --state-dir DIR  --force (rewrite an existing config; keys are kept)
   register      enroll this agent's public key with the server
-                  --enroll-key KEY  --name NAME (default: host name)  --tag T (repeatable)  --force
+                  --enroll-key KEY (an organisation's key; without one, the server's open registration)
+                  --name NAME (default: host name)  --tag T (repeatable)  --force
   run           follow the logs, detect, push signals, pull and apply the blocklist (until SIGTERM/SIGINT)
   status        registration and the running agent's status file
   lookup IP     ask the server what it knows about an address (GET /v1/ip/IP), print the JSON answer
                   --api-key KEY (default $QUORUM_API_KEY)  --server URL (default: the config's)
+  token         log in with the agent key and print a bearer token (for curl)
+  blocklist     print the community blocklist as the server renders it
+                  --format json|txt|csv|nftables|ipset (default txt)
   check-config  validate the config file and print it with defaults filled in
   detect        run the scenarios over whole log files (or - for stdin), print signals as JSON lines
                   --format auto|sshd|http-access   --config PATH (allowlist and scenarios from it)
@@ -76,6 +81,14 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
         const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { config: { type: 'string' }, 'api-key': { type: 'string' }, server: { type: 'string' } } });
         if (positionals.length !== 1) throw new CliError('lookup: give exactly one IP address');
         return await lookupIp({ ip: positionals[0], apiKey: values['api-key'], server: values.server, configPath: configPathFrom(values.config, io), fetchImpl: ctx.fetchImpl }, io);
+      }
+      case 'token': {
+        const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
+        return await printToken({ configPath: configPathFrom(values.config, io), fetchImpl: ctx.fetchImpl }, io);
+      }
+      case 'blocklist': {
+        const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, format: { type: 'string', default: 'txt' } } });
+        return await printBlocklist({ configPath: configPathFrom(values.config, io), format: values.format ?? 'txt', fetchImpl: ctx.fetchImpl }, io);
       }
       case 'check-config': {
         const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });

@@ -159,6 +159,17 @@ export class QuorumApi {
     return { kind: 'retry', status: res.status, retryAfterMs: err.retryAfterMs, reason: err.message };
   }
 
+  /** `GET /v1/blocklist?format=F` as the server sends it (for `quorum-agent blocklist`). */
+  async blocklistRaw(format: string): Promise<HttpResponse> {
+    return this.authorized('GET', `/v1/blocklist?format=${encodeURIComponent(format)}`, () => ({}));
+  }
+
+  /** A fresh token and its expiry (for `quorum-agent token`). */
+  async freshToken(): Promise<{ token: string; refreshAt: number }> {
+    const token = await this.login(true);
+    return { token, refreshAt: this.token?.refreshAt ?? NaN };
+  }
+
   /** `GET /v1/blocklist?format=json`, conditional on the last ETag. */
   async fullBlocklist(etag: string | null): Promise<FullList> {
     const res = await this.authorized('GET', '/v1/blocklist?format=json', () => ({ accept: 'application/json', ...(etag ? { 'if-none-match': etag } : {}) }));

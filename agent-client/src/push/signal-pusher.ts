@@ -128,7 +128,7 @@ export class SignalPusher {
         this.waitingSince = this.o.spool.pendingCount > 0 ? this.now() : null;
         const rejected = outcome.result?.rejected ?? [];
         if (rejected.length > 0) this.o.logger.warn('server refused some signals', { rejected: rejected.slice(0, 10), count: rejected.length });
-        this.o.logger.debug('batch sent', { signals: uuids.length, accepted: outcome.result?.accepted, duplicates: outcome.result?.duplicates });
+        this.o.logger.info('signals pushed', { signals: uuids.length, accepted: outcome.result?.accepted, duplicates: outcome.result?.duplicates, pending: this.o.spool.pendingCount });
         return 'sent';
       }
       case 'rejected':
