@@ -182,6 +182,8 @@ async function soakTarget(session: BenchSession, target: Target): Promise<Target
       out(minuteLine(row));
     }
 
+    // Storage of the signals as the soak stored them (before the ceiling search adds direct rows without uuids).
+    const storage = await storageFigures(pool);
     let ceiling: number | null = null;
     const steps: CeilingStep[] = [];
     if (ceilingEnabled) {
@@ -204,7 +206,6 @@ async function soakTarget(session: BenchSession, target: Target): Promise<Target
       ceiling ??= 0;
     }
     await load.stop();
-    const storage = await storageFigures(pool);
     const warm = rows.filter((r) => r.minute > 2);
     const rssSlope = slope(warm.map((r) => r.minute), warm.map((r) => r.rssMb));
     const v = verdict(rows, storage, rssSlope, ceiling);
