@@ -39,7 +39,7 @@ describe('hostile bodies and parameters', () => {
     ['POST', '/v1/admin/login'],
     ['POST', '/v1/delisting-requests'],
     ['POST', '/v1/privacy/ip-requests'],
-  ])('F6: %s %s answers 400 body_too_deep to 100,000 levels, in well under 50 ms of handler time', async (method, url) => {
+  ])('F6: %s %s answers 400 body_too_deep to 100,000 levels at once (the fuzz test bounds the event-loop cost)', async (method, url) => {
     for (const payload of [DEEP, DEEP_OBJECT]) {
       const started = performance.now();
       const res = await t.app.inject({ method: method as 'POST', url, payload, headers: json });
