@@ -98,7 +98,7 @@ describe('hostile bodies and parameters', () => {
   });
 
   it('refuses NUL in any query or path parameter of public routes too', async () => {
-    for (const url of ['/v1/ip/1.2.3.4%00/explain', '/v1/delisting-requests/%00', '/v1/privacy/requests/%00', '/v1/blocklist?format=%00']) {
+    for (const url of ['/v1/ip/%00', '/v1/range/%00', '/v1/ip/1.2.3.4%00/explain', '/v1/delisting-requests/%00', '/v1/privacy/requests/%00', '/v1/blocklist?format=%00']) {
       const res = await t.app.inject({ method: 'GET', url });
       expect({ url, status: res.statusCode, code: res.json().code }).toEqual({ url, status: 400, code: 'invalid_characters' });
     }
