@@ -23,10 +23,10 @@ export async function registerAgent(o: RegisterOptions, io: CliIo): Promise<numb
   const existing = await loadRegistration(config.stateDir);
   if (existing && !o.force) throw new CliError(`already registered as ${existing.agent_id} with ${existing.server} (--force registers again)`);
   const api = new QuorumApi({ baseUrl: config.server.url, timeoutMs: config.server.timeoutMs, privateKey: await loadPrivateKey(config.privateKeyFile), fetchImpl: o.fetchImpl });
-  const { scenarios } = selectScenarios(config.scenarios);
+  const { scenarios, crossIpScenarios } = selectScenarios(config.scenarios);
   let id: string;
   try {
-    ({ id } = await api.enroll({ name: o.name ?? hostname().slice(0, 64), enrollKey: o.enrollKey, tags: o.tags.length > 0 ? o.tags : undefined, scenarios: scenarios.map((s) => s.name) }));
+    ({ id } = await api.enroll({ name: o.name ?? hostname().slice(0, 64), enrollKey: o.enrollKey, tags: o.tags.length > 0 ? o.tags : undefined, scenarios: [...scenarios, ...crossIpScenarios].map((s) => s.name) }));
   } catch (e) {
     throw new CliError(`registration failed: ${(e as Error).message}`);
   }
