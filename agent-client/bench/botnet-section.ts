@@ -1,10 +1,12 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+
 import { BUILTIN_CROSS_IP_SCENARIOS, BUILTIN_SCENARIOS } from '../src/detect/builtin-scenarios.js';
 import { Detector } from '../src/detect/detector.js';
 import { type BotnetVariant, generateBotnetLog } from './botnet-log.js';
 import { type DetectionOutcome, fail2banLike, outcome, replayDetector } from './botnet-replay.js';
 
 const TARGET_WITHIN_5MIN: Record<BotnetVariant, number> = { ssh: 0.95, nginx: 0.9 };
-const TARGET_SSH_LINES_PER_S = 300_000;
+export const TARGET_SSH_LINES_PER_S = 300_000;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(7);
 const mins = (ms: number) => (Number.isNaN(ms) ? '    -' : `${(ms / 60_000).toFixed(1)} m`.padStart(7));
@@ -25,6 +27,21 @@ function parseOnly(onFlag: (ip: string) => void): Detector {
 }
 
 const PASSES = 3;
+
+/**
+ * The ssh logs of `seeds`, one after the other, as a file: for following it in a fresh process as the
+ * agent does (long enough that the process start and the first poll do not weigh on the rate).
+ */
+export function writeBotnetLog(path: string, seeds: number[], bots: number): number {
+  let n = 0;
+  writeFileSync(path, '');
+  for (const seed of seeds) {
+    const log = generateBotnetLog({ variant: 'ssh', seed, bots });
+    appendFileSync(path, `${log.lines.join('\n')}\n`);
+    n += log.lines.length;
+  }
+  return n;
+}
 
 /**
  * The botnet replay (issue: one server under a ~7,000-bot botnet): for each seed and variant, generate
@@ -63,12 +80,7 @@ export function runBotnetBench(seeds: number[], bots: number): boolean {
       if (agent.within5min < TARGET_WITHIN_5MIN[variant] || agent.falsePositives > 0) ok = false;
     }
     const median = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)];
-    console.log(`  ${variant}: median ${fmt(median)} lines/s; target >= ${pct(TARGET_WITHIN_5MIN[variant]).trim()} within 5 min and 0 false positives per seed`);
-    if (variant === 'ssh' && median < TARGET_SSH_LINES_PER_S) {
-      console.log(`  ssh lines/s below the ${fmt(TARGET_SSH_LINES_PER_S)} target`);
-      ok = false;
-    }
+    console.log(`  ${variant}: replay in this process, median ${fmt(median)} lines/s; target >= ${pct(TARGET_WITHIN_5MIN[variant]).trim()} within 5 min and 0 false positives per seed`);
   }
-  console.log(`  botnet targets: ${ok ? 'met' : 'NOT met'}`);
   return ok;
 }
