@@ -5,6 +5,34 @@ import type { CursorRow, ExplanationRow, IpScoreRow, NeverListRow, ReporterRow, 
 
 const SCORING_LOCK = 741_852_963;
 
+const SCORING_COLUMNS = 'id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight';
+
+interface SignalTuple {
+  id: string;
+  received_at: Date;
+  reporter: string;
+  owner: string;
+  ip_key: string;
+  scope: string;
+  scenario: string;
+  stopped_at: Date;
+  weight: number;
+}
+
+function toScoringSignal(r: SignalTuple): ScoringSignal {
+  return {
+    id: BigInt(r.id),
+    receivedAt: r.received_at,
+    reporter: r.reporter,
+    owner: r.owner,
+    ipKey: r.ip_key,
+    scope: r.scope,
+    scenario: r.scenario,
+    at: r.stopped_at < r.received_at ? r.stopped_at : r.received_at,
+    weight: r.weight,
+  };
+}
+
 @Injectable()
 export class ConsensusRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -36,24 +64,21 @@ export class ConsensusRepository {
 
   /** Signals in id order after `afterId` (the signal id sequence is shared by all day partitions). */
   async signalsAfter(afterId: bigint, since: Date, limit: number): Promise<ScoringSignal[]> {
-    const { rows } = await this.prisma.pool.query<{
-      id: string; received_at: Date; reporter: string; owner: string; ip_key: string; scope: string; scenario: string; stopped_at: Date; weight: number;
-    }>(
-      `SELECT id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight FROM signal
-       WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3`,
+    const { rows } = await this.prisma.pool.query<SignalTuple>(
+      `SELECT ${SCORING_COLUMNS} FROM signal WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3`,
       [afterId.toString(), since, limit],
     );
-    return rows.map((r) => ({
-      id: BigInt(r.id),
-      receivedAt: r.received_at,
-      reporter: r.reporter,
-      owner: r.owner,
-      ipKey: r.ip_key,
-      scope: r.scope,
-      scenario: r.scenario,
-      at: r.stopped_at < r.received_at ? r.stopped_at : r.received_at,
-      weight: r.weight,
-    }));
+    return rows.map(toScoringSignal);
+  }
+
+  /** The signals with these ids (ids a run stepped over while their batch was in flight), in id order. */
+  async signalsByIds(ids: readonly bigint[], since: Date): Promise<ScoringSignal[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.prisma.pool.query<SignalTuple>(
+      `SELECT ${SCORING_COLUMNS} FROM signal WHERE id = ANY($1::bigint[]) AND received_at >= $2 ORDER BY id`,
+      [ids.map((id) => id.toString()), since],
+    );
+    return rows.map(toScoringSignal);
   }
 
   async maxSignalId(): Promise<bigint> {

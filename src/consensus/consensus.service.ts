@@ -14,6 +14,7 @@ import { ConsensusRuntime } from './consensus-runtime.js';
 import { ConsensusRepository } from './consensus.repository.js';
 import type { ExplanationRow, IpScoreRow } from './consensus.types.js';
 import { summarizeIp } from './ip-summary.js';
+import { SignalGaps } from './signal-gaps.js';
 import { LISTING_PUBLISHER, type ListingChange, type ListingPublisher } from './listing-publisher.js';
 import type { Listing, TickResult } from './scoring/types.js';
 
@@ -37,6 +38,8 @@ export class ConsensusService {
   private readonly logger = new Logger('Consensus');
   private readonly matchers = new ConsensusMatchers();
   private runtime: ConsensusRuntime | null = null;
+  /** Ids the cursor stepped over while their batch was in flight (this worker's runs only). */
+  private gaps = new SignalGaps();
   private generation = -1n;
   private protectedEgress = new Set<string>();
   private protectedIps = new Set<string>();
@@ -93,11 +96,16 @@ export class ConsensusService {
     this.reportersSeenAt = changed.watermark;
     const cursor = await this.repository.cursor();
     let lastId = cursor.lastSignalId;
-    let count = 0;
     const since = new Date(now.getTime() - this.config.consensus.replayHours * 3_600_000);
+    // Rows of batches that were still in flight when an earlier run read past their ids.
+    const late = await this.repository.signalsByIds(this.gaps.due(now.getTime()), since);
+    for (const s of late) runtime.ingest(s, now.getTime());
+    this.gaps.found(late.map((s) => s.id));
+    let count = late.length;
     for (;;) {
       const batch = await this.repository.signalsAfter(lastId, since, READ_BATCH);
       for (const s of batch) runtime.ingest(s, now.getTime());
+      this.gaps.noteRead(lastId, batch.map((s) => s.id), now.getTime());
       count += batch.length;
       if (batch.length > 0) lastId = batch[batch.length - 1].id;
       if (batch.length < READ_BATCH) break;
@@ -165,6 +173,8 @@ export class ConsensusService {
     }
     runtime.tick(now.getTime() - 1);
     runtime.drainTouched();
+    // The replay read every committed row up to the cursor, late ones included.
+    this.gaps = new SignalGaps();
     await this.reconcile(runtime, now);
     this.runtime = runtime;
     this.generation = cursor.generation;
