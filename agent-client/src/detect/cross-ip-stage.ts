@@ -42,11 +42,12 @@ export class CrossIpStage {
   private readonly memoryMs: number;
   private readonly graceMs: number;
   /**
-   * The distinct-sources window: every failure in time order (a queue of parallel arrays from `head`),
-   * and how many distinct addresses it holds. An address counts while its `windowAt` is in the window;
-   * a queue entry that leaves uncounts it only if it is still that address's latest failure.
+   * The distinct-sources window: every failure in time order (a queue of parallel arrays from `head`:
+   * the suspect's record, the time), and how many distinct addresses it holds. An address counts while
+   * its `windowAt` is in the window; a queue entry that leaves uncounts it only if it is still that
+   * address's latest failure (a forgotten record was uncounted when it was forgotten).
    */
-  private queueIp: string[] = [];
+  private queue: Suspect[] = [];
   private queueAt: number[] = [];
   private head = 0;
   private distinct = 0;
@@ -107,6 +108,7 @@ export class CrossIpStage {
 
   private forget(ip: string, s: Suspect): void {
     if (s.windowAt !== -Infinity) this.distinct--;
+    s.windowAt = -Infinity;
     this.suspects.delete(ip);
   }
 
@@ -129,7 +131,7 @@ export class CrossIpStage {
     if (s.windowAt === -Infinity) this.distinct++;
     if (time > s.windowAt) s.windowAt = time; // a line slightly out of order must not uncount a later one
 
-    this.queueIp.push(ip);
+    this.queue.push(s);
     this.queueAt.push(time);
     s.attempts += e.count;
     if (this.isStrong !== null && s.strongAt !== s.strongAt && this.isStrong(e)) s.strongAt = time;
@@ -148,19 +150,19 @@ export class CrossIpStage {
 
   private prune(time: number): void {
     const horizon = time - this.windowMs;
-    const ips = this.queueIp;
+    const records = this.queue;
     const ats = this.queueAt;
     let h = this.head;
     while (h < ats.length && ats[h] < horizon) {
-      const s = this.suspects.get(ips[h]);
-      if (s !== undefined && s.windowAt === ats[h]) {
+      const s = records[h];
+      if (s.windowAt === ats[h]) {
         s.windowAt = -Infinity;
         this.distinct--;
       }
       h++;
     }
     if (h > 4096 && h * 2 > ats.length) {
-      this.queueIp = ips.slice(h);
+      this.queue = records.slice(h);
       this.queueAt = ats.slice(h);
       h = 0;
     }
