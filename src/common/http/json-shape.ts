@@ -24,23 +24,26 @@ const CLOSE_OBJECT = 0x7d;
 
 /**
  * One linear pass over the bytes, no recursion: nesting depth and value count, ignoring anything
- * inside strings. UTF-8 continuation bytes are all >= 0x80, so the ASCII punctuation tested here is
+ * inside strings (an unterminated string ends the scan; JSON.parse refuses the body). UTF-8 continuation bytes are all >= 0x80, so the ASCII punctuation tested here is
  * never part of a multi-byte character. Malformed JSON is left for JSON.parse to refuse.
  */
-export function scanJsonShape(body: Uint8Array, maxDepth = MAX_JSON_DEPTH, maxValues = MAX_JSON_VALUES): JsonShape {
+export function scanJsonShape(body: Buffer, maxDepth = MAX_JSON_DEPTH, maxValues = MAX_JSON_VALUES): JsonShape {
   let depth = 0;
   let deepest = 0;
   let values = 1;
-  let inString = false;
   for (let i = 0; i < body.length; i++) {
     const byte = body[i];
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-      continue;
-    }
     if (byte === QUOTE) {
-      inString = true;
+      // Strings hold most of the bytes: jump to the closing quote (native search), skipping escaped ones.
+      let end = i;
+      for (;;) {
+        end = body.indexOf(QUOTE, end + 1);
+        if (end === -1) return { depth: deepest, values };
+        let backslashes = 0;
+        while (body[end - 1 - backslashes] === BACKSLASH) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      i = end;
     } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
       depth++;
       if (depth > deepest) {
