@@ -17,6 +17,7 @@ Commands:
   migrate-dev <name>  author a new migration from prisma/schema.prisma and apply it
   openapi [--out f]   write the OpenAPI document (default openapi/openapi.json) without listening
   simulate ...        replay or generate consensus scenarios (quorum simulate --help)
+  backup now | verify <f> | restore <f> | replay   encrypted backups and the erasure ledger (docs/privacy.md)
   org | operator | agents | audit | never-list | canary ...   operator commands (quorum org --help)
   crowdsec connect --org <id> | crowdsec bouncer-key create --org <id>   connect a CrowdSec engine or bouncer (docs/crowdsec.md)
 `;
@@ -64,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'openapi': {
       const { writeOpenApi } = await import('./run-openapi.js');
       return writeOpenApi(rest);
+    }
+    case 'backup': {
+      const { backupCommand } = await import('../privacy/backup.command.js');
+      return backupCommand(rest);
     }
     case 'simulate': {
       const { simulateCommand } = await import('../consensus/simulator/simulate.command.js');

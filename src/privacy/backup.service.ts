@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
@@ -10,7 +9,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../infra/clock/clock.js';
 import { OnJob, type JobOutcome } from '../infra/queue/on-job.decorator.js';
 import { JobName } from '../infra/queue/queue.constants.js';
-import { HEADER_BYTES, TAG_BYTES, backupKey, decryptStream, encryptStream } from './backup-crypto.js';
+import { backupKey, encryptStream } from './backup-crypto.js';
+import { libpqUrl, restoreBackup, verifyBackup } from './backup-restore.js';
 import { backupFileName, backupsToDelete, oldestBackup } from './backup-files.js';
 import { ErasureLedgerService } from './erasure-ledger.service.js';
 
@@ -24,33 +24,6 @@ export interface BackupReport {
   bytes: number;
   deleted: string[];
   ledgerPruned: number;
-}
-
-/** libpq accepts a URL; drop Prisma/driver-only query parameters (keep sslmode). */
-export function libpqUrl(url: string): string {
-  const u = new URL(url);
-  for (const name of [...u.searchParams.keys()]) if (name !== 'sslmode') u.searchParams.delete(name);
-  return u.toString();
-}
-
-/** Runs a PostgreSQL client tool; rejects with its (bounded) stderr when it fails. */
-function run(command: string, args: string[], io: { stdin?: AsyncIterable<Buffer>; stdout?: Writable } = {}): Promise<void> {
-  const child = spawn(command, args, { stdio: [io.stdin ? 'pipe' : 'ignore', io.stdout ? 'pipe' : 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    if (stderr.length < STDERR_LIMIT) stderr += d.toString('utf8');
-  });
-  const exited = new Promise<void>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${stderr.trim().slice(0, STDERR_LIMIT)}`))));
-  });
-  const flows: Array<Promise<void>> = [exited];
-  if (io.stdin && child.stdin) flows.push(pipeline(io.stdin, child.stdin));
-  if (io.stdout && child.stdout) flows.push(pipeline(child.stdout, io.stdout));
-  return Promise.all(flows).then(() => undefined, (error: Error) => {
-    child.kill('SIGTERM');
-    throw error;
-  });
 }
 
 /**
@@ -125,32 +98,12 @@ export class BackupService {
   }
 
   /** Authenticates the whole file (AES-GCM tag) without writing anything. */
-  async verify(file: string): Promise<void> {
-    await pipeline(this.decrypted(file), new Writable({ write: (_chunk, _enc, done) => done() }));
+  verify(file: string): Promise<void> {
+    return verifyBackup(file, this.config.privacy.pseudonymSecret);
   }
 
-  /**
-   * Restores a backup into `databaseUrl` (an empty database, or one whose objects may be replaced:
-   * `--clean --if-exists`). The file is authenticated first, so a damaged or forged backup restores nothing.
-   */
-  async restore(file: string, databaseUrl: string): Promise<void> {
-    await this.verify(file);
-    await run('pg_restore', ['--no-owner', '--no-privileges', '--clean', '--if-exists', '--exit-on-error', `--dbname=${libpqUrl(databaseUrl)}`], { stdin: this.decrypted(file) });
-  }
-
-  private async *decrypted(file: string): AsyncGenerator<Buffer> {
-    const size = (await stat(file)).size;
-    if (size < HEADER_BYTES + TAG_BYTES) throw new Error('backup file is truncated');
-    const handle = await open(file, 'r');
-    const header = Buffer.alloc(HEADER_BYTES);
-    const tag = Buffer.alloc(TAG_BYTES);
-    try {
-      await handle.read(header, 0, HEADER_BYTES, 0);
-      await handle.read(tag, 0, TAG_BYTES, size - TAG_BYTES);
-    } finally {
-      await handle.close();
-    }
-    const body = createReadStream(file, { start: HEADER_BYTES, end: size - TAG_BYTES - 1 });
-    yield* decryptStream(backupKey(this.config.privacy.pseudonymSecret), header, tag, body);
+  /** See restoreBackup (backup-restore.ts). */
+  restore(file: string, databaseUrl: string): Promise<void> {
+    return restoreBackup(file, databaseUrl, this.config.privacy.pseudonymSecret);
   }
 }

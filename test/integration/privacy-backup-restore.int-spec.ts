@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ProofVerifier } from '../../src/consensus/delisting/proof-verifier.js';
+import { backupCommand } from '../../src/privacy/backup.command.js';
 import { BackupService } from '../../src/privacy/backup.service.js';
 import { backupFileName } from '../../src/privacy/backup-files.js';
 import { LEDGER_FILE } from '../../src/privacy/erasure-ledger.service.js';
@@ -17,6 +18,7 @@ import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../f
 import { signal } from '../factories/signal.factory.js';
 import { recreateDatabase, sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { testEnv } from '../setup/test-env.js';
 
 const DAY = 86_400_000;
 jest.setTimeout(180_000);
@@ -97,6 +99,28 @@ describe('GDPR R13: a backup taken before an erasure, restored, then the erasure
     expect(bytes.subarray(0, 4).toString()).toBe('QBK1');
     for (const needle of [orgName, organizationId, erasedIp, 'PGDMP']) expect(bytes.includes(Buffer.from(needle))).toBe(false);
     await expect(t.app.get(BackupService).verify(report.file)).resolves.toBeUndefined();
+  });
+
+  it('the operator command verifies a backup (quorum backup verify) and explains its usage', async () => {
+    const env = testEnv();
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    const written: string[] = [];
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await backupCommand(['verify', backupFile])).toBe(0);
+      expect(await backupCommand(['restore'])).toBe(1);
+    } finally {
+      out.mockRestore();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    expect(written.join('')).toContain('is intact');
   });
 
   it('a tampered backup is refused before anything is restored', async () => {
