@@ -130,7 +130,6 @@ export class CrossIpStage {
     s.last = time;
     if (s.windowAt === -Infinity) this.distinct++;
     if (time > s.windowAt) s.windowAt = time; // a line slightly out of order must not uncount a later one
-
     this.queue.push(s);
     this.queueAt.push(time);
     s.attempts += e.count;
