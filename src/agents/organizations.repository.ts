@@ -38,6 +38,22 @@ export class OrganizationsRepository {
     return row ? { id: row.id, name: row.name, kind: row.kind, createdAt: row.createdAt, erasedAt: row.erasedAt } : null;
   }
 
+  /** Changes the kind; returns the previous one, or null when the organisation does not exist. */
+  async setKind(id: string, kind: OrganizationRecord['kind']): Promise<OrganizationRecord['kind'] | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.organization.findUnique({ where: { id }, select: { kind: true, erasedAt: true } });
+      if (!row || row.erasedAt) return null;
+      await tx.organization.update({ where: { id }, data: { kind } });
+      return row.kind;
+    });
+  }
+
+  /** Ids of live organisations of one kind. */
+  async idsOfKind(kind: OrganizationRecord['kind']): Promise<string[]> {
+    const rows = await this.prisma.organization.findMany({ where: { kind, erasedAt: null }, select: { id: true }, orderBy: { id: 'asc' } });
+    return rows.map((r) => r.id);
+  }
+
   async createEnrollmentKey(organizationId: string, name: string, prefix: string, keyHash: string, expiresAt: Date | null): Promise<EnrollmentKeyRecord> {
     const row = await this.prisma.enrollmentKey.create({ data: { organizationId, name, prefix, keyHash, expiresAt } });
     return { id: row.id, organizationId, name, prefix, createdAt: row.createdAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
 import { issueToken } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { Clock } from '../infra/clock/clock.js';
@@ -10,7 +11,19 @@ export class OrganizationsService {
   constructor(
     private readonly organizations: OrganizationsRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * Changes an organisation's kind, in the audit log. `internal` vouches for the organisation's
+   * fleet: its agents start established and count as their own network in consensus, from the next
+   * scoring run (docs/consensus.md, "Vouched fleets").
+   */
+  async setKind(id: string, kind: OrganizationRecord['kind'], actor: string, reason: string): Promise<void> {
+    const before = await this.organizations.setKind(id, kind);
+    if (before === null) throw DomainError.notFound('Organisation not found');
+    await this.audit.record(actor, 'organization.kind', `organization:${id}`, { from: before, to: kind, reason });
+  }
 
   create(name: string, kind: OrganizationRecord['kind'] = 'customer'): Promise<OrganizationRecord> {
     return this.organizations.create(name, kind);

@@ -31,6 +31,18 @@ export class ReporterIdentityService {
     return { reporter: pseudonym(secret, `agent:${agentId}`), owner: pseudonym(secret, `org:${organizationId}`) };
   }
 
+  /** Owner pseudonyms of the organisations vouched for as `internal` (their key still exists). */
+  async internalOwners(): Promise<string[]> {
+    const out: string[] = [];
+    for (const id of await this.organizations.idsOfKind('internal')) {
+      const secret = this.secrets.get(id) ?? (await this.organizations.reporterSecret(id));
+      if (!secret) continue;
+      this.secrets.set(id, secret);
+      out.push(pseudonym(secret, `org:${id}`));
+    }
+    return out;
+  }
+
   /** Called when an organisation's key is destroyed. */
   forget(organizationId: string): void {
     this.secrets.delete(organizationId);

@@ -10,6 +10,7 @@ import { loadConfigFromProcess } from '../config/app-config.js';
 import { AdminCliModule } from './admin-cli.module.js';
 
 export const ADMIN_USAGE = `  org create <name>                          create an organisation and print an enrollment key (shown once)
+  org kind <id> <customer|community|internal> --reason R   change an organisation's kind (audited; internal vouches for its fleet)
   operator create <email> <admin|billing|support> [--password P] [--organization ID]   create an operator (password shown once); staff without --organization
   agents revoke <agent-id>                   revoke an agent
   audit verify                               check the audit log hash chain
@@ -33,6 +34,11 @@ export async function runAdmin(command: string, args: string[]): Promise<number>
       const org = await organizations.create(rest[0]);
       const { key } = await organizations.createEnrollmentKey(org.id, 'created by quorum org create');
       out(`organization ${org.id}\nenrollment key ${key}   (shown once)`);
+      return 0;
+    }
+    if (command === 'org' && verb === 'kind' && rest[0] && ['customer', 'community', 'internal'].includes(rest[1] ?? '') && option(rest, '--reason')) {
+      await app.get(OrganizationsService).setKind(rest[0], rest[1] as 'customer' | 'community' | 'internal', 'cli', option(rest, '--reason') ?? '');
+      out(`organization ${rest[0]} is now ${rest[1]} (effective at the next scoring run)`);
       return 0;
     }
     if (command === 'operator' && verb === 'create' && rest[0] && ['admin', 'billing', 'support'].includes(rest[1] ?? '')) {

@@ -197,6 +197,21 @@ export class ConsensusRepository {
     return row;
   }
 
+  /**
+   * Owners that reported `ipKey` since `since` and whose every reporter enrolled after
+   * `enrolledAfter` (still in the age-gate probation): a count for explanations, never who.
+   */
+  async probationOwners(ipKey: string, since: Date, enrolledAfter: Date): Promise<number> {
+    const { rows } = await this.prisma.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM (
+         SELECT s.owner FROM signal s JOIN reporter r ON r.pseudonym = s.reporter
+         WHERE s.ip_key = $1 AND s.received_at > $2 AND r.kind <> 'honeypot' AND r.quarantined_at IS NULL
+         GROUP BY s.owner HAVING min(r.enrolled_at) > $3) o`,
+      [ipKey, since, enrolledAfter],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   async ipScore(ipKey: string): Promise<IpScoreRow | null> {
     return this.prisma.ipScore.findUnique({ where: { ipKey } });
   }

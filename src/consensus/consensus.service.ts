@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { AgentsService } from '../agents/agents.service.js';
+import { ReporterIdentityService } from '../agents/reporter-identity.service.js';
 import { NetworkIdentityService } from '../common/network/network-identity.service.js';
 import { Clock } from '../infra/clock/clock.js';
 import { OnJob, type JobOutcome } from '../infra/queue/on-job.decorator.js';
@@ -50,6 +51,7 @@ export class ConsensusService {
     private readonly repository: ConsensusRepository,
     private readonly delistings: DelistingRepository,
     private readonly agents: AgentsService,
+    private readonly identities: ReporterIdentityService,
     private readonly network: NetworkIdentityService,
     private readonly redis: RedisService,
     private readonly clock: Clock,
@@ -94,6 +96,8 @@ export class ConsensusService {
     const changed = await this.repository.reportersChangedSince(this.reportersSeenAt);
     for (const row of changed.rows) runtime.registerReporter(row);
     this.reportersSeenAt = changed.watermark;
+    // Organisations vouched for as internal (audited, `quorum org kind`): effective from this run.
+    runtime.engine.setInternalOwners(await this.identities.internalOwners());
     const cursor = await this.repository.cursor();
     let lastId = cursor.lastSignalId;
     const since = new Date(now.getTime() - this.config.consensus.replayHours * 3_600_000);

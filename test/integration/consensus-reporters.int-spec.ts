@@ -1,3 +1,4 @@
+import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { ReporterIdentityService } from '../../src/agents/reporter-identity.service.js';
 import { scoringRun } from '../support/scoring.js';
 import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../factories/agent.factory.js';
@@ -61,5 +62,37 @@ describe('consensus reporters: configured priors and registration between rebuil
     expect(report.outcome).toBe('done');
     const rows = await sql(t.config.database.url, 'SELECT listed, asns FROM ip_score WHERE ip_key = $1', [target]);
     expect(rows[0]).toEqual(expect.objectContaining({ listed: true, asns: 4 }));
+  });
+
+  it('a new deployment: explain says what is missing, and vouching for the fleet (audited) lists from the next run', async () => {
+    // Four fresh agents of three organisations, all behind the same network.
+    const orgs: string[] = [];
+    const fleet: TestAgent[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { organizationId, enrollKey } = await createOrganization(t.app, `fleet-org-${i}`);
+      orgs.push(organizationId);
+      fleet.push(await enrollAgent(t.app, enrollKey, `fleet-agent-${i}`));
+      if (i === 0) fleet.push(await enrollAgent(t.app, enrollKey, 'fleet-agent-0b'));
+    }
+    const target = attackerIp();
+    for (const agent of fleet) await push(agent, [target]);
+    expect((await scoringRun(t)).outcome).toBe('done');
+    const before = await t.app.inject({ method: 'GET', url: `/v1/ip/${target}/explain` });
+    expect(before.statusCode).toBe(200);
+    expect(before.json()).toEqual(expect.objectContaining({ listed: false, reason: null }));
+    expect(before.json().missing).toEqual([
+      'needs 3 more independent established owners in other networks',
+      '3 reporting owners are still in the 14-day probation period (their reports do not count yet)',
+    ]);
+    expect(before.json().voters).toBeUndefined();
+
+    const organizations = t.app.get(OrganizationsService);
+    for (const id of orgs) await organizations.setKind(id, 'internal', 'test-operator', 'our own fleet');
+    const audit = await sql(t.config.database.url, `SELECT target, details FROM audit_log WHERE action = 'organization.kind' ORDER BY id`);
+    expect(audit.map((a) => a.target)).toEqual(orgs.map((id) => `organization:${id}`));
+    expect(audit[0].details).toEqual({ from: 'customer', to: 'internal', reason: 'our own fleet' });
+    expect((await scoringRun(t)).outcome).toBe('done');
+    const after = await t.app.inject({ method: 'GET', url: `/v1/ip/${target}/explain` });
+    expect(after.json()).toEqual(expect.objectContaining({ listed: true, reason: 'consensus', missing: null }));
   });
 });

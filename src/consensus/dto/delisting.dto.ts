@@ -52,6 +52,12 @@ export class ExplainDto {
   @ApiProperty({ nullable: true, type: String }) first_seen!: string | null;
   @ApiProperty({ nullable: true, type: String }) last_seen!: string | null;
   @ApiProperty({ description: "Whether Quorum's own sensors saw the IP" }) seen_by_sensors!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: [String],
+    description: 'Unlisted IPs: what the listing rule still lacks, in counts only (never who reported); null when listed',
+  })
+  missing!: string[] | null;
   @ApiPropertyOptional({ description: 'Operators only' }) score?: number;
   @ApiPropertyOptional({ description: 'Operators only' }) asns?: number;
   @ApiPropertyOptional({ description: 'Operators only' }) established?: number;

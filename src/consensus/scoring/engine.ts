@@ -55,6 +55,22 @@ export class ConsensusEngine {
     return r;
   }
 
+  /**
+   * Owners the operator vouched for (organisations of kind `internal`); others lose the status.
+   * Takes effect at the next tick: every IP their reporters voted for is rescored.
+   */
+  setInternalOwners(ownerIds: Iterable<string>): number {
+    const st = this.state;
+    const changed = st.reporters.setInternalOwners(ownerIds);
+    for (const r of changed) {
+      for (let e = st.reporters.entryHead[r]; e !== -1; e = st.votes.nextByAgent[e]) {
+        st.markDirty(st.votes.ip[e]);
+        st.forced.add(st.votes.ip[e]);
+      }
+    }
+    return changed.length;
+  }
+
   reporterIndex(id: string): number {
     return this.state.reporters.find(id);
   }

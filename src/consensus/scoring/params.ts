@@ -60,6 +60,11 @@ export interface ConsensusParams {
   campaignMinAsnsPerIp: number;
   priorAlpha: number;
   priorBeta: number;
+  /**
+   * Pseudo-count added to α of internal (vouched) reporters: with the default β prior the lower
+   * bound starts above establishedWeight; negative evidence still lowers it and quarantine applies.
+   */
+  internalPriorAlpha: number;
   trustZ: number;
   ageGateMinMs: number;
   ageGateFullMs: number;
@@ -138,6 +143,7 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   campaignMinAsnsPerIp: 6,
   priorAlpha: 1,
   priorBeta: 3,
+  internalPriorAlpha: 40,
   trustZ: 1.645,
   ageGateMinMs: 14 * DAY,
   ageGateFullMs: 90 * DAY,

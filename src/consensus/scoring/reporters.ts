@@ -24,6 +24,13 @@ export class ReporterTable {
   net = new Int32Array(0);
   country = new Int32Array(0);
   honeypot = new Uint8Array(0);
+  /** Vouched (internal) reporter: see `ReporterKind`. */
+  internal = new Uint8Array(0);
+  /** The registered ASN and network; `asn` / `net` hold what scoring groups by. */
+  baseAsn = new Int32Array(0);
+  baseNet = new Int32Array(0);
+  /** Owners vouched for as internal (set by the operator, docs/consensus.md). */
+  private readonly internalOwners = new Set<number>();
   enrolledAt = new Float64Array(0);
   alpha = new Float64Array(0);
   beta = new Float64Array(0);
@@ -67,10 +74,11 @@ export class ReporterTable {
     const asnKey = String(info.asn);
     const a = this.asns.intern(asnKey);
     this.asnNumbers[a] = info.asn;
-    this.asn[r] = a;
-    this.net[r] = this.nets.intern(info.net);
+    this.baseAsn[r] = a;
+    this.baseNet[r] = this.nets.intern(info.net);
     this.country[r] = this.countries.intern(info.country);
     this.honeypot[r] = info.kind === 'honeypot' ? 1 : 0;
+    if (info.kind === 'internal') this.internalOwners.add(o);
     this.enrolledAt[r] = info.enrolledAt;
     if (existing < 0) {
       this.alpha[r] = info.alpha ?? this.p.priorAlpha;
@@ -80,9 +88,58 @@ export class ReporterTable {
       this.posDay[r] = NONE;
       this.negDay[r] = NONE;
       this.capDay[r] = NONE;
-      this.refreshTrust(r);
     }
+    this.applyKind(r);
     return r;
+  }
+
+  /**
+   * Internal reporters group by owner instead of by network (a vouched organisation is its own
+   * "network" for the diversity gates, wherever its agents run) and carry the internal prior.
+   */
+  private applyKind(r: number): void {
+    const o = this.owner[r];
+    const internal = this.honeypot[r] === 0 && this.internalOwners.has(o);
+    this.internal[r] = internal ? 1 : 0;
+    if (internal) {
+      const key = `internal:${this.owners.names[o]}`;
+      const a = this.asns.intern(key);
+      this.asnNumbers[a] ??= 0;
+      this.asn[r] = a;
+      this.net[r] = this.nets.intern(key);
+    } else {
+      this.asn[r] = this.baseAsn[r];
+      this.net[r] = this.baseNet[r];
+    }
+    this.refreshTrust(r);
+  }
+
+  /** Sets the vouched owners; returns the reporters whose kind changed. */
+  setInternalOwners(ownerIds: Iterable<string>): number[] {
+    const want = new Set<number>();
+    for (const id of ownerIds) {
+      const o = this.owners.find(id);
+      if (o >= 0) want.add(o);
+    }
+    const changed: number[] = [];
+    const touch = (o: number): void => {
+      for (const r of this.ownerAgents[o] ?? []) {
+        const before = this.internal[r];
+        this.applyKind(r);
+        if (this.internal[r] !== before) changed.push(r);
+      }
+    };
+    for (const o of [...this.internalOwners]) {
+      if (want.has(o)) continue;
+      this.internalOwners.delete(o);
+      touch(o);
+    }
+    for (const o of want) {
+      if (this.internalOwners.has(o)) continue;
+      this.internalOwners.add(o);
+      touch(o);
+    }
+    return changed;
   }
 
   private removeFromOwner(r: number): void {
@@ -97,6 +154,9 @@ export class ReporterTable {
     this.net = growI32(this.net, n);
     this.country = growI32(this.country, n);
     this.honeypot = growU8(this.honeypot, n);
+    this.internal = growU8(this.internal, n);
+    this.baseAsn = growI32(this.baseAsn, n);
+    this.baseNet = growI32(this.baseNet, n);
     this.enrolledAt = growF64(this.enrolledAt, n);
     this.alpha = growF64(this.alpha, n);
     this.beta = growF64(this.beta, n);
@@ -112,7 +172,8 @@ export class ReporterTable {
   }
 
   refreshTrust(r: number): void {
-    this.trust[r] = trustLowerBound(this.alpha[r], this.beta[r], this.p.trustZ);
+    const bonus = this.internal[r] === 1 ? this.p.internalPriorAlpha : 0;
+    this.trust[r] = trustLowerBound(this.alpha[r] + bonus, this.beta[r], this.p.trustZ);
   }
 
   isQuarantined(r: number): boolean {
@@ -124,6 +185,7 @@ export class ReporterTable {
     if (this.quarantinedAt[r] !== NONE || this.honeypot[r] === 1) return 0;
     const t = this.trust[r];
     if (t === 0) return 0;
+    if (this.internal[r] === 1) return t;
     return t * ageGate(now - this.enrolledAt[r], this.p);
   }
 

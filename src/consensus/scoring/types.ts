@@ -1,6 +1,10 @@
 /** Public types of the consensus engine. Times are epoch milliseconds. */
 
-export type ReporterKind = 'community' | 'honeypot';
+/**
+ * `internal`: an agent of an organisation the operator vouched for (docs/consensus.md, "Vouched
+ * fleets"): established prior, no age gate, and each internal owner counts as its own network.
+ */
+export type ReporterKind = 'community' | 'honeypot' | 'internal';
 
 export interface ReporterInfo {
   id: string;
