@@ -26,7 +26,8 @@ function parseOnly(onFlag: (ip: string) => void): Detector {
   return new Detector({ scenarios: [], onSignal: (s) => onFlag(s.ip) });
 }
 
-const PASSES = 3;
+const WARMUP = 2;
+const PASSES = 5;
 
 /**
  * The ssh logs of `seeds`, one after the other, as a file: for following it in a fresh process as the
@@ -58,8 +59,8 @@ export function runBotnetBench(seeds: number[], bots: number): boolean {
     for (const seed of seeds) {
       const log = generateBotnetLog({ variant, seed, bots });
       const format = variant === 'ssh' ? 'sshd' : 'http-access';
-      // a warm-up pass, then the best of PASSES for each (the machine may be shared: the best pass is the least disturbed)
-      replayDetector(log, format, newDetector);
+      // warm-up passes, then the best of PASSES for each (the machine may be shared: the best pass is the least disturbed)
+      for (let p = 0; p < WARMUP; p++) replayDetector(log, format, newDetector);
       let replay = replayDetector(log, format, newDetector);
       let baseline = 0;
       for (let p = 0; p < PASSES; p++) {
@@ -80,7 +81,11 @@ export function runBotnetBench(seeds: number[], bots: number): boolean {
       if (agent.within5min < TARGET_WITHIN_5MIN[variant] || agent.falsePositives > 0) ok = false;
     }
     const median = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)];
-    console.log(`  ${variant}: replay in this process, median ${fmt(median)} lines/s; target >= ${pct(TARGET_WITHIN_5MIN[variant]).trim()} within 5 min and 0 false positives per seed`);
+    console.log(`  ${variant}: replay through the detector, median over seeds ${fmt(median)} lines/s; target >= ${pct(TARGET_WITHIN_5MIN[variant]).trim()} within 5 min and 0 false positives per seed`);
+    if (variant === 'ssh') {
+      console.log(`  ssh lines/s target >= ${fmt(TARGET_SSH_LINES_PER_S)}: ${median >= TARGET_SSH_LINES_PER_S ? 'met' : 'NOT met'}`);
+      if (median < TARGET_SSH_LINES_PER_S) ok = false;
+    }
   }
   return ok;
 }
