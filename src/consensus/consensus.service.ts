@@ -18,6 +18,7 @@ import { summarizeIp } from './ip-summary.js';
 import { SignalGaps } from './signal-gaps.js';
 import { LISTING_PUBLISHER, type ListingChange, type ListingPublisher } from './listing-publisher.js';
 import type { Listing, TickResult } from './scoring/types.js';
+import { MAX_DECISION_LIFETIME_MS } from './scoring/params.js';
 
 const READ_BATCH = 50_000;
 
@@ -234,16 +235,16 @@ export class ConsensusService {
     await this.repository.markUnlisted(unscored, version, now);
     await this.repository.saveExplanations(result.added.map(toExplanation));
     const changes: ListingChange[] = [
-      ...result.added.map((l) => toChange(l, 'upsert', rowByKey.get(l.ipKey))),
-      ...result.removed.map((l) => toChange(l, 'remove', rowByKey.get(l.ipKey))),
+      ...result.added.map((l) => toChange(l, 'upsert', rowByKey.get(l.ipKey), nowMs)),
+      ...result.removed.map((l) => toChange(l, 'remove', rowByKey.get(l.ipKey), nowMs)),
     ];
-    for (const l of result.added) runtime.published.set(l.ipKey, publishedExpiry(l.expiresAt));
+    for (const l of result.added) runtime.published.set(l.ipKey, publishedExpiry(l.expiresAt, nowMs));
     for (const l of result.removed) runtime.published.delete(l.ipKey);
     // TTL extensions of listings already published: republished when the published (rounded) expiry moves.
     const added = new Set(result.added.map((l) => l.ipKey));
     for (const r of rows) {
       if (!r.listed || !r.listedUntil) continue;
-      const until = publishedExpiry(r.listedUntil.getTime());
+      const until = publishedExpiry(r.listedUntil.getTime(), nowMs);
       if (runtime.published.get(r.ipKey) === until) continue;
       runtime.published.set(r.ipKey, until);
       if (added.has(r.ipKey)) continue;
@@ -276,12 +277,15 @@ export class ConsensusService {
  * Every new sighting of a listed IP extends its expiry a little; publishing each extension would
  * close and reopen its blocklist row at every scoring run (history rows that deltas must keep). Rounded
  * up, a listing is republished at most once per step, and the blocklist never drops an IP before the
- * engine does (the engine's own removal is published when it expires).
+ * engine does (the engine's own removal is published when it expires). GDPR R3 comes first: never
+ * more than 96 h ahead of the run (MAX_DECISION_LIFETIME_MS), rounded down to a step there, so a
+ * lifetime configured at the cap is still republished at most once per step.
  */
 export const PUBLISHED_EXPIRY_STEP_MS = 15 * 60_000;
 
-function publishedExpiry(expiresAt: number): number {
-  return Math.ceil(expiresAt / PUBLISHED_EXPIRY_STEP_MS) * PUBLISHED_EXPIRY_STEP_MS;
+function publishedExpiry(expiresAt: number, nowMs: number): number {
+  const cap = Math.floor((nowMs + MAX_DECISION_LIFETIME_MS) / PUBLISHED_EXPIRY_STEP_MS) * PUBLISHED_EXPIRY_STEP_MS;
+  return Math.min(Math.ceil(expiresAt / PUBLISHED_EXPIRY_STEP_MS) * PUBLISHED_EXPIRY_STEP_MS, cap);
 }
 
 function round(value: number): number {
@@ -292,12 +296,12 @@ function keyValue(ipKey: string): { ipKey: string; value: string; scope: 'ip' | 
   return { ipKey, value: ipKey, scope: ipKey.includes('/') ? 'range' : 'ip' };
 }
 
-function toChange(listing: Listing, kind: 'upsert' | 'remove', row: IpScoreRow | undefined): ListingChange {
+function toChange(listing: Listing, kind: 'upsert' | 'remove', row: IpScoreRow | undefined, nowMs: number): ListingChange {
   return {
     ...keyValue(listing.ipKey),
     scenarioClass: listing.explanation.scenarioClasses[0] ?? row?.scenarios[0] ?? 'unknown',
     score: row?.score ?? listing.explanation.S,
-    until: new Date(kind === 'upsert' ? publishedExpiry(listing.expiresAt) : listing.expiresAt),
+    until: new Date(kind === 'upsert' ? publishedExpiry(listing.expiresAt, nowMs) : listing.expiresAt),
     kind,
   };
 }
