@@ -74,7 +74,8 @@ export function runBotnetBench(seeds: number[], bots: number): boolean {
       const f2b = outcome(log, fail2banLike(log));
       console.log(
         `  ${variant} seed ${seed}: ${fmt(log.lines.length)} lines, ${fmt(replay.signals)} signals, ${fmt(replay.linesPerSecond)} lines/s ` +
-          `(${(replay.linesPerSecond / baseline).toFixed(2)}x the parse-only baseline of this run, ${fmt(baseline)} lines/s)`,
+          `(${(replay.linesPerSecond / baseline).toFixed(2)}x the parse-only baseline of this run, ${fmt(baseline)} lines/s; ` +
+          `${fmt(replay.linesPerCpuSecond)} lines per CPU second of this process, which a loaded machine does not lower)`,
       );
       console.log(row('quorum-agent (built-ins)', agent));
       console.log(row('Fail2Ban-like (5 in 10 min)', f2b));
