@@ -46,6 +46,7 @@ export class SignalsService {
   private readonly logger = new Logger('Signals');
   private readonly keys = new Map<string, KeyObject>();
   private readonly networkPseudonyms = new Map<string, string | null>();
+  private networkPseudonymsKey: number | null = null;
   private readonly lastTouched = new Map<string, number>();
   private readonly afterCommit: Array<(batch: CommittedBatch) => Promise<void>> = [];
 
@@ -77,6 +78,12 @@ export class SignalsService {
     const { accepted, rejected } = normalizeSignals(parsed.signals, nowMs);
     const identity = await this.identities.identify(agent.organizationId, agent.id);
     if (agent.networkPseudonym) {
+      // Memoised pseudonyms belong to one network key: a rotation (network-key-ring.ts) starts a new memo.
+      const keyId = this.network.currentKeyId();
+      if (keyId !== this.networkPseudonymsKey) {
+        this.networkPseudonyms.clear();
+        this.networkPseudonymsKey = keyId;
+      }
       for (const s of accepted) {
         if (this.targetNetworkPseudonym(s.targetNetwork) === agent.networkPseudonym) s.flags |= SIGNAL_FLAGS.selfNetwork;
       }

@@ -123,6 +123,7 @@ describe('agent egress identity (R6): /24 granularity, 30-day derived data, key 
     pinClock(t, new Date(t0 + DAY));
     const before = network.egressCandidates(target);
     expect(before).toHaveLength(1);
+    expect(network.currentKeyId()).toBe(first.id);
 
     // Not yet due one minute before the "ahead" point; due one minute after it.
     pinClock(t, new Date(t0 + rotateMs - aheadMs - MINUTE));
@@ -138,6 +139,8 @@ describe('agent egress identity (R6): /24 granularity, 30-day derived data, key 
     expect(during[1]).toBe(before[0]);
     expect(during[0]).not.toBe(before[0]);
     expect(network.networkOf(target)).toBe(during[0]);
+    // Memos of pseudonyms (the signals domain's self-/24 check) key on the current key id.
+    expect(network.currentKeyId()).toBe(first.id + 1);
 
     // The old key's secret goes when the overlap ends (retention job, daily), one minute either side.
     pinClock(t, new Date(t0 + rotateMs + overlapMs - MINUTE));

@@ -108,6 +108,11 @@ export class NetworkIdentityService implements OnModuleInit, OnApplicationShutdo
     return this.egressCandidates(key)[0] ?? '';
   }
 
+  /** Id of the key deriving new pseudonyms now (null before keys are loaded): memos of pseudonyms key on it. */
+  currentKeyId(): number | null {
+    return this.ring.current(this.clock.now())?.id ?? null;
+  }
+
   /** ASN, AS name and country of an address; null while the dataset loads or when it does not cover it. */
   lookupMetadata(ip: ParsedIp): IpMetadata | null {
     return this.index?.lookup(ip) ?? null;
