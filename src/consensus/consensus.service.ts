@@ -21,6 +21,10 @@ import type { Listing, TickResult } from './scoring/types.js';
 import { MAX_DECISION_LIFETIME_MS } from './scoring/params.js';
 
 const READ_BATCH = 50_000;
+/** A run longer than a nudge bucket (consensus-ingest.listener.ts) is followed by another at once... */
+const CATCH_UP_AFTER_MS = 2_000;
+/** ...for at most this long per job. */
+const CATCH_UP_BUDGET_MS = 30_000;
 
 export interface TickReport {
   outcome: JobOutcome;
@@ -60,9 +64,20 @@ export class ConsensusService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A scoring job. Nudges wait for their 2 s bucket to close, so a worker that is behind would idle
+   * between long runs: a run that lasted longer than a bucket has at least a bucket of new signals
+   * waiting, and the next run starts at once. Bounded, so the queue's other jobs get their turn.
+   */
   @OnJob(JobName.ScoreTick)
   async handleTick(): Promise<JobOutcome> {
-    return (await this.tick()).outcome;
+    const started = Date.now();
+    for (;;) {
+      const runStarted = Date.now();
+      const report = await this.tick();
+      const caughtUp = Date.now() - runStarted < CATCH_UP_AFTER_MS;
+      if (report.outcome !== 'done' || caughtUp || Date.now() - started >= CATCH_UP_BUDGET_MS) return report.outcome;
+    }
   }
 
   @OnJob(JobName.ConsensusRecompute)
