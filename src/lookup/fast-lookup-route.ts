@@ -7,6 +7,7 @@ import { ruleOf } from '../common/auth/authorization-table.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type ErrorBody, mapError } from '../common/errors/error-body.js';
 import { ApiKeyAuthenticator } from './keys/api-key.authenticator.js';
+import { limitHeaders } from './limits/limit-headers.js';
 import { LookupService } from './lookup.service.js';
 
 const FAST_LOOKUP = 'quorumFastLookup';
@@ -50,9 +51,7 @@ export class FastLookupRoute {
       if (denied) throw denied;
       if (principal.kind !== 'apiKey') throw DomainError.forbidden();
       const result = await this.lookups.ip(principal, (request.params as IpParams).ip);
-      reply.header('x-ratelimit-limit', result.rate.limit);
-      reply.header('x-ratelimit-remaining', result.rate.remaining);
-      reply.header('x-ratelimit-reset', result.rate.resetSec);
+      reply.headers(limitHeaders(result.rate));
       return result.body;
     } catch (error) {
       return this.fail(request, reply, error);

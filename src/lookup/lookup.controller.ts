@@ -5,6 +5,7 @@ import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { FastLookup } from './fast-lookup-route.js';
+import { limitHeaders } from './limits/limit-headers.js';
 import { BulkAnswerDto, BulkLookupDto, IpAnswerDto, RangeAnswerDto } from './dto/lookup.dto.js';
 import type { IpAnswer } from './answer/ip-answer.js';
 import type { RangeAnswer } from './answer/range-answer.js';
@@ -12,13 +13,15 @@ import type { ApiKeyPrincipal } from './keys/api-key-cache.js';
 import { type BulkAnswer, LookupService, type Metered } from './lookup.service.js';
 
 function send<T>(reply: FastifyReply, result: Metered<T>): T {
-  reply.header('x-ratelimit-limit', result.rate.limit);
-  reply.header('x-ratelimit-remaining', result.rate.remaining);
-  reply.header('x-ratelimit-reset', result.rate.resetSec);
+  reply.headers(limitHeaders(result.rate));
   return result.body;
 }
 
-const LIMITS_DOC = 'Metered per organisation: 429 `rate_limited` (burst) or `quota_exhausted` (day/month) with Retry-After; X-RateLimit-* on every answer.';
+const LIMITS_DOC =
+  'Metered per organisation: 429 `rate_limited` (burst) or `quota_exhausted` (day/month) with Retry-After. Every answer carries ' +
+  '`RateLimit-Policy` and `RateLimit` (IETF draft) with one item for the burst limit ("burst", per second) and one for the binding ' +
+  'quota ("day" or "month"), and `X-RateLimit-Limit/Remaining/Reset`, which always describe the quota (reset in epoch seconds). ' +
+  'Special-purpose addresses (private, loopback, documentation...) answer `reserved` and are not counted.';
 
 @ApiTags('lookup')
 @Controller('v1')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { cidrV4, cidrV6, parseCidr } from '../common/ip/cidr.js';
 import { type ParsedIp, parseIp } from '../common/ip/ip-address.js';
+import { specialPurpose, type SpecialPurposeEntry } from '../common/ip/special-purpose.js';
 import { NetworkIdentityService } from '../common/network/network-identity.service.js';
 import { Clock } from '../infra/clock/clock.js';
 import { buildIpAnswer, type IpAnswer, type RangeSummary } from './answer/ip-answer.js';
@@ -8,7 +9,7 @@ import { buildRangeAnswer, type RangeAnswer, rangeProblem } from './answer/range
 import { LookupIndexService } from './index/lookup-index.service.js';
 import { NeverListService } from './index/never-list.service.js';
 import type { ApiKeyPrincipal } from './keys/api-key-cache.js';
-import type { RateState } from './limits/lease-meter.js';
+import type { LimitWindows } from './limits/lease-meter.js';
 import { LookupLimitsService } from './limits/lookup-limits.service.js';
 import { lookupError } from './lookup-errors.js';
 import type { PlanPolicy, PlanView } from './plans/plan.types.js';
@@ -17,14 +18,15 @@ import { LookupUsageService } from './usage/lookup-usage.service.js';
 
 export interface Metered<T> {
   body: T;
-  rate: RateState;
+  /** quota and burst state for the headers (src/lookup/limits/limit-headers.ts) */
+  rate: LimitWindows;
 }
 
 export type BulkItem = IpAnswer | { ip: string; error: { code: 'invalid_ip'; message: string } };
 
 export interface BulkAnswer {
   results: BulkItem[];
-  /** lookups counted against the quotas (valid IPs) */
+  /** lookups counted against the quotas (valid IPs outside special-purpose space) */
   metered: number;
 }
 
@@ -50,9 +52,13 @@ export class LookupService {
     const policy = await this.policyFor(principal, 'ip');
     const ip = parseIp(raw);
     if (!ip) throw lookupError.invalid('invalid_ip', INVALID_IP, this.limits.peek(principal.organizationId, policy.limits));
+    const nowSec = Math.floor(this.clock.nowMs() / 1000);
+    // Special-purpose space (private, loopback, documentation...) is answered free: no quota, no usage.
+    const reserved = specialPurpose(ip);
+    if (reserved) return { body: this.answer(ip, policy, nowSec, reserved), rate: this.limits.peek(principal.organizationId, policy.limits) };
     this.assertReady();
     const rate = await this.meter(principal, policy, 1);
-    return { body: this.answer(ip, policy, Math.floor(this.clock.nowMs() / 1000)), rate };
+    return { body: this.answer(ip, policy, nowSec, null), rate };
   }
 
   async bulk(principal: ApiKeyPrincipal, inputs: readonly string[]): Promise<Metered<BulkAnswer>> {
@@ -63,11 +69,12 @@ export class LookupService {
     }
     this.assertReady();
     const parsed = inputs.map((text) => parseIp(text));
-    const valid = parsed.reduce((n, ip) => (ip ? n + 1 : n), 0);
-    const rate = await this.meter(principal, policy, valid);
+    const reserved = parsed.map((ip) => (ip ? specialPurpose(ip) : null));
+    const metered = parsed.reduce((n, ip, i) => (ip && !reserved[i] ? n + 1 : n), 0);
+    const rate = await this.meter(principal, policy, metered);
     const nowSec = Math.floor(this.clock.nowMs() / 1000);
-    const results = parsed.map((ip, i): BulkItem => (ip ? this.answer(ip, policy, nowSec) : { ip: inputs[i], error: { code: 'invalid_ip', message: INVALID_IP } }));
-    return { body: { results, metered: valid }, rate };
+    const results = parsed.map((ip, i): BulkItem => (ip ? this.answer(ip, policy, nowSec, reserved[i]) : { ip: inputs[i], error: { code: 'invalid_ip', message: INVALID_IP } }));
+    return { body: { results, metered }, rate };
   }
 
   async range(principal: ApiKeyPrincipal, raw: string): Promise<Metered<RangeAnswer>> {
@@ -92,17 +99,17 @@ export class LookupService {
     if (!this.index.ready) throw lookupError.indexLoading();
   }
 
-  private async meter(principal: ApiKeyPrincipal, policy: PlanPolicy, lookups: number): Promise<RateState> {
+  private async meter(principal: ApiKeyPrincipal, policy: PlanPolicy, lookups: number): Promise<LimitWindows> {
     const verdict = await this.limits.consume(principal.organizationId, policy.limits, lookups);
-    if (!verdict.ok) throw lookupError.limited(verdict);
-    this.usage.record(principal.organizationId, principal.apiKeyId, lookups);
-    return verdict.rate;
+    if (!verdict.ok) throw lookupError.limited(verdict, this.limits.peek(principal.organizationId, policy.limits));
+    if (lookups > 0) this.usage.record(principal.organizationId, principal.apiKeyId, lookups);
+    return this.limits.peek(principal.organizationId, policy.limits);
   }
 
-  private answer(ip: ParsedIp, policy: PlanPolicy, nowSec: number): IpAnswer {
+  private answer(ip: ParsedIp, policy: PlanPolicy, nowSec: number, reserved: SpecialPurposeEntry | null): IpAnswer {
     const index = this.index.current;
     let range: RangeSummary | null = null;
-    if (policy.fields.has('range')) {
+    if (policy.fields.has('range') && !reserved) {
       const cidr = ip.version === 4 ? cidrV4(ip.value, 24) : cidrV6(ip.hi, 0n, 64);
       const summary = index.summarize(cidr, nowSec);
       range = { cidr: cidr.text, listed: summary.listed, maxScore: summary.maxScore };
@@ -110,8 +117,9 @@ export class LookupService {
     return buildIpAnswer(
       {
         ip: ip.text,
-        fields: index.lookup(ip, nowSec),
-        neverList: this.neverList.categoryOf(ip),
+        fields: reserved ? null : index.lookup(ip, nowSec),
+        neverList: reserved ? null : this.neverList.matchOf(ip),
+        reserved,
         metadata: policy.fields.has('network') ? this.network.lookupMetadata(ip) : null,
         range,
       },

@@ -82,7 +82,10 @@ describe('lookup limits, usage and propagation across replicas', () => {
     const refused = answers.find((r) => r.statusCode === 429);
     expect(refused?.json().code).toBe('rate_limited');
     expect(refused?.headers['retry-after']).toBe('1');
-    expect(refused?.headers['x-ratelimit-limit']).toBe('5');
+    // X-RateLimit-* always tell the quota; the burst has its own item in RateLimit / RateLimit-Policy.
+    expect(refused?.headers['x-ratelimit-limit']).toBe('100000');
+    expect(refused?.headers['ratelimit-policy']).toMatch(/^"burst";q=5;w=1, "day";q=100000;w=86400$/);
+    expect(refused?.headers['ratelimit']).toMatch(/^"burst";r=0;t=[01], "day";r=\d+;t=\d+$/);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await get(b.app, key)).statusCode).toBe(200);
   }, 20_000);

@@ -155,6 +155,7 @@ describe('lookup API: keys, plans, answers', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       ip: `${NET}.7`,
+      classification: 'malicious',
       reputation: 'malicious',
       evidence: 'trusted',
       score: 86,
@@ -162,8 +163,11 @@ describe('lookup API: keys, plans, answers', () => {
       listed: true,
       listedUntil: expect.stringMatching(/Z$/),
       neverList: null,
+      benign: null,
+      reserved: null,
       reporters: '6-20',
       scenarios: ['ssh-bf', 'http-probing'],
+      behaviours: ['SSH brute force', 'HTTP vulnerability scanning'],
       firstSeen: expect.stringMatching(/Z$/),
       lastSeen: expect.stringMatching(/Z$/),
       asn: 64_500,

@@ -1,8 +1,12 @@
 import { parseCidr } from '../../common/ip/cidr.js';
+import { parseIp } from '../../common/ip/ip-address.js';
+import { specialPurpose } from '../../common/ip/special-purpose.js';
+import { SUSPICIOUS_MIN_SCORE } from '../index/reputation.js';
 import { IndexBuilder } from '../index/index-builder.js';
 import type { ScoreFields } from '../index/ip-score-index.js';
 import { SCENARIO_SEPARATOR } from '../index/score-columns.js';
 import { type PlanRecord, toPolicy } from '../plans/plan.types.js';
+import { behaviourOf, behavioursOf, OTHER_BEHAVIOUR } from './behaviours.js';
 import { buildIpAnswer } from './ip-answer.js';
 import { buildRangeAnswer, rangeProblem } from './range-answer.js';
 
@@ -25,9 +29,10 @@ const range = { cidr: '203.0.113.0/24', listed: 2, maxScore: 95 };
 
 describe('buildIpAnswer', () => {
   it('returns every field a full plan allows', () => {
-    const answer = buildIpAnswer({ ip: '203.0.113.7', fields: listed, neverList: null, metadata, range }, plan(['reporters', 'scenarios', 'history', 'network', 'range']));
+    const answer = buildIpAnswer({ ip: '203.0.113.7', fields: listed, neverList: null, reserved: null, metadata, range }, plan(['reporters', 'scenarios', 'history', 'network', 'range']));
     expect(answer).toEqual({
       ip: '203.0.113.7',
+      classification: 'malicious',
       reputation: 'malicious',
       evidence: 'trusted',
       score: 86,
@@ -35,8 +40,11 @@ describe('buildIpAnswer', () => {
       listed: true,
       listedUntil: '2027-01-15T08:00:00.000Z',
       neverList: null,
+      benign: null,
+      reserved: null,
       reporters: '6-20',
       scenarios: ['ssh-bf'],
+      behaviours: ['SSH brute force'],
       firstSeen: new Date(1_799_000_000_000).toISOString(),
       lastSeen: new Date(1_799_900_000_000).toISOString(),
       asn: 64_500,
@@ -47,17 +55,46 @@ describe('buildIpAnswer', () => {
   });
 
   it('leaves out what the plan does not include', () => {
-    const answer = buildIpAnswer({ ip: '203.0.113.7', fields: listed, neverList: null, metadata, range }, plan([]));
-    expect(Object.keys(answer).sort()).toEqual(['confidence', 'evidence', 'ip', 'listed', 'listedUntil', 'neverList', 'reputation', 'score']);
+    const answer = buildIpAnswer({ ip: '203.0.113.7', fields: listed, neverList: null, reserved: null, metadata, range }, plan([]));
+    expect(Object.keys(answer).sort()).toEqual(['benign', 'classification', 'confidence', 'evidence', 'ip', 'listed', 'listedUntil', 'neverList', 'reputation', 'reserved', 'score']);
   });
 
   it('answers unknown IPs, and never calls a never-listed IP malicious or listed', () => {
-    expect(buildIpAnswer({ ip: '192.0.2.1', fields: null, neverList: null, metadata: null, range: null }, plan(['reporters']))).toEqual(
+    expect(buildIpAnswer({ ip: '45.83.0.1', fields: null, neverList: null, reserved: null, metadata: null, range: null }, plan(['reporters']))).toEqual(
       expect.objectContaining({ reputation: 'unknown', score: 0, confidence: 'none', listed: false, listedUntil: null, reporters: null }),
     );
-    expect(buildIpAnswer({ ip: '66.249.66.1', fields: listed, neverList: 'crawler', metadata: null, range: null }, plan([]))).toEqual(
-      expect.objectContaining({ reputation: 'benign', listed: false, listedUntil: null, neverList: 'crawler', score: 86 }),
+    expect(buildIpAnswer({ ip: '66.249.66.1', fields: listed, neverList: { category: 'crawler', source: 'googlebot' }, reserved: null, metadata: null, range: null }, plan([]))).toEqual(
+      expect.objectContaining({ classification: 'benign', reputation: 'benign', listed: false, listedUntil: null, neverList: 'crawler', benign: { category: 'crawler', source: 'googlebot' }, score: 86 }),
     );
+  });
+
+  it('classifies suspicious, reported-but-low and reserved IPs', () => {
+    const input = { ip: '45.83.0.1', neverList: null, reserved: null, metadata: null, range: null };
+    const at = (score: number) => buildIpAnswer({ ...input, fields: { ...listed, listed: false, score } }, plan([])).classification;
+    expect([at(SUSPICIOUS_MIN_SCORE), at(SUSPICIOUS_MIN_SCORE - 1)]).toEqual(['suspicious', 'unknown']);
+    const block = specialPurpose(parseIp('10.1.2.3')!);
+    const reserved = buildIpAnswer({ ...input, ip: '10.1.2.3', fields: listed, neverList: { category: 'cdn', source: 'x' }, reserved: block }, plan(['scenarios']));
+    expect(reserved).toEqual(
+      expect.objectContaining({ classification: 'reserved', listed: false, score: 0, evidence: 'none', benign: null, scenarios: [], behaviours: [] }),
+    );
+    expect(reserved.reserved).toEqual({ cidr: '10.0.0.0/8', name: 'Private-Use', rfc: expect.stringContaining('1918') });
+  });
+});
+
+describe('behaviours', () => {
+  it('maps scenario names to plain words, deduplicated in table order, unknown ones as other', () => {
+    expect(behaviourOf('crowdsecurity/ssh-bf')).toBe('SSH brute force');
+    expect(behaviourOf('quorum/ssh-slow-bf')).toBe('SSH brute force');
+    expect(behaviourOf('quorum/ssh-user-enum')).toBe('SSH user enumeration');
+    expect(behaviourOf('crowdsecurity/http-probing')).toBe('HTTP vulnerability scanning');
+    expect(behaviourOf('quorum/http-sensitive-paths')).toBe('HTTP vulnerability scanning');
+    expect(behaviourOf('quorum/http-distributed-bf')).toBe('Web login brute force');
+    expect(behaviourOf('crowdsecurity/wordpress-bf')).toBe('Web login brute force');
+    expect(behaviourOf('crowdsecurity/mail-bf')).toBe('Mail login brute force');
+    expect(behaviourOf('local/whatever')).toBe(OTHER_BEHAVIOUR);
+    const names = Object.freeze(['quorum/http-probing', 'x/unheard-of', 'crowdsecurity/ssh-bf', 'quorum/ssh-distributed-bf']);
+    expect(behavioursOf(names)).toEqual(['SSH brute force', 'HTTP vulnerability scanning', OTHER_BEHAVIOUR]);
+    expect(behavioursOf(names)).toBe(behavioursOf(names));
   });
 });
 

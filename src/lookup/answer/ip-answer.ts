@@ -1,8 +1,10 @@
 // The public answer for one IP, cut to what the caller's plan may see (pure).
 import type { IpMetadata } from '../../common/ip/ip-metadata.js';
+import type { SpecialPurposeEntry } from '../../common/ip/special-purpose.js';
 import type { ScoreFields } from '../index/ip-score-index.js';
-import { CONFIDENCES, type Confidence, REPORTER_BUCKETS, type ReporterBucket, type Reputation, reputationOf } from '../index/reputation.js';
+import { CONFIDENCES, type Confidence, REPORTER_BUCKETS, type ReporterBucket, type Reputation, reputationOf, SUSPICIOUS_MIN_SCORE } from '../index/reputation.js';
 import type { PlanPolicy } from '../plans/plan.types.js';
+import { behavioursOf } from './behaviours.js';
 
 export interface RangeSummary {
   /** the /24 (IPv4) or /64 (IPv6) holding the IP */
@@ -19,8 +21,30 @@ export interface RangeSummary {
 export const EVIDENCE = ['trusted', 'not_enough_trusted_evidence', 'none'] as const;
 export type Evidence = (typeof EVIDENCE)[number];
 
+/**
+ * The verdict in one word. `reserved`: special-purpose space (private, loopback, documentation...,
+ * src/common/ip/special-purpose.ts), answered without counting a lookup. `benign`: inside a never-list
+ * network. `malicious`: listed by consensus. `suspicious`: not listed, public score at or above
+ * SUSPICIOUS_MIN_SCORE. `unknown`: everything else, including IPs reported below that score.
+ */
+export const CLASSIFICATIONS = ['malicious', 'suspicious', 'benign', 'unknown', 'reserved'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/** A never-list network holding the IP: its category (crawler, cdn, resolver...) and the list it came from. */
+export interface BenignNetwork {
+  category: string;
+  source: string;
+}
+
+export interface ReservedBlock {
+  cidr: string;
+  name: string;
+  rfc: string;
+}
+
 export interface IpAnswer {
   ip: string;
+  classification: Classification;
   reputation: Reputation;
   evidence: Evidence;
   score: number;
@@ -29,8 +53,14 @@ export interface IpAnswer {
   listedUntil: string | null;
   /** never-list category (crawler, cdn, ...) when the IP is inside one: then `benign`, never listed */
   neverList: string | null;
+  /** set when classification is `benign` */
+  benign: BenignNetwork | null;
+  /** set when classification is `reserved` */
+  reserved: ReservedBlock | null;
   reporters?: ReporterBucket;
   scenarios?: readonly string[];
+  /** scenarios in plain words (src/lookup/answer/behaviours.ts), shown with `scenarios` */
+  behaviours?: readonly string[];
   firstSeen?: string | null;
   lastSeen?: string | null;
   asn?: number | null;
@@ -43,7 +73,9 @@ export interface AnswerInput {
   /** canonical text of the queried address */
   ip: string;
   fields: ScoreFields | null;
-  neverList: string | null;
+  neverList: BenignNetwork | null;
+  /** the special-purpose block forbidding listing of the IP (src/common/ip/special-purpose.ts `specialPurpose`) */
+  reserved: SpecialPurposeEntry | null;
   metadata: IpMetadata | null;
   /** computed only when the plan shows it */
   range: RangeSummary | null;
@@ -63,25 +95,44 @@ export function evidenceOf(f: ScoreFields | null): Evidence {
   return f.reporterBucket > 0 || f.honeypot || f.listed ? 'trusted' : 'not_enough_trusted_evidence';
 }
 
+export function classificationOf(reserved: boolean, benign: boolean, listed: boolean, score: number): Classification {
+  if (reserved) return 'reserved';
+  if (benign) return 'benign';
+  if (listed) return 'malicious';
+  return score >= SUSPICIOUS_MIN_SCORE ? 'suspicious' : 'unknown';
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
 export function buildIpAnswer(input: AnswerInput, policy: PlanPolicy): IpAnswer {
-  const evidence = evidenceOf(input.fields);
+  const reserved = input.reserved;
+  // Special-purpose space is never scored: whatever a row says, it answers as reserved.
+  const evidence = reserved ? 'none' : evidenceOf(input.fields);
   // Untrusted-only rows answer like an unreported IP, apart from `evidence`.
   const f = evidence === 'trusted' ? input.fields : null;
+  const benign = reserved ? null : input.neverList;
   // A never-listed IP is not presented as listed even before the consensus job drops the listing.
-  const listed = f !== null && f.listed && input.neverList === null;
+  const listed = f !== null && f.listed && benign === null;
+  const score = f?.score ?? 0;
   const answer: IpAnswer = {
     ip: input.ip,
-    reputation: reputationOf(f !== null, f?.score ?? 0, listed, input.neverList),
+    classification: classificationOf(reserved !== null, benign !== null, listed, score),
+    reputation: reputationOf(f !== null, score, listed, benign?.category ?? null),
     evidence,
-    score: f?.score ?? 0,
+    score,
     confidence: CONFIDENCES[f?.confidence ?? 0],
     listed,
     listedUntil: listed && f ? isoSeconds(f.listedUntil) : null,
-    neverList: input.neverList,
+    neverList: benign?.category ?? null,
+    benign,
+    reserved: reserved ? { cidr: reserved.cidr, name: reserved.name, rfc: reserved.rfc } : null,
   };
   const fields = policy.fields;
   if (fields.has('reporters')) answer.reporters = REPORTER_BUCKETS[f?.reporterBucket ?? 0];
-  if (fields.has('scenarios')) answer.scenarios = f?.scenarios ?? [];
+  if (fields.has('scenarios')) {
+    answer.scenarios = f?.scenarios ?? NO_NAMES;
+    answer.behaviours = f ? behavioursOf(f.scenarios) : NO_NAMES;
+  }
   if (fields.has('history')) {
     answer.firstSeen = f ? isoSeconds(f.firstSeen) : null;
     answer.lastSeen = f ? isoSeconds(f.lastSeen) : null;

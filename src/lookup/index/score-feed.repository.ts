@@ -34,6 +34,7 @@ const VERSIONS_SQL = `SELECT coalesce(max(version), 0)::float8 AS max,
 export interface NeverListRow {
   cidr: string;
   category: string;
+  source: string;
 }
 
 /** Reads the consensus output (ip_score, never_list_entry) for the lookup index. Read-only. */
@@ -104,7 +105,7 @@ export class ScoreFeedRepository {
   }
 
   async neverListEntries(): Promise<NeverListRow[]> {
-    return (await this.prisma.pool.query<NeverListRow>('SELECT cidr, category FROM never_list_entry ORDER BY id')).rows;
+    return (await this.prisma.pool.query<NeverListRow>('SELECT cidr, category, source FROM never_list_entry ORDER BY id')).rows;
   }
 }
 

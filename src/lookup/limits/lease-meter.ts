@@ -17,6 +17,14 @@ export interface RateState {
   resetSec: number;
 }
 
+/** The binding quota (day or month, whichever has fewer units left) and the burst window. */
+export interface LimitWindows {
+  /** the meter's clock when read (epoch seconds) */
+  nowSec: number;
+  quota: RateState & { window: 'day' | 'month' };
+  burst: RateState;
+}
+
 export type MeterVerdict =
   | { ok: true; rate: RateState }
   | { ok: false; code: 'rate_limited' | 'quota_exhausted'; rate: RateState; retryAfterSec: number };
@@ -58,6 +66,20 @@ export class LeaseMeter {
     const state = this.state(org);
     this.roll(state, this.now());
     return this.rate(state, limits);
+  }
+
+  /** Both limits for the headers (src/lookup/limits/limit-headers.ts), without counting anything. */
+  limitWindows(org: string, limits: MeterLimits): LimitWindows {
+    const state = this.state(org);
+    const now = this.now();
+    this.roll(state, now);
+    const quota = this.rate(state, limits);
+    const second = state.second;
+    return {
+      nowSec: Math.floor(now / 1000),
+      quota: { ...quota, window: state.month.remaining(limits.month) < state.day.remaining(limits.day) ? 'month' : 'day' },
+      burst: { limit: limits.second, remaining: second.remaining(limits.second), resetSec: Math.ceil(second.resetMs / 1000) },
+    };
   }
 
   private state(org: string): OrgLeases {

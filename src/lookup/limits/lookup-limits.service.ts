@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../infra/clock/clock.js';
 import { RedisService } from '../../infra/redis/redis.service.js';
-import { LeaseMeter, type MeterLimits, type MeterVerdict, type RateState } from './lease-meter.js';
+import { type LimitWindows, LeaseMeter, type MeterLimits, type MeterVerdict } from './lease-meter.js';
 import { RedisLeaseStore } from './redis-lease.store.js';
 
 /** Idle quota leases go back to Redis after this long, so other replicas can use them. */
@@ -24,8 +24,9 @@ export class LookupLimitsService {
     return this.meter.consume(organizationId, limits, lookups);
   }
 
-  peek(organizationId: string, limits: MeterLimits): RateState {
-    return this.meter.peek(organizationId, limits);
+  /** Quota and burst state for the headers, without counting anything. */
+  peek(organizationId: string, limits: MeterLimits): LimitWindows {
+    return this.meter.limitWindows(organizationId, limits);
   }
 
   sweep(): Promise<void> {
