@@ -70,8 +70,16 @@ export interface AppConfig {
     readonly neverListRefreshSeconds: number;
     readonly usageFlushSeconds: number;
     readonly keyCacheSeconds: number;
+    /** UDP port of the DNSBL zone (src/dnsbl): undefined = off, 0 = any free port */
+    readonly dnsblPort: number | undefined;
+    readonly dnsblZone: string;
   };
   readonly billing: BillingConfig;
+  /** Customer email (src/members/mail): SMTP when a URL is set, else the local outbox table. */
+  readonly mail: {
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+  };
   readonly blocklist: {
     readonly communitySize: number;
     readonly contributorSize: number;
@@ -209,7 +217,10 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       neverListRefreshSeconds: env.QUORUM_LOOKUP_NEVER_LIST_REFRESH_SECONDS,
       usageFlushSeconds: env.QUORUM_LOOKUP_USAGE_FLUSH_SECONDS,
       keyCacheSeconds: env.QUORUM_LOOKUP_KEY_CACHE_SECONDS,
+      dnsblPort: env.QUORUM_DNSBL_PORT,
+      dnsblZone: env.QUORUM_DNSBL_ZONE,
     },
+    mail: { smtpUrl: env.QUORUM_SMTP_URL, from: env.QUORUM_SMTP_FROM },
     billing: {
       stripeSecretKey: env.STRIPE_SECRET_KEY,
       webhookSecret: env.STRIPE_WEBHOOK_SECRET,

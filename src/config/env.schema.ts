@@ -70,6 +70,8 @@ export const ENV_SCHEMA = {
   QUORUM_BLOCKLIST_MAX_AGE_SECONDS: int(0, 86_400).default(60),
   QUORUM_BLOCKLIST_RERENDER_SECONDS: int(0, 3600).default(10),
   QUORUM_BLOCKLIST_CACHE_MB: int(1, 65_536).default(256),
+  QUORUM_SMTP_URL: z.url().refine((u) => /^smtps?:\/\//.test(u), 'smtp:// or smtps://').optional(),
+  QUORUM_SMTP_FROM: z.string().min(3).max(254).default('Quorum <no-reply@quorum.localhost>'),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_[A-Za-z0-9_]+$/).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9_]+$/).optional(),
   STRIPE_API_HOST: z.string().min(1).optional(),
@@ -121,6 +123,11 @@ export const ENV_SCHEMA = {
   QUORUM_LOOKUP_NEVER_LIST_REFRESH_SECONDS: int(5, 86_400).default(300),
   QUORUM_LOOKUP_USAGE_FLUSH_SECONDS: int(1, 3_600).default(10),
   QUORUM_LOOKUP_KEY_CACHE_SECONDS: int(1, 3_600).default(60),
+  QUORUM_DNSBL_PORT: int(0, 65535).optional(),
+  QUORUM_DNSBL_ZONE: z
+    .string()
+    .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a lower-case DNS name')
+    .default('dnsbl.quorum.localhost'),
 } as const;
 
 export const DEVELOPMENT_SECRET = DEV_SECRET;
