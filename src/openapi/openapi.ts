@@ -16,6 +16,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'agent-jwt')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
     .addCookieAuth('quorum_session', { type: 'apiKey', in: 'cookie', name: 'quorum_session' }, 'operator-session')
+    .addCookieAuth('quorum_member_session', { type: 'apiKey', in: 'cookie', name: 'quorum_member_session' }, 'member-session')
     .build();
   return SwaggerModule.createDocument(app, config, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
 }

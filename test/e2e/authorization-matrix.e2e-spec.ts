@@ -9,10 +9,11 @@ import { buildOpenApiDocument } from '../../src/openapi/openapi.js';
 import { signBatch } from '../factories/agent.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
-import { createOperator, createOrganizationWorld, credentialOf, type Operator, operatorLogin, type OrganizationWorld } from '../support/principals.js';
+import type { MemberRole } from '../../src/common/auth/principal-class.js';
+import { createOperator, createOrganizationWorld, credentialOf, memberLogin, type Operator, operatorLogin, type OrganizationWorld } from '../support/principals.js';
 
 /**
- * Every route x every principal class (of organisation A, and Quorum staff) x a resource of A and of B:
+ * Every route x every principal class (of organisation A: credentials, operators, customer members; and Quorum staff) x a resource of A and of B:
  * each cell's answer must be the decision of the route's row in src/common/auth/authorization-table.ts.
  * Allowed: anything but 401/403 (requests are shaped so that the route itself has no reason to refuse);
  * denied: 401 or 403 (401 for anonymous callers on guard-enforced rows).
@@ -78,6 +79,7 @@ describe('authorization matrix: every route x every principal x own / other orga
     const world = worlds[side];
     if (name === 'organizationId') return world.id;
     if (name === 'keyId') return world.victims.apiKeyId;
+    if (name === 'memberId') return world.victims.memberId;
     if (name === 'ip') return `${NET}.1`;
     if (name === 'network') return `${NET}.0`;
     if (name === 'prefix') return '24';
@@ -120,6 +122,10 @@ describe('authorization matrix: every route x every principal x own / other orga
       const [scope, role] = caller.split(':') as ['org' | 'staff', 'admin' | 'billing' | 'support'];
       const operator = scope === 'org' ? worlds.A.operators[role]! : staff[role]!;
       operator.headers = await operatorLogin(app, operator.email);
+    }
+    if (permission === 'members.logout' && caller.startsWith('member:')) {
+      const member = worlds.A.members[caller.slice('member:'.length) as MemberRole]!;
+      member.headers = await memberLogin(app, member.email);
     }
     if (permission === 'privacy.eraseOrganization') {
       worlds[side] = await createOrganizationWorld(app, `matrix-${side.toLowerCase()}-${randomUUID().slice(0, 6)}`, side === 'A');

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
-import type { OperatorRole, PrincipalClass } from '../../src/common/auth/principal-class.js';
+import { hashPassword } from '../../src/common/crypto/password.js';
+import { MEMBER_ROLES, type MemberRole, type OperatorRole, type PrincipalClass } from '../../src/common/auth/principal-class.js';
 import { BouncerKeysService } from '../../src/crowdsec/bouncer-keys.service.js';
 import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
+import { MembersRepository } from '../../src/members/members.repository.js';
 import { watcherCredentials } from '../crowdsec/capi-client.js';
 import { createOrganization, enrollAgent, nextSourceAddress, type TestAgent } from '../factories/agent.factory.js';
 
@@ -27,11 +29,40 @@ export interface OrganizationWorld {
   bouncerKey: { key: string; id: string };
   /** Operators attached to the organisation (filled only for the organisations that need them). */
   operators: Partial<Record<OperatorRole, Operator>>;
+  /** Customer members of the organisation, one per role (filled with the operators). */
+  members: Partial<Record<MemberRole, Member>>;
   /** Resources the matrix revokes (never the credentials above). */
-  victims: { agentId: string; apiKeyId: string; bouncerKeyId: string };
+  victims: { agentId: string; apiKeyId: string; bouncerKeyId: string; memberId: string };
+}
+
+export interface Member {
+  id: string;
+  email: string;
+  headers: Credential;
 }
 
 let operatorSeq = 0;
+let memberSeq = 0;
+// One scrypt hash for every test member (hashing is deliberately slow; the matrix creates many members).
+let memberHash: Promise<string> | null = null;
+
+/** Signs a member in through the portal and returns the cookie and CSRF headers (each from its own source address). */
+export async function memberLogin(app: NestFastifyApplication, email: string, password = OPERATOR_PASSWORD): Promise<Credential> {
+  memberSeq++;
+  const res = await app.inject({ method: 'POST', url: '/v1/portal/login', payload: { email, password }, remoteAddress: `10.${160 + (memberSeq >> 16)}.${(memberSeq >> 8) & 255}.${memberSeq & 255}` });
+  if (res.statusCode !== 200) throw new Error(`member login failed: ${res.statusCode} ${res.body}`);
+  const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+  return { cookie, 'x-csrf-token': (res.json() as { csrf_token: string }).csrf_token };
+}
+
+/** Creates a verified member of an organisation (password OPERATOR_PASSWORD); signs it in unless `signIn` is false. */
+export async function createMember(app: NestFastifyApplication, organizationId: string, role: MemberRole, signIn = true): Promise<Member> {
+  memberHash ??= hashPassword(OPERATOR_PASSWORD);
+  const email = `member-${role}-${randomUUID().slice(0, 8)}@example.net`;
+  const record = await app.get(MembersRepository).create({ organizationId, email, passwordHash: await memberHash, role, emailVerifiedAt: new Date() });
+  if (!record) throw new Error(`member ${email} exists`);
+  return { id: record.id, email, headers: signIn ? await memberLogin(app, email) : {} };
+}
 
 /** Logs an operator in and returns the cookie and CSRF headers (each login from its own source address). */
 export async function operatorLogin(app: NestFastifyApplication, email: string, password = OPERATOR_PASSWORD): Promise<Credential> {
@@ -75,6 +106,9 @@ export async function createOrganizationWorld(app: NestFastifyApplication, name:
   const victimBouncer = await bouncers.create(organizationId, 'victim');
   const operators: Partial<Record<OperatorRole, Operator>> = {};
   if (withOperators) for (const role of ['admin', 'billing', 'support'] as const) operators[role] = await createOperator(app, role, organizationId);
+  const members: Partial<Record<MemberRole, Member>> = {};
+  if (withOperators) for (const role of MEMBER_ROLES) members[role] = await createMember(app, organizationId, role);
+  const victimMember = await createMember(app, organizationId, 'viewer', false);
   return {
     id: organizationId,
     enrollKey,
@@ -83,7 +117,8 @@ export async function createOrganizationWorld(app: NestFastifyApplication, name:
     apiKey: { key: apiKey.key, id: apiKey.record.id },
     bouncerKey: { key: bouncerKey.key, id: bouncerKey.record.id },
     operators,
-    victims: { agentId: victim.id, apiKeyId: victimKey.record.id, bouncerKeyId: victimBouncer.record.id },
+    members,
+    victims: { agentId: victim.id, apiKeyId: victimKey.record.id, bouncerKeyId: victimBouncer.record.id, memberId: victimMember.id },
   };
 }
 
@@ -94,6 +129,11 @@ export function credentialOf(principal: PrincipalClass | 'anonymous', world: Org
   if (principal === 'watcher') return { authorization: `Bearer ${world.watcher.token}` };
   if (principal === 'apiKey') return { 'x-api-key': world.apiKey.key };
   if (principal === 'bouncerKey') return { 'x-api-key': world.bouncerKey.key };
+  if (principal.startsWith('member:')) {
+    const member = world.members[principal.slice('member:'.length) as MemberRole];
+    if (!member) throw new Error(`no ${principal} member in this world`);
+    return member.headers;
+  }
   const [scope, role] = principal.split(':') as ['org' | 'staff', OperatorRole];
   const operator = scope === 'org' ? world.operators[role] : staff[role];
   if (!operator) throw new Error(`no ${principal} operator in this world`);

@@ -1,2 +1,2 @@
 /** The credentials the guard can authenticate (one authenticator per kind, registered by its domain). */
-export type AuthKind = 'agent' | 'apiKey' | 'operator';
+export type AuthKind = 'agent' | 'apiKey' | 'operator' | 'member';

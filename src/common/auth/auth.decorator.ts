@@ -16,6 +16,7 @@ export function Auth(permission: Permission): MethodDecorator & ClassDecorator {
   const docs = authenticatorKinds(ruleOf(permission)).map((kind) => {
     if (kind === 'agent') return ApiBearerAuth('agent-jwt');
     if (kind === 'apiKey') return ApiSecurity('api-key');
+    if (kind === 'member') return ApiCookieAuth('member-session');
     return ApiCookieAuth('operator-session');
   });
   return applyDecorators(SetMetadata(AUTH_METADATA, permission), ...docs);

@@ -1,4 +1,4 @@
-import { ORGANIZATION_OPERATORS, type PrincipalClass, STAFF_OPERATORS } from './principal-class.js';
+import { type MemberRole, MEMBERS, ORGANIZATION_OPERATORS, type PrincipalClass, STAFF_OPERATORS } from './principal-class.js';
 
 /** Resources whose organisation the guard looks up by id (a domain registers a resolver for each). */
 export type ScopedResource = 'agent';
@@ -33,6 +33,9 @@ export interface AccessRule {
 
 const org = (...roles: Array<'admin' | 'billing' | 'support'>): PrincipalClass[] => ORGANIZATION_OPERATORS.filter((c) => roles.some((r) => c === `org:${r}`));
 const staff = (...roles: Array<'admin' | 'billing' | 'support'>): PrincipalClass[] => STAFF_OPERATORS.filter((c) => roles.some((r) => c === `staff:${r}`));
+/** Customer members (src/members) with one of these roles, inside their own organisation only. */
+const member = (...roles: MemberRole[]): PrincipalClass[] => MEMBERS.filter((c) => roles.some((r) => c === `member:${r}`));
+const ANY_MEMBER: PrincipalClass[] = [...MEMBERS];
 const ANY_OPERATOR: PrincipalClass[] = [...ORGANIZATION_OPERATORS, ...STAFF_OPERATORS];
 const ANYONE = 'anyone' as const;
 
@@ -65,6 +68,14 @@ export const AUTHORIZATION_TABLE = {
   'privacy.ipRequest.create': { allow: ANYONE },
   'privacy.ipRequest.verify': { allow: ANYONE },
   'privacy.request.status': { allow: ANYONE },
+  // customer members: sign-up and the links they receive by email (each route checks its one-use token)
+  'members.signup': { allow: ANYONE },
+  'members.verifyEmail': { allow: ANYONE },
+  'members.resendVerification': { allow: ANYONE },
+  'members.login': { allow: ANYONE },
+  'members.passwordResetRequest': { allow: ANYONE },
+  'members.passwordReset': { allow: ANYONE },
+  'members.invitationAccept': { allow: ANYONE },
   /** Test probes and similar undocumented helpers only: the matrix test refuses it on documented routes. */
   public: { allow: ANYONE },
 
@@ -91,23 +102,32 @@ export const AUTHORIZATION_TABLE = {
   // ---- operators: their session ----
   'operators.me': { allow: ANY_OPERATOR },
   'operators.logout': { allow: ANY_OPERATOR },
+  // ---- customer members: their session, their organisation's members ----
+  'members.me': { allow: ANY_MEMBER },
+  'members.logout': { allow: ANY_MEMBER },
+  'members.passwordChange': { allow: ANY_MEMBER },
+  'members.list': { allow: ANY_MEMBER, organization: { param: 'id' } },
+  /** Granting `owner` is for owners only (checked by the route). */
+  'members.invite': { allow: member('owner', 'admin'), organization: { param: 'id' } },
+  'members.remove': { allow: member('owner', 'admin'), organization: { param: 'id' } },
 
   // ---- an organisation's agents and credentials ----
   'agents.revoke': { allow: [...org('admin', 'support'), ...staff('admin', 'support')], organization: { resource: 'agent', param: 'id' } },
-  'apiKeys.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support')], organization: { param: 'id' } },
-  'apiKeys.create': { allow: [...org('admin', 'support'), ...staff('admin')], organization: { param: 'id' } },
-  'apiKeys.revoke': { allow: [...org('admin', 'support'), ...staff('admin')], organization: { param: 'id' } },
-  'bouncerKeys.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support')], organization: { param: 'organizationId' } },
-  'bouncerKeys.create': { allow: [...org('admin', 'support'), ...staff('admin')], organization: { param: 'organizationId' } },
-  'bouncerKeys.revoke': { allow: [...org('admin', 'support'), ...staff('admin')], organization: { param: 'organizationId' } },
+  'apiKeys.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support'), ...member('owner', 'admin', 'developer', 'viewer')], organization: { param: 'id' } },
+  'apiKeys.create': { allow: [...org('admin', 'support'), ...staff('admin'), ...member('owner', 'admin', 'developer')], organization: { param: 'id' } },
+  'apiKeys.revoke': { allow: [...org('admin', 'support'), ...staff('admin'), ...member('owner', 'admin', 'developer')], organization: { param: 'id' } },
+  'bouncerKeys.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support'), ...member('owner', 'admin', 'developer', 'viewer')], organization: { param: 'organizationId' } },
+  'bouncerKeys.create': { allow: [...org('admin', 'support'), ...staff('admin'), ...member('owner', 'admin', 'developer')], organization: { param: 'organizationId' } },
+  'bouncerKeys.revoke': { allow: [...org('admin', 'support'), ...staff('admin'), ...member('owner', 'admin', 'developer')], organization: { param: 'organizationId' } },
 
   // ---- an organisation's usage, plan and billing ----
-  'usage.read': { allow: ANY_OPERATOR, organization: { param: 'id' } },
-  'organizationPlan.read': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing')], organization: { param: 'id' } },
+  /** API keys need the read-only `usage` scope (a key reads its own organisation's usage, nothing else). */
+  'usage.read': { allow: [...ANY_OPERATOR, ...ANY_MEMBER, 'apiKey'], scopes: ['usage'], organization: { param: 'id' } },
+  'organizationPlan.read': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
   /** Plans change through Stripe events, or through this audited admin action. */
   'organizationPlan.set': { allow: staff('admin'), organization: { param: 'id' } },
-  'billing.checkout': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing')], organization: { body: 'organization_id' } },
-  'billing.portal': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing')], organization: { body: 'organization_id' } },
+  'billing.checkout': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing')], organization: { body: 'organization_id' } },
+  'billing.portal': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing')], organization: { body: 'organization_id' } },
   'dashboard.customer': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing', 'support')], organization: { param: 'id' } },
   'privacy.eraseOrganization': { allow: [...org('admin', 'billing', 'support'), ...staff('admin')], organization: { param: 'id' } },
 

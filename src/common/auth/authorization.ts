@@ -9,6 +9,7 @@ function kindOf(principalClass: PrincipalClass): AuthKind | null {
   if (principalClass === 'agent' || principalClass === 'watcher') return 'agent';
   if (principalClass === 'apiKey') return 'apiKey';
   if (principalClass === 'bouncerKey') return null;
+  if (principalClass.startsWith('member:')) return 'member';
   return 'operator';
 }
 

@@ -2,6 +2,9 @@ import type { Principal } from './principal.js';
 
 export const OPERATOR_ROLES = ['admin', 'billing', 'support'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+/** Roles of customer members inside their organisation (src/members). */
+export const MEMBER_ROLES = ['owner', 'admin', 'developer', 'billing', 'viewer'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 /**
  * The kinds of caller the authorization table names (docs/security.md, "Authorization").
@@ -9,16 +12,18 @@ export type OperatorRole = (typeof OPERATOR_ROLES)[number];
  *   credentials of one organisation.
  * - `org:<role>`: an operator attached to an organisation; acts on that organisation only.
  * - `staff:<role>`: a Quorum operator (no organisation); acts across organisations, as far as each row allows.
- * A new kind of principal (for instance customer members with their roles) is one more member of this
- * union, one more case in `classOf`, and the rows that grant it.
+ * - `member:<role>`: a person of a customer organisation (src/members), signed in to the portal; acts on
+ *   that organisation only, as its role allows.
+ * A new kind of principal is one more member of this union, one more case in `classOf`, and the rows that grant it.
  */
-export type PrincipalClass = 'agent' | 'watcher' | 'apiKey' | 'bouncerKey' | `org:${OperatorRole}` | `staff:${OperatorRole}`;
+export type PrincipalClass = 'agent' | 'watcher' | 'apiKey' | 'bouncerKey' | `org:${OperatorRole}` | `staff:${OperatorRole}` | `member:${MemberRole}`;
 
 export const ORGANIZATION_OPERATORS: readonly PrincipalClass[] = OPERATOR_ROLES.map((role) => `org:${role}` as const);
 export const STAFF_OPERATORS: readonly PrincipalClass[] = OPERATOR_ROLES.map((role) => `staff:${role}` as const);
+export const MEMBERS: readonly PrincipalClass[] = MEMBER_ROLES.map((role) => `member:${role}` as const);
 
 /** Every class, in the order the matrix test walks them. */
-export const PRINCIPAL_CLASSES: readonly PrincipalClass[] = ['agent', 'watcher', 'apiKey', 'bouncerKey', ...ORGANIZATION_OPERATORS, ...STAFF_OPERATORS];
+export const PRINCIPAL_CLASSES: readonly PrincipalClass[] = ['agent', 'watcher', 'apiKey', 'bouncerKey', ...ORGANIZATION_OPERATORS, ...STAFF_OPERATORS, ...MEMBERS];
 
 export function classOf(principal: Principal): PrincipalClass {
   switch (principal.kind) {
@@ -28,6 +33,8 @@ export function classOf(principal: Principal): PrincipalClass {
       return 'apiKey';
     case 'operator':
       return principal.organizationId ? `org:${principal.role}` : `staff:${principal.role}`;
+    case 'member':
+      return `member:${principal.role}`;
   }
 }
 
@@ -41,7 +48,7 @@ export function organizationOf(principal: Principal): string | null {
   return principal.organizationId;
 }
 
-/** The audit actor of a principal: `operator:<id>`, `agent:<id>` or `api_key:<id>`. */
+/** The audit actor of a principal: `operator:<id>`, `member:<id>`, `agent:<id>` or `api_key:<id>`. */
 export function auditActor(principal: Principal): string {
   switch (principal.kind) {
     case 'agent':
@@ -50,5 +57,7 @@ export function auditActor(principal: Principal): string {
       return `api_key:${principal.apiKeyId}`;
     case 'operator':
       return `operator:${principal.operatorId}`;
+    case 'member':
+      return `member:${principal.memberId}`;
   }
 }

@@ -1,11 +1,13 @@
 import type { AuthKind } from './auth-kind.js';
-import type { OperatorRole } from './principal-class.js';
+import type { MemberRole, OperatorRole } from './principal-class.js';
 
 /** Who made the request, attached to the request by the guard. */
 export type Principal =
   | { kind: 'agent'; agentId: string; organizationId: string; tokenId?: string; /** quorum, honeypot or crowdsec (set by the guard) */ agentKind?: string }
   | { kind: 'apiKey'; apiKeyId: string; organizationId: string; scopes: string[]; planId: string }
-  | { kind: 'operator'; operatorId: string; role: OperatorRole; organizationId: string | null };
+  | { kind: 'operator'; operatorId: string; role: OperatorRole; organizationId: string | null }
+  /** A person of a customer organisation (src/members), never staff: always bound to its organisation. */
+  | { kind: 'member'; memberId: string; role: MemberRole; organizationId: string };
 
 /** A domain that can authenticate one kind of principal registers one of these. */
 export interface Authenticator {

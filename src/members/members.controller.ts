@@ -1,0 +1,48 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../common/auth/auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
+import type { Principal } from '../common/auth/principal.js';
+import { auditActor } from '../common/auth/principal-class.js';
+import { InvitationDto, InvitationResultDto, MemberListDto } from './dto/member.dto.js';
+import { MemberAuthService } from './member-auth.service.js';
+import { toMemberDto } from './member.mapper.js';
+
+const roleOf = (principal: Principal): { role: string; memberId: string | null; actor: string } => ({
+  role: principal.kind === 'member' || principal.kind === 'operator' ? principal.role : '',
+  memberId: principal.kind === 'member' ? principal.memberId : null,
+  actor: auditActor(principal),
+});
+
+/** The people of a customer organisation (rows `members.*` of src/common/auth/authorization-table.ts). */
+@ApiTags('portal')
+@Controller('v1/organizations/:id/members')
+export class MembersController {
+  constructor(private readonly auth: MemberAuthService) {}
+
+  @Get()
+  @Auth('members.list')
+  @ApiOperation({ summary: "The organisation's members and their roles" })
+  @ApiOkResponse({ type: MemberListDto })
+  async list(@Param('id', ParseUUIDPipe) id: string): Promise<MemberListDto> {
+    return { members: (await this.auth.list(id)).map(toMemberDto) };
+  }
+
+  @Post('invitations')
+  @Auth('members.invite')
+  @ApiOperation({ summary: 'Invite a person with a role (emailed link, valid 7 days); only owners grant owner' })
+  @ApiCreatedResponse({ type: InvitationResultDto })
+  async invite(@Param('id', ParseUUIDPipe) id: string, @Body() body: InvitationDto, @CurrentPrincipal() principal: Principal): Promise<InvitationResultDto> {
+    const result = await this.auth.invite(id, body.email, body.role, roleOf(principal));
+    return { email: body.email.trim().toLowerCase(), role: body.role, expires_at: result.expiresAt.toISOString(), email_sent: result.emailSent };
+  }
+
+  @Delete(':memberId')
+  @Auth('members.remove')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a member (its sessions end); the last owner stays' })
+  @ApiNoContentResponse()
+  async remove(@Param('id', ParseUUIDPipe) id: string, @Param('memberId', ParseUUIDPipe) memberId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.auth.remove(id, memberId, roleOf(principal));
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { LoginThrottleService } from '../admin/login-throttle.service.js';
+import { AgentsModule } from '../agents/agents.module.js';
+import { EmailOutboxRepository } from './mail/email-outbox.repository.js';
+import { MailerService } from './mail/mailer.service.js';
+import { MemberAuthService } from './member-auth.service.js';
+import { MemberSessionAuthenticator } from './member-session.authenticator.js';
+import { MembersController } from './members.controller.js';
+import { MembersRepository } from './members.repository.js';
+import { PortalController } from './portal.controller.js';
+
+/** Customer members (docs/customers.md): accounts, sessions, invitations, email. */
+@Module({
+  imports: [AgentsModule],
+  controllers: [PortalController, MembersController],
+  // LoginThrottleService is src/admin's throttle (stateless, counters in Redis), reused for member logins.
+  providers: [MembersRepository, MemberAuthService, MemberSessionAuthenticator, MailerService, EmailOutboxRepository, LoginThrottleService],
+  exports: [MailerService, MembersRepository],
+})
+export class MembersModule {}

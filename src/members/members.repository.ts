@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import type { MemberRole } from '../common/auth/principal-class.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { PrismaService } from '../infra/prisma/prisma.service.js';
+
+export interface MemberRecord {
+  id: string;
+  organizationId: string;
+  email: string;
+  passwordHash: string;
+  role: MemberRole;
+  emailVerifiedAt: Date | null;
+  passwordChangedAt: Date;
+  disabled: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}
+
+export interface MemberSessionRecord {
+  id: string;
+  memberId: string;
+  csrfToken: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** What a one-use emailed link stands for (member_token.purpose). */
+export type MemberTokenPurpose = 'verify_email' | 'reset_password' | 'invitation';
+
+export interface MemberTokenRecord {
+  id: string;
+  purpose: MemberTokenPurpose;
+  organizationId: string;
+  memberId: string | null;
+  email: string;
+  role: MemberRole | null;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+const MEMBER_FIELDS = {
+  id: true,
+  organizationId: true,
+  email: true,
+  passwordHash: true,
+  role: true,
+  emailVerifiedAt: true,
+  passwordChangedAt: true,
+  disabled: true,
+  lastLoginAt: true,
+  createdAt: true,
+} as const;
+
+/** Customer members, their sessions and their emailed one-use tokens (tables of prisma/migrations/*_members). */
+@Injectable()
+export class MembersRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findByEmail(email: string): Promise<MemberRecord | null> {
+    return this.prisma.member.findUnique({ where: { email }, select: MEMBER_FIELDS });
+  }
+
+  findById(id: string): Promise<MemberRecord | null> {
+    return this.prisma.member.findUnique({ where: { id }, select: MEMBER_FIELDS });
+  }
+
+  listByOrganization(organizationId: string): Promise<MemberRecord[]> {
+    return this.prisma.member.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' }, select: MEMBER_FIELDS, take: 1000 });
+  }
+
+  countOwners(organizationId: string): Promise<number> {
+    return this.prisma.member.count({ where: { organizationId, role: 'owner', disabled: false } });
+  }
+
+  /** Null when the email is taken (one account per email address, across organisations). */
+  async create(data: { organizationId: string; email: string; passwordHash: string; role: MemberRole; emailVerifiedAt?: Date | null }): Promise<MemberRecord | null> {
+    try {
+      return await this.prisma.member.create({ data, select: MEMBER_FIELDS });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
+      throw error;
+    }
+  }
+
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    return (await this.prisma.member.deleteMany({ where: { id, organizationId } })).count === 1;
+  }
+
+  async markVerified(id: string, at: Date): Promise<void> {
+    await this.prisma.member.updateMany({ where: { id, emailVerifiedAt: null }, data: { emailVerifiedAt: at } });
+  }
+
+  /** New password: every session of the member ends (revocation on password change). */
+  async setPassword(id: string, passwordHash: string, at: Date, verified: boolean): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.member.update({ where: { id }, data: { passwordHash, passwordChangedAt: at, ...(verified ? { emailVerifiedAt: at } : {}) } }),
+      this.prisma.memberSession.deleteMany({ where: { memberId: id } }),
+    ]);
+  }
+
+  async recordLogin(id: string, at: Date): Promise<void> {
+    await this.prisma.member.update({ where: { id }, data: { lastLoginAt: at } });
+  }
+
+  async createSession(memberId: string, tokenHash: string, csrfToken: string, expiresAt: Date): Promise<void> {
+    await this.prisma.memberSession.create({ data: { memberId, tokenHash, csrfToken, expiresAt } });
+  }
+
+  findSession(tokenHash: string): Promise<MemberSessionRecord | null> {
+    return this.prisma.memberSession.findUnique({ where: { tokenHash }, select: { id: true, memberId: true, csrfToken: true, createdAt: true, expiresAt: true } });
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.prisma.memberSession.deleteMany({ where: { tokenHash } });
+  }
+
+  async createToken(data: { purpose: MemberTokenPurpose; tokenHash: string; organizationId: string; memberId: string | null; email: string; role: MemberRole | null; createdBy: string; expiresAt: Date }): Promise<void> {
+    await this.prisma.memberToken.create({ data });
+  }
+
+  /**
+   * Takes a one-use token: marks it used and returns it, in one statement, so two concurrent uses
+   * cannot both succeed. Null when unknown, used, expired or of another purpose.
+   */
+  async consumeToken(tokenHash: string, purpose: MemberTokenPurpose, now: Date): Promise<MemberTokenRecord | null> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; purpose: string; organization_id: string; member_id: string | null; email: string; role: MemberRole | null; expires_at: Date; used_at: Date | null }>>`
+      UPDATE member_token SET used_at = ${now}
+      WHERE token_hash = ${tokenHash} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}
+      RETURNING id, purpose, organization_id, member_id, email, role::text AS role, expires_at, used_at`;
+    const row = rows[0];
+    if (!row) return null;
+    return { id: row.id, purpose, organizationId: row.organization_id, memberId: row.member_id, email: row.email, role: row.role, expiresAt: row.expires_at, usedAt: row.used_at };
+  }
+}

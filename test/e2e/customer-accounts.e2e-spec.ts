@@ -1,0 +1,170 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
+import { MEMBER_CSRF_COOKIE, MEMBER_SESSION_COOKIE } from '../../src/members/member-session.authenticator.js';
+import { sql } from '../setup/db.js';
+import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { SmtpInbox } from '../support/smtp-inbox.js';
+import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
+
+// scrypt hashing and SMTP round trips: slow on a loaded machine
+jest.setTimeout(60_000);
+
+const PASSWORD = 'correct horse battery staple';
+type Session = Record<string, string>;
+
+/**
+ * Issue 17, API level: a customer signs up, confirms the address from a message read on a real SMTP
+ * server (smtp-server, in-process), signs in, creates a key, looks an IP up with it, invites a developer;
+ * roles and organisations are kept apart; password change and reset end sessions; all of it audited.
+ */
+describe('customer accounts: sign-up, email, sessions, members', () => {
+  let t: TestApp;
+  let app: NestFastifyApplication;
+  const inbox = new SmtpInbox();
+  let source = 0;
+
+  beforeAll(async () => {
+    const smtpUrl = await inbox.start();
+    t = await createTestApp({ QUORUM_SMTP_URL: smtpUrl, PUBLIC_URL: 'https://quorum.example.test' });
+    app = t.app;
+    await waitFor('the lookup index', 60_000, () => app.get(LookupIndexService).ready);
+  }, APP_BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.close();
+    await inbox.close();
+  }, APP_BOOT_TIMEOUT_MS);
+
+  const from = () => `10.230.${(++source >> 8) & 255}.${source & 255}`;
+  const post = (url: string, payload: object, headers: Session = {}) => app.inject({ method: 'POST', url, payload, headers, remoteAddress: from() });
+  const get = (url: string, headers: Session = {}) => app.inject({ method: 'GET', url, headers, remoteAddress: from() });
+
+  async function login(email: string, password = PASSWORD): Promise<Session> {
+    const res = await post('/v1/portal/login', { email, password });
+    expect(res.statusCode).toBe(200);
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    expect(cookies.find((c) => c.startsWith(`${MEMBER_SESSION_COOKIE}=`))).toMatch(/HttpOnly/);
+    expect(cookies.find((c) => c.startsWith(`${MEMBER_CSRF_COOKIE}=`))).not.toMatch(/HttpOnly/);
+    return { cookie: cookies.map((c) => c.split(';')[0]).join('; '), 'x-csrf-token': res.json().csrf_token as string };
+  }
+
+  /** Signs up and confirms the address from the emailed link; returns the organisation and a session. */
+  async function signUp(name: string): Promise<{ org: string; email: string; owner: string; session: Session }> {
+    const email = `${name}-${Date.now()}@example.net`;
+    const res = await post('/v1/portal/signup', { organization_name: name, email, password: PASSWORD });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ email_sent: true, member: { role: 'owner', email, email_verified_at: null } });
+    const mail = await inbox.waitFor(email, /Confirm your email/);
+    expect(mail.text).toContain('https://quorum.example.test/app/#/verify-email?token=');
+    expect((await post('/v1/portal/verify-email', { token: SmtpInbox.token(mail) })).statusCode).toBe(200);
+    return { org: res.json().organization_id as string, email, owner: res.json().member.id as string, session: await login(email) };
+  }
+
+  it('signs up, verifies the address from the SMTP message, signs in, creates a key and looks up with it', async () => {
+    const email = `first-${Date.now()}@example.net`;
+    const res = await post('/v1/portal/signup', { organization_name: 'First Customer Ltd', email, password: PASSWORD });
+    expect(res.statusCode).toBe(201);
+    const org = res.json().organization_id as string;
+    const [row] = await sql<{ kind: string }>(t.config.database.url, 'SELECT kind::text FROM organization WHERE id = $1', [org]);
+    expect(row.kind).toBe('customer');
+    const [stored] = await sql<{ password_hash: string }>(t.config.database.url, 'SELECT password_hash FROM member WHERE email = $1', [email]);
+    expect(stored.password_hash).toMatch(/^scrypt\$/);
+    // no session before the address is confirmed; a second sign-up with the same address is refused
+    const early = await post('/v1/portal/login', { email, password: PASSWORD });
+    expect([early.statusCode, early.json().code]).toEqual([403, 'email_not_verified']);
+    expect((await post('/v1/portal/signup', { organization_name: 'Again', email, password: PASSWORD })).json().code).toBe('email_taken');
+    const token = SmtpInbox.token(await inbox.waitFor(email, /Confirm your email/));
+    expect((await post('/v1/portal/verify-email', { token })).json().email_verified_at).toEqual(expect.any(String));
+    expect((await post('/v1/portal/verify-email', { token })).statusCode).toBe(400);
+
+    const session = await login(email);
+    expect((await get('/v1/portal/me', session)).json()).toMatchObject({ email, role: 'owner', organization_id: org });
+    const noCsrf = await post(`/v1/organizations/${org}/api-keys`, { name: 'k' }, { cookie: session.cookie });
+    expect([noCsrf.statusCode, noCsrf.json().code]).toEqual([403, 'csrf_failed']);
+    const created = await post(`/v1/organizations/${org}/api-keys`, { name: 'first key', scopes: ['lookup'] }, session);
+    expect(created.statusCode).toBe(201);
+    const lookup = await get('/v1/ip/198.51.100.7', { 'x-api-key': created.json().key as string });
+    expect(lookup.statusCode).toBe(200);
+
+    const audit = await sql<{ action: string }>(t.config.database.url, 'SELECT action FROM audit_log WHERE actor = $1 ORDER BY id', [`member:${res.json().member.id}`]);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['member.signed_up', 'member.email_verified', 'member.login', 'api_key.created']));
+    expect((await post('/v1/portal/logout', {}, session)).statusCode).toBe(204);
+    expect((await get('/v1/portal/me', session)).statusCode).toBe(401);
+  });
+
+  it('invites a developer: keys yes, billing and members no; a member never reaches another organisation', async () => {
+    const a = await signUp('acme');
+    const b = await signUp('other');
+    const devEmail = `dev-${Date.now()}@example.net`;
+    const invited = await post(`/v1/organizations/${a.org}/members/invitations`, { email: devEmail, role: 'developer' }, a.session);
+    expect(invited.statusCode).toBe(201);
+    const mail = await inbox.waitFor(devEmail, /invited to acme/);
+    const accepted = await post('/v1/portal/invitations/accept', { token: SmtpInbox.token(mail), password: PASSWORD });
+    expect(accepted.json()).toMatchObject({ role: 'developer', organization_id: a.org });
+    const dev = await login(devEmail);
+
+    expect((await post(`/v1/organizations/${a.org}/api-keys`, { name: 'dev key' }, dev)).statusCode).toBe(201);
+    expect((await get(`/v1/organizations/${a.org}/usage`, dev)).statusCode).toBe(200);
+    expect((await post('/v1/billing/checkout', { organization_id: a.org, plan_id: 'pro' }, dev)).statusCode).toBe(403);
+    expect((await post(`/v1/organizations/${a.org}/members/invitations`, { email: 'x@example.net', role: 'viewer' }, dev)).statusCode).toBe(403);
+    expect((await get(`/v1/organizations/${a.org}/members`, dev)).json().members).toHaveLength(2);
+
+    for (const session of [a.session, dev]) {
+      expect((await get(`/v1/organizations/${b.org}/api-keys`, session)).statusCode).toBe(403);
+      expect((await post(`/v1/organizations/${b.org}/api-keys`, { name: 'stolen' }, session)).statusCode).toBe(403);
+      expect((await get(`/v1/organizations/${b.org}/usage`, session)).statusCode).toBe(403);
+      expect((await get(`/v1/organizations/${b.org}/members`, session)).statusCode).toBe(403);
+    }
+    // a member session is not an operator session
+    expect((await get('/v1/admin/me', a.session)).statusCode).toBe(401);
+    // an admin cannot hand out ownership; the last owner stays
+    const adminEmail = `admin-${Date.now()}@example.net`;
+    await post(`/v1/organizations/${a.org}/members/invitations`, { email: adminEmail, role: 'admin' }, a.session);
+    await post('/v1/portal/invitations/accept', { token: SmtpInbox.token(await inbox.waitFor(adminEmail, /invited/)), password: PASSWORD });
+    const admin = await login(adminEmail);
+    expect((await post(`/v1/organizations/${a.org}/members/invitations`, { email: 'own@example.net', role: 'owner' }, admin)).statusCode).toBe(403);
+    const removeOwner = await app.inject({ method: 'DELETE', url: `/v1/organizations/${a.org}/members/${a.owner}`, headers: admin });
+    expect(removeOwner.statusCode).toBe(403);
+    const audit = await sql<{ action: string }>(t.config.database.url, "SELECT action FROM audit_log WHERE target = $1 AND action IN ('member.invited')", [`organization:${a.org}`]);
+    expect(audit).toHaveLength(2);
+  });
+
+  it('ends every session on a password change and on a reset, and the reset link works once', async () => {
+    const a = await signUp('rotating');
+    const second = await login(a.email);
+    const wrong = await post('/v1/portal/password', { current_password: 'not-the-password', new_password: 'another long password' }, a.session);
+    expect(wrong.statusCode).toBe(401);
+    expect((await post('/v1/portal/password', { current_password: PASSWORD, new_password: 'another long password' }, a.session)).statusCode).toBe(204);
+    for (const session of [a.session, second]) expect((await get('/v1/portal/me', session)).statusCode).toBe(401);
+    const fresh = await login(a.email, 'another long password');
+
+    // reset: same answer for an unknown address, a message for the real one
+    expect((await post('/v1/portal/password-reset', { email: `nobody-${Date.now()}@example.net` })).statusCode).toBe(202);
+    expect((await post('/v1/portal/password-reset', { email: a.email })).statusCode).toBe(202);
+    const token = SmtpInbox.token(await inbox.waitFor(a.email, /Reset your Quorum password/));
+    expect((await post('/v1/portal/password-reset/confirm', { token, password: 'short' })).statusCode).toBe(400);
+    expect((await post('/v1/portal/password-reset/confirm', { token, password: 'a third long password' })).statusCode).toBe(204);
+    expect((await post('/v1/portal/password-reset/confirm', { token, password: 'a fourth long password' })).statusCode).toBe(400);
+    expect((await get('/v1/portal/me', fresh)).statusCode).toBe(401);
+    expect((await post('/v1/portal/login', { email: a.email, password: 'another long password' })).statusCode).toBe(401);
+    await login(a.email, 'a third long password');
+  });
+});
+
+describe('customer accounts without an SMTP server: the local outbox', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({});
+  }, APP_BOOT_TIMEOUT_MS);
+  afterAll(async () => t?.close(), APP_BOOT_TIMEOUT_MS);
+
+  it('keeps the verification message in email_outbox, whose link verifies the address', async () => {
+    const email = `outbox-${Date.now()}@example.net`;
+    const res = await t.app.inject({ method: 'POST', url: '/v1/portal/signup', payload: { organization_name: 'Outbox Ltd', email, password: PASSWORD }, remoteAddress: '10.231.0.1' });
+    expect(res.json()).toMatchObject({ email_sent: true });
+    const [message] = await sql<{ subject: string; text: string }>(t.config.database.url, 'SELECT subject, text FROM email_outbox WHERE recipient = $1', [email]);
+    expect(message.subject).toMatch(/Confirm your email/);
+    const token = SmtpInbox.token({ to: [email], subject: message.subject, text: message.text });
+    expect((await t.app.inject({ method: 'POST', url: '/v1/portal/verify-email', payload: { token }, remoteAddress: '10.231.0.2' })).statusCode).toBe(200);
+  });
+});
