@@ -19,7 +19,10 @@ import { registerAndLogin } from '../crowdsec/capi-client.js';
 import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../factories/agent.factory.js';
 import type { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
 import { startFakeStripe } from '../fakes/stripe/harness.js';
+import { applyMigrations } from '../../src/infra/prisma/migrate/migrate.js';
+import { recreateDatabase } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { testEnv } from '../setup/test-env.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
 const MAX_BLOCK_MS = 50;
@@ -134,10 +137,17 @@ describe('hostile input over every route of the OpenAPI document', () => {
   const probe = new LoopProbe();
 
   beforeAll(async () => {
+    // Whatever the fuzz manages to create (requests, keys, plans) stays in a database of its own.
+    const database = new URL(testEnv().DATABASE_URL);
+    database.pathname = `${database.pathname}_fuzz`;
+    await recreateDatabase(database.toString());
+    await applyMigrations(database.toString());
     const started = await startFakeStripe();
     fake = started.fake;
     t = await createTestApp({
       ...started.env,
+      DATABASE_URL: database.toString(),
+      REDIS_PREFIX: 'quorum-test-fuzz',
       QUORUM_ENROLL_MAX_PER_ORG_PER_DAY: '100000',
       QUORUM_LOGIN_MAX_PER_WINDOW: '100000',
       QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '10000',
@@ -328,7 +338,11 @@ describe('hostile input over every route of the OpenAPI document', () => {
     let best = Number.POSITIVE_INFINITY;
     let wall = 0;
     let res: LightMyRequestResponse | null = null;
-    for (let run = 0; run < REPLAYS && best > MAX_BLOCK_MS; run++) {
+    // A 503 with Retry-After is the service's answer to a busy dependency (a loaded test machine), not to
+    // the input: replayed like a client would; a 503 that persists counts as a failure.
+    const busy = () => res !== null && res.statusCode === 503 && res.headers['retry-after'] !== undefined;
+    for (let run = 0; run < REPLAYS && (best > MAX_BLOCK_MS || busy()); run++) {
+      if (busy()) await new Promise((r) => setTimeout(r, 250));
       // let pending timers and I/O of the previous request settle before measuring this one
       await new Promise((r) => setTimeout(r, 2));
       probe.reset();
