@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs Debian's nftables and ipset when they are missing, so the blocklist format tests can
-# check rendered files with the real tools (`nft -c -f`, `ipset restore`). Never fails the caller:
-# without root or without the package mirror the tests fall back to their grammar checks.
+# check rendered files with the real tools (`nft -c -f`, `ipset restore`), and bind9-dnsutils for
+# `dig`, which test/e2e/dnsbl.e2e-spec.ts queries the DNSBL zone with. Never fails the caller:
+# without root or without the package mirror the blocklist tests fall back to their grammar checks.
 set -u
 
 missing=()
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v ipset >/dev/null 2>&1 || missing+=(ipset)
+command -v dig >/dev/null 2>&1 || missing+=(bind9-dnsutils)
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "ensure-firewall-tools: nft and ipset present"
+  echo "ensure-firewall-tools: nft, ipset and dig present"
   exit 0
 fi
 

@@ -41,6 +41,6 @@ import { UsageRepository } from './usage/usage.repository.js';
     FastLookupRoute,
     LookupRuntime,
   ],
-  exports: [LookupPlansService, ApiKeysService, LookupUsageService, LookupIndexService],
+  exports: [LookupPlansService, ApiKeysService, LookupUsageService, LookupIndexService, LookupService],
 })
 export class LookupModule {}

@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import * as dns from 'dns-packet';
+import { refusal } from '../common/auth/authorization.js';
+import { ruleOf } from '../common/auth/authorization-table.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { IpAnswer } from '../lookup/answer/ip-answer.js';
+import { LookupIndexService } from '../lookup/index/lookup-index.service.js';
+import { ApiKeysService } from '../lookup/keys/api-keys.service.js';
+import { LookupService } from '../lookup/lookup.service.js';
+import { DNSBL_CODES, DNSBL_TTL, TEST_POINT_LISTED, TEST_POINT_UNLISTED } from './dnsbl-codes.js';
+import { parseQueryName } from './query-name.js';
+
+const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+type Rcode = (typeof RCODE)[keyof typeof RCODE];
+const OPCODE_QUERY = 0;
+const LOOKUP_IP_RULE = ruleOf('lookup.ip');
+/** One TXT character-string holds at most 255 bytes. */
+const TXT_CHUNK = 255;
+
+interface Reply {
+  rcode: Rcode;
+  answers: dns.Answer[];
+  /** SOA in the authority section (negative answers, so resolvers cache them for DNSBL_TTL) */
+  soa: boolean;
+}
+
+const refused = (): Reply => ({ rcode: RCODE.REFUSED, answers: [], soa: false });
+
+/**
+ * Answers DNSBL queries (`<reversed address>.<api key>.<zone>`) from the lookup index: the key is
+ * resolved and metered exactly as `GET /v1/ip/{ip}` (same LookupService call, same quota, same usage,
+ * special-purpose space free), and the answer's classification picks the records (DNSBL_CODES).
+ */
+@Injectable()
+export class DnsblAnswerer {
+  private readonly logger = new Logger('Dnsbl');
+  readonly zone: string;
+  private readonly publicUrl: string;
+  private lastWarnMs = 0;
+
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly lookups: LookupService,
+    private readonly index: LookupIndexService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.zone = config.lookup.dnsblZone;
+    this.publicUrl = (config.http.publicUrl ?? `http://${config.lookup.dnsblZone}`).replace(/\/$/, '');
+  }
+
+  /** The response to one UDP datagram, or null to drop it (not a readable DNS query). */
+  async respond(datagram: Buffer): Promise<Buffer | null> {
+    let query: dns.DecodedPacket;
+    try {
+      query = dns.decode(datagram);
+    } catch {
+      return null;
+    }
+    if (query.type !== 'query') return null;
+    const flags = query.flags ?? 0;
+    const question = query.questions?.[0];
+    let reply: Reply;
+    if (((flags >> 11) & 0xf) !== OPCODE_QUERY) reply = { rcode: RCODE.NOTIMP, answers: [], soa: false };
+    else if (!question || query.questions!.length !== 1) reply = { rcode: RCODE.FORMERR, answers: [], soa: false };
+    else reply = await this.answer(question);
+    return dns.encode({
+      id: query.id,
+      type: 'response',
+      flags: (reply.rcode === RCODE.REFUSED ? 0 : dns.AUTHORITATIVE_ANSWER) | (flags & dns.RECURSION_DESIRED) | reply.rcode,
+      questions: question ? [question] : [],
+      answers: reply.answers,
+      authorities: reply.soa ? [this.soa()] : [],
+    });
+  }
+
+  private async answer(question: dns.Question): Promise<Reply> {
+    if (question.class !== undefined && question.class !== 'IN') return refused();
+    const parsed = parseQueryName(question.name, this.zone);
+    if (parsed.kind === 'outside') return refused();
+    if (parsed.kind === 'apex') {
+      return question.type === 'SOA' ? { rcode: RCODE.NOERROR, answers: [this.soa(question.name)], soa: false } : { rcode: RCODE.NOERROR, answers: [], soa: true };
+    }
+    if (parsed.key === null) return { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
+    const principal = await this.keys.resolve(parsed.key);
+    if (!principal || refusal(LOOKUP_IP_RULE, principal, { params: {}, body: undefined })) return refused();
+    if (parsed.kind === 'malformed') return { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
+    const ip = parsed.ip;
+    if (ip.version === 4 && (ip.value === TEST_POINT_LISTED || ip.value === TEST_POINT_UNLISTED)) {
+      return ip.value === TEST_POINT_LISTED ? this.records(question, '127.0.0.2', 'RFC 5782 test point: always listed') : { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
+    }
+    let answer: IpAnswer;
+    try {
+      answer = (await this.lookups.ip(principal, ip.text)).body;
+    } catch (error) {
+      // Over quota or burst, plan refusals: REFUSED, so a consumer's resolver fails open, as for a bad key.
+      if (error instanceof DomainError && error.status < 500) return refused();
+      if (!(error instanceof DomainError)) this.warn(error);
+      return { rcode: RCODE.SERVFAIL, answers: [], soa: false };
+    }
+    const code = DNSBL_CODES[answer.classification];
+    if (!code.exists) return { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
+    return this.records(question, code.a, this.text(answer));
+  }
+
+  /** The A or TXT record of an existing name; other types get an empty NOERROR (NODATA). */
+  private records(question: dns.Question, a: string | null, text: string): Reply {
+    const base = { name: question.name, ttl: DNSBL_TTL, class: 'IN' as const };
+    if (question.type === 'A' && a !== null) return { rcode: RCODE.NOERROR, answers: [{ ...base, type: 'A', data: a }], soa: false };
+    if (question.type === 'TXT') return { rcode: RCODE.NOERROR, answers: [{ ...base, type: 'TXT', data: chunks(text) }], soa: false };
+    return { rcode: RCODE.NOERROR, answers: [], soa: true };
+  }
+
+  /** The TXT text: classification, why, and the IP's public page. */
+  private text(answer: IpAnswer): string {
+    const page = `${this.publicUrl}/ip/${answer.ip}`;
+    switch (answer.classification) {
+      case 'benign':
+        return `Quorum: benign (${answer.benign?.category ?? 'never-list'}, ${answer.benign?.source ?? 'unknown source'}) ${page}`;
+      case 'reserved':
+        return `Quorum: reserved address (${answer.reserved?.name ?? 'special-purpose'} ${answer.reserved?.rfc ?? ''}) ${page}`.replace(/ +\)/, ')');
+      default: {
+        const what = answer.behaviours && answer.behaviours.length > 0 ? `, ${answer.behaviours.join(', ')}` : '';
+        return `Quorum: ${answer.classification}, score ${answer.score}${what} ${page}`;
+      }
+    }
+  }
+
+  private soa(name = this.zone): dns.Answer {
+    return {
+      name,
+      type: 'SOA',
+      ttl: DNSBL_TTL,
+      class: 'IN',
+      data: {
+        mname: `ns.${this.zone}`,
+        rname: `hostmaster.${this.zone}`,
+        // The scoring generation the index answers with: it changes when answers may change.
+        serial: this.index.current.version >>> 0,
+        refresh: 3600,
+        retry: 600,
+        expire: 86_400,
+        minimum: DNSBL_TTL,
+      },
+    };
+  }
+
+  private warn(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarnMs < 10_000) return;
+    this.lastWarnMs = now;
+    this.logger.warn(`DNSBL query failed: ${(error as Error).message}`);
+  }
+}
+
+function chunks(text: string): Buffer[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += TXT_CHUNK) out.push(bytes.subarray(i, i + TXT_CHUNK));
+  return out;
+}

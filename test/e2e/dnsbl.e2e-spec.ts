@@ -1,0 +1,206 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OrganizationsService } from '../../src/agents/organizations.service.js';
+import { DnsblServer } from '../../src/dnsbl/dnsbl.server.js';
+import { queryNameOf } from '../../src/dnsbl/query-name.js';
+import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
+import { NeverListService } from '../../src/lookup/index/never-list.service.js';
+import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
+import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.js';
+import { LookupUsageService } from '../../src/lookup/usage/lookup-usage.service.js';
+import { sql } from '../setup/db.js';
+import { createTestApp, type TestApp } from '../setup/test-app.js';
+
+const run = promisify(execFile);
+const ZONE = 'bl.quorum.test';
+const PUBLIC_URL = 'https://quorum.example.net';
+// Addresses used only by this file.
+const NET = '45.87.15';
+const V6 = '2a01:4f8:78:1';
+const HOUR = 3_600_000;
+const SOURCE = 'dnsbl-test';
+
+interface Dig {
+  status: string;
+  /** `TTL TYPE DATA` of each record (dig's column spacing varies) */
+  answers: string[];
+  authority: string[];
+}
+
+/** The DNSBL zone queried with Debian's `dig` over real UDP (scripts/ensure-test-tools.sh installs it). */
+describe('DNSBL zone answered to dig', () => {
+  let t: TestApp;
+  let app: NestFastifyApplication;
+  let db: string;
+  let port: number;
+  let seq = 0;
+
+  beforeAll(async () => {
+    t = await createTestApp({ QUORUM_DNSBL_PORT: '0', QUORUM_DNSBL_ZONE: ZONE, PUBLIC_URL, QUORUM_LOOKUP_POLL_MS: '200' });
+    app = t.app;
+    db = t.config.database.url;
+    port = app.get(DnsblServer).port!;
+    await until(() => app.get(LookupIndexService).ready);
+    await sql(
+      db,
+      `INSERT INTO plan (id, name, burst_per_second, daily_quota, monthly_quota, bulk_size, fields, views)
+       VALUES ('test-dnsbl-tiny', 'Test DNSBL tiny', 100, 2, 1000, 0, ARRAY['reporters'], ARRAY['ip']) ON CONFLICT (id) DO NOTHING`,
+    );
+    await app.get(LookupPlansService).reload();
+    const [{ v }] = await sql<{ v: string }>(db, 'SELECT coalesce(max(version), 0) + 1 AS v FROM ip_score');
+    const now = Date.now();
+    const rows: Array<[string, number, boolean, string[]]> = [
+      [`${NET}.1`, 6, true, ['crowdsecurity/ssh-bf', 'quorum/http-probing']],
+      [`${NET}.2`, 2, false, ['crowdsecurity/wordpress-bf']],
+      [`${NET}.3`, 9, true, ['crowdsecurity/ssh-bf']],
+      [`${V6}::/64`, 6, true, ['crowdsecurity/mail-bf']],
+    ];
+    for (const [key, score, listed, scenarios] of rows) {
+      await sql(
+        db,
+        `INSERT INTO ip_score (ip_key, score, reporters, established, asns, scenarios, first_seen, last_seen, listed, listed_at, listed_until, reason, honeypot, version, updated_at)
+         VALUES ($1, $2, 4, 3, 3, $3, $4, $5, $6, $5, $7, 'consensus', false, $8, now())
+         ON CONFLICT (ip_key) DO UPDATE SET score = EXCLUDED.score, listed = EXCLUDED.listed, listed_until = EXCLUDED.listed_until,
+           scenarios = EXCLUDED.scenarios, version = EXCLUDED.version`,
+        [key, score, scenarios, new Date(now - 2 * HOUR), new Date(now - HOUR), listed, listed ? new Date(now + 24 * HOUR) : null, v],
+      );
+    }
+    await app.get(LookupIndexService).catchUp(Number(v));
+    await sql(db, 'DELETE FROM never_list_entry WHERE source = $1', [SOURCE]);
+    await sql(db, `INSERT INTO never_list_entry (cidr, category, source, fetched_at) VALUES ($1, 'crawler', $2, now()), ($3, 'resolver', $2, now())`, [
+      `${NET}.3/32`,
+      SOURCE,
+      '2a01:4f8:78:2::/64',
+    ]);
+    await app.get(NeverListService).refresh();
+  }, 60_000);
+
+  afterAll(async () => {
+    await sql(db, 'DELETE FROM never_list_entry WHERE source = $1', [SOURCE]);
+    await t.close();
+    await sql(db, "DELETE FROM organization_plan WHERE plan_id = 'test-dnsbl-tiny'");
+    await sql(db, "DELETE FROM plan WHERE id = 'test-dnsbl-tiny'");
+  });
+
+  async function keyFor(planId: string, scopes: Array<'lookup' | 'blocklist'> = ['lookup']): Promise<{ key: string; org: string }> {
+    const org = (await app.get(OrganizationsService).create(`dnsbl-org-${++seq}-${Date.now()}`)).id;
+    await app.get(LookupPlansService).setOrganizationPlan(org, planId);
+    const { key } = await app.get(ApiKeysService).create(org, 'dns', scopes, 'test');
+    return { key, org };
+  }
+
+  /** Runs dig (asynchronously: the server answering it runs in this process). */
+  async function dig(name: string, type: 'A' | 'TXT' | 'AAAA' | 'SOA'): Promise<Dig> {
+    const { stdout } = await run('dig', [`@127.0.0.1`, '-p', String(port), '+tries=1', '+time=10', '+noall', '+comments', '+answer', '+authority', name, type]);
+    const status = /status: ([A-Z]+)/.exec(stdout)?.[1] ?? 'none';
+    const section = (title: string) => {
+      const start = stdout.indexOf(`;; ${title} SECTION:`);
+      if (start < 0) return [];
+      const lines = stdout.slice(start).split('\n').slice(1);
+      const end = lines.findIndex((l) => l.trim() === '' || l.startsWith(';;'));
+      return lines.slice(0, end < 0 ? lines.length : end).map((l) => {
+        const [, ttl, , type, ...data] = l.trim().split(/\s+/);
+        return `${ttl} ${type} ${data.join(' ')}`;
+      });
+    };
+    return { status, answers: section('ANSWER'), authority: section('AUTHORITY') };
+  }
+
+  const txtOf = (d: Dig) => d.answers.map((l) => [...l.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('')).join('');
+
+  it('answers listed (127.0.0.2) and suspicious (127.0.0.3) addresses with a TXT linking to the public page, IPv4 and IPv6', async () => {
+    const { key } = await keyFor('pro');
+    const suffix = `${key}.${ZONE}`;
+    const listed = await dig(queryNameOf(`${NET}.1`, suffix), 'A');
+    expect(listed.status).toBe('NOERROR');
+    expect(listed.answers).toEqual(['60 A 127.0.0.2']);
+    const txt = txtOf(await dig(queryNameOf(`${NET}.1`, suffix), 'TXT'));
+    expect(txt).toBe(`Quorum: malicious, score 86, SSH brute force, HTTP vulnerability scanning ${PUBLIC_URL}/ip/${NET}.1`);
+    expect((await dig(queryNameOf(`${NET}.2`, suffix), 'A')).answers).toEqual(['60 A 127.0.0.3']);
+    const v6 = await dig(queryNameOf(`${V6}::abcd`, suffix), 'A');
+    expect(v6.answers).toEqual(['60 A 127.0.0.2']);
+    expect(queryNameOf(`${V6}::abcd`, suffix).split('.')).toHaveLength(32 + 1 + ZONE.split('.').length);
+    expect(txtOf(await dig(queryNameOf(`${V6}::abcd`, suffix), 'TXT'))).toContain(`${PUBLIC_URL}/ip/${V6}::abcd`);
+    // Other types of an existing name: NODATA.
+    const aaaa = await dig(queryNameOf(`${NET}.1`, suffix), 'AAAA');
+    expect([aaaa.status, aaaa.answers]).toEqual(['NOERROR', []]);
+  }, 60_000);
+
+  it('answers benign and reserved addresses with no A record (a naive consumer never refuses them) and a TXT saying why', async () => {
+    const { key } = await keyFor('pro');
+    const suffix = `${key}.${ZONE}`;
+    for (const ip of [`${NET}.3`, '2a01:4f8:78:2::53']) {
+      const a = await dig(queryNameOf(ip, suffix), 'A');
+      expect([ip, a.status, a.answers]).toEqual([ip, 'NOERROR', []]);
+      expect(a.authority).toEqual([expect.stringContaining('SOA')]);
+    }
+    expect(txtOf(await dig(queryNameOf(`${NET}.3`, suffix), 'TXT'))).toBe(`Quorum: benign (crawler, ${SOURCE}) ${PUBLIC_URL}/ip/${NET}.3`);
+    expect(txtOf(await dig(queryNameOf('2a01:4f8:78:2::53', suffix), 'TXT'))).toContain(`benign (resolver, ${SOURCE})`);
+    for (const [ip, words] of [
+      ['10.1.2.3', 'Private-Use [RFC1918]'],
+      ['2001:db8::1', 'Documentation'],
+    ]) {
+      const a = await dig(queryNameOf(ip, suffix), 'A');
+      expect([ip, a.status, a.answers]).toEqual([ip, 'NOERROR', []]);
+      const txt = txtOf(await dig(queryNameOf(ip, suffix), 'TXT'));
+      expect(txt).toContain('Quorum: reserved address (');
+      expect(txt).toContain(words);
+    }
+  }, 60_000);
+
+  it('answers unknown addresses NXDOMAIN with the SOA, and follows the RFC 5782 test points', async () => {
+    const { key } = await keyFor('pro');
+    const suffix = `${key}.${ZONE}`;
+    for (const ip of [`${NET}.200`, '2a01:4f8:78:3::1']) {
+      const res = await dig(queryNameOf(ip, suffix), 'A');
+      expect([ip, res.status, res.answers]).toEqual([ip, 'NXDOMAIN', []]);
+      expect(res.authority).toEqual([expect.stringMatching(new RegExp(`^60 SOA ns\\.${ZONE.replace(/\./g, '\\.')}\\. hostmaster\\.`))]);
+    }
+    expect((await dig(`2.0.0.127.${suffix}`, 'A')).answers).toEqual(['60 A 127.0.0.2']);
+    expect((await dig(`1.0.0.127.${suffix}`, 'A')).status).toBe('NXDOMAIN');
+    expect((await dig(queryNameOf('::ffff:127.0.0.2', suffix), 'A')).answers).toEqual(['60 A 127.0.0.2']);
+    expect((await dig(`1.2.3.${suffix}`, 'A')).status).toBe('NXDOMAIN');
+    expect((await dig(`256.2.3.4.${suffix}`, 'A')).status).toBe('NXDOMAIN');
+    expect((await dig(ZONE, 'SOA')).answers).toEqual([expect.stringContaining(`SOA ns.${ZONE}. hostmaster.${ZONE}.`)]);
+  }, 60_000);
+
+  it('refuses names outside the zone, unknown keys and keys without the lookup scope', async () => {
+    const { key } = await keyFor('pro');
+    const blocklistOnly = await keyFor('pro', ['blocklist']);
+    expect((await dig(`1.${NET.split('.').reverse().join('.')}.${key}.example.org`, 'A')).status).toBe('REFUSED');
+    expect((await dig(queryNameOf(`${NET}.1`, `qk_AAAAAAAA_unknownunknownunknownunknownun.${ZONE}`), 'A')).status).toBe('REFUSED');
+    expect((await dig(queryNameOf(`${NET}.1`, ZONE), 'A')).status).toBe('REFUSED');
+    expect((await dig(queryNameOf(`${NET}.1`, `${blocklistOnly.key}.${ZONE}`), 'A')).status).toBe('REFUSED');
+    // The key is case-sensitive: a resolver that randomises case cannot be used with it (docs/lookup.md).
+    expect((await dig(queryNameOf(`${NET}.1`, `${key.toUpperCase()}.${ZONE}`), 'A')).status).toBe('REFUSED');
+    // The zone is not.
+    expect((await dig(queryNameOf(`${NET}.1`, `${key}.${ZONE.toUpperCase()}`), 'A')).status).toBe('NOERROR');
+  }, 60_000);
+
+  it('meters queries like HTTP lookups (reserved space and test points free) and refuses past the quota', async () => {
+    const { key, org } = await keyFor('test-dnsbl-tiny');
+    const suffix = `${key}.${ZONE}`;
+    expect((await dig(queryNameOf('192.168.7.7', suffix), 'TXT')).status).toBe('NOERROR');
+    expect((await dig(`2.0.0.127.${suffix}`, 'A')).status).toBe('NOERROR');
+    expect((await dig(queryNameOf(`${NET}.1`, suffix), 'A')).answers).toHaveLength(1);
+    expect((await dig(queryNameOf(`${NET}.200`, suffix), 'A')).status).toBe('NXDOMAIN');
+    // Quota of 2 spent: refused, over DNS and HTTP alike.
+    expect((await dig(queryNameOf(`${NET}.1`, suffix), 'A')).status).toBe('REFUSED');
+    const http = await app.inject({ method: 'GET', url: `/v1/ip/${NET}.1`, headers: { 'x-api-key': key } });
+    expect([http.statusCode, http.json().code]).toEqual([429, 'quota_exhausted']);
+    // Reserved space is still answered.
+    expect((await dig(queryNameOf('10.0.0.1', suffix), 'TXT')).status).toBe('NOERROR');
+    await app.get(LookupUsageService).flush();
+    const [{ total }] = await sql<{ total: string }>(db, 'SELECT sum(lookups)::text AS total FROM usage_counter WHERE organization_id = $1', [org]);
+    expect(Number(total)).toBe(2);
+  }, 60_000);
+});
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
