@@ -1,4 +1,5 @@
-import { formatIpv4 } from '../../src/common/ip/ip-address.js';
+import { formatIpv4, parseIp } from '../../src/common/ip/ip-address.js';
+import { specialPurpose } from '../../src/common/ip/special-purpose.js';
 
 /**
  * The i-th scored IPv4 address of the bench data set: i · 2654435761 mod 2^32 (an odd multiplier,
@@ -46,13 +47,27 @@ export function lookupMix(count: number, v4Count: number, v6Count: number, seed 
       counts.ipv6++;
     } else if (r < 0.55) {
       const i = Math.floor(random() * v4Count);
+      // Special-purpose space answers `reserved` without the index or metering: not a real target.
+      if (reserved(scoredIpv4(i))) {
+        n--;
+        continue;
+      }
       ips.push(formatIpv4(scoredIpv4(i)));
       if (i % 3 === 0) counts.listed++;
       else counts.scoredUnlisted++;
     } else {
-      ips.push(formatIpv4(scoredIpv4(v4Count + Math.floor(random() * v4Count))));
+      const value = scoredIpv4(v4Count + Math.floor(random() * v4Count));
+      if (reserved(value)) {
+        n--;
+        continue;
+      }
+      ips.push(formatIpv4(value));
       counts.unscored++;
     }
   }
   return { ips, counts };
+}
+
+function reserved(value: number): boolean {
+  return specialPurpose(parseIp(formatIpv4(value))!) !== null;
 }
