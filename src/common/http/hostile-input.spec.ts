@@ -10,7 +10,7 @@ describe('scanJsonShape', () => {
     expect(scanJsonShape(bytes('"é[ü{"'))).toEqual({ depth: 0, values: 1 });
     // an escaped backslash right before the closing quote, then structure after the string
     expect(scanJsonShape(bytes('{"a":"x\\\\","b":[[1,2]]}'))).toEqual({ depth: 3, values: 3 });
-    expect(scanJsonShape(bytes('{"a":"x\\\"[[[","b":[1]}'))).toEqual({ depth: 2, values: 2 });
+    expect(scanJsonShape(bytes('{"a":"x\\"[[[","b":[1]}'))).toEqual({ depth: 2, values: 2 });
     expect(scanJsonShape(bytes('[["unterminated [[[['))).toEqual({ depth: 2, values: 1 });
   });
 
