@@ -92,7 +92,7 @@ export class DnsblAnswerer {
     }
     let answer: IpAnswer;
     try {
-      answer = (await this.lookups.ip(principal, ip.text)).body;
+      answer = await this.lookups.dns(principal, ip);
     } catch (error) {
       // Over quota or burst, plan refusals: REFUSED, so a consumer's resolver fails open, as for a bad key.
       if (error instanceof DomainError && error.status < 500) return refused();

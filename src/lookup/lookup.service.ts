@@ -32,6 +32,18 @@ export interface BulkAnswer {
 
 const INVALID_IP = 'Not an IPv4 or IPv6 address (IPv4-mapped IPv6 is accepted)';
 
+const dnsPolicies = new WeakMap<PlanPolicy, PlanPolicy>();
+
+/** The plan with only the fields a DNS answer uses (scenarios, for behaviours). */
+function narrowForDns(policy: PlanPolicy): PlanPolicy {
+  let narrowed = dnsPolicies.get(policy);
+  if (!narrowed) {
+    narrowed = Object.freeze({ ...policy, fields: new Set(policy.fields.has('scenarios') ? (['scenarios'] as const) : []) });
+    dnsPolicies.set(policy, narrowed);
+  }
+  return narrowed;
+}
+
 /**
  * The three lookup views. Per request: plan and key from memory, limits from local leases, the answer
  * from the in-memory index. No database or Redis read on the way (see LeaseMeter for the exceptions).
@@ -59,6 +71,25 @@ export class LookupService {
     this.assertReady();
     const rate = await this.meter(principal, policy, 1);
     return { body: this.answer(ip, policy, nowSec, null), rate };
+  }
+
+  /**
+   * The answer for the DNSBL zone (src/dnsbl): metered like `ip` (one lookup, special-purpose space
+   * free), with only what a DNS answer carries (classification, score, behaviours when the plan shows
+   * scenarios, benign, reserved): no range scan, network metadata or headers.
+   */
+  async dns(principal: ApiKeyPrincipal, ip: ParsedIp): Promise<IpAnswer> {
+    const policy = await this.policyFor(principal, 'ip');
+    const narrowed = narrowForDns(policy);
+    const reserved = specialPurpose(ip);
+    if (reserved) return buildIpAnswer({ ip: ip.text, fields: null, neverList: null, reserved, metadata: null, range: null }, narrowed);
+    this.assertReady();
+    const verdict = await this.limits.consume(principal.organizationId, policy.limits, 1);
+    if (!verdict.ok) throw lookupError.limited(verdict, this.limits.peek(principal.organizationId, policy.limits));
+    this.usage.record(principal.organizationId, principal.apiKeyId, 1);
+    const nowSec = Math.floor(this.clock.nowMs() / 1000);
+    const fields = this.index.current.lookup(ip, nowSec);
+    return buildIpAnswer({ ip: ip.text, fields, neverList: this.neverList.matchOf(ip), reserved: null, metadata: null, range: null }, narrowed);
   }
 
   async bulk(principal: ApiKeyPrincipal, inputs: readonly string[]): Promise<Metered<BulkAnswer>> {
