@@ -8,6 +8,10 @@ import { BillingController } from './billing.controller.js';
 import { BillingRepository } from './billing.repository.js';
 import { BillingService } from './billing.service.js';
 import { EntitlementsService } from './entitlements.service.js';
+import { InvoicesController } from './invoices.controller.js';
+import { PlanPricesRepository } from './plans/plan-prices.repository.js';
+import { PublicPlansController } from './plans/public-plans.controller.js';
+import { PublicPlansService } from './plans/public-plans.service.js';
 import { createStripeClient, STRIPE_CLIENT } from './stripe.client.js';
 import { UsageReportRepository } from './usage/usage-report.repository.js';
 import { UsageReporterService } from './usage/usage-reporter.service.js';
@@ -15,7 +19,7 @@ import { UsageReporterService } from './usage/usage-reporter.service.js';
 /** Stripe billing: checkout/portal, webhook intake and processing, entitlements, metered usage. */
 @Module({
   imports: [AgentsModule, LookupModule],
-  controllers: [BillingController],
+  controllers: [BillingController, PublicPlansController, InvoicesController],
   providers: [
     { provide: STRIPE_CLIENT, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createStripeClient(config.billing) },
     BillingRepository,
@@ -24,6 +28,8 @@ import { UsageReporterService } from './usage/usage-reporter.service.js';
     EntitlementsService,
     UsageReportRepository,
     UsageReporterService,
+    PlanPricesRepository,
+    PublicPlansService,
   ],
   exports: [BillingRepository, UsageReporterService],
 })

@@ -87,6 +87,15 @@ export class BillingRepository {
     await this.prisma.invoice.upsert({ where: { id: invoice.id }, create: { id: invoice.id, ...data }, update: { ...data, status } });
   }
 
+  async invoicesOf(organizationId: string, limit: number): Promise<Array<{ id: string; subscriptionId: string | null; status: string; amountCents: number; currency: string; createdAt: Date }>> {
+    return this.prisma.invoice.findMany({
+      where: { organizationId },
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+      select: { id: true, subscriptionId: true, status: true, amountCents: true, currency: true, createdAt: true },
+    });
+  }
+
   async unprocessedEventIds(limit: number): Promise<string[]> {
     const rows = await this.prisma.stripeEvent.findMany({ where: { processedAt: null }, orderBy: { created: 'asc' }, take: limit, select: { id: true } });
     return rows.map((r) => r.id);

@@ -10,6 +10,9 @@ import { QueueService } from '../infra/queue/queue.service.js';
 import { BillingRepository } from './billing.repository.js';
 import { requireStripe, STRIPE_CLIENT } from './stripe.client.js';
 
+/** Subscription states that still bill or may bill again: a new checkout would make a second subscription. */
+const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused']);
+
 /** Checkout and portal sessions, and webhook intake (verify, store by id, queue). */
 @Injectable()
 export class BillingService {
@@ -44,6 +47,15 @@ export class BillingService {
     const price = this.config.billing.prices[planId];
     if (!price) throw DomainError.badRequest(`Plan "${planId}" has no Stripe price (STRIPE_PRICES)`);
     const stripe = requireStripe(this.stripe);
+    // One subscription per organisation: a plan change goes through the existing one (Stripe's billing
+    // portal, POST /v1/billing/portal), never through a second checkout.
+    const live = (await this.billing.subscriptionsOf(organizationId)).find((s) => LIVE_STATUSES.has(s.status));
+    if (live) {
+      throw DomainError.conflict(
+        `This organisation already has a ${live.status} subscription (plan ${live.planId}): change the plan in the billing portal (POST /v1/billing/portal)`,
+        'subscription_active',
+      );
+    }
     const customer = await this.ensureCustomer(organizationId);
     const overage = this.config.billing.prices.overage;
     const session = await stripe.checkout.sessions.create({

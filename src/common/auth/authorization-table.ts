@@ -68,6 +68,8 @@ export const AUTHORIZATION_TABLE = {
   'privacy.ipRequest.create': { allow: ANYONE },
   'privacy.ipRequest.verify': { allow: ANYONE },
   'privacy.request.status': { allow: ANYONE },
+  /** The public price list (GET /v1/plans). */
+  'plans.public': { allow: ANYONE },
   // customer members: sign-up and the links they receive by email (each route checks its one-use token)
   'members.signup': { allow: ANYONE },
   'members.verifyEmail': { allow: ANYONE },
@@ -124,6 +126,7 @@ export const AUTHORIZATION_TABLE = {
   /** API keys need the read-only `usage` scope (a key reads its own organisation's usage, nothing else). */
   'usage.read': { allow: [...ANY_OPERATOR, ...ANY_MEMBER, 'apiKey'], scopes: ['usage'], organization: { param: 'id' } },
   'organizationPlan.read': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
+  'invoices.list': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
   /** Plans change through Stripe events, or through this audited admin action. */
   'organizationPlan.set': { allow: staff('admin'), organization: { param: 'id' } },
   'billing.checkout': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing')], organization: { body: 'organization_id' } },

@@ -123,8 +123,15 @@ export class FakeStripe {
     if (method === 'POST' && path === '/v1/checkout/sessions') return this.createSession(p);
     if (method === 'POST' && path === '/v1/billing_portal/sessions') return this.createPortal(p);
     if (method === 'GET' && parts[1] === 'subscriptions' && parts[2]) return this.find(this.subscriptions, parts[2], 'subscription');
+    if (method === 'GET' && parts[1] === 'prices' && parts[2]) return this.priceObject(parts[2]);
     if (method === 'POST' && path === '/v1/billing/meter_events') return this.createMeterEvent(p);
     throw new FakeStripeError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
+  }
+
+  private priceObject(id: string): Json {
+    const price = this.prices.get(id);
+    if (!price) throw new FakeStripeError(404, 'invalid_request_error', `No such price: '${id}'`, 'resource_missing', 'id');
+    return { id, object: 'price', active: true, unit_amount: price.unitAmount, currency: 'usd', recurring: { interval: price.interval ?? 'month', interval_count: 1, usage_type: price.metered ? 'metered' : 'licensed' } };
   }
 
   private find(map: Map<string, Json>, key: string, kind: string): Json {
