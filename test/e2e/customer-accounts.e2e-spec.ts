@@ -82,7 +82,7 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect([noCsrf.statusCode, noCsrf.json().code]).toEqual([403, 'csrf_failed']);
     const created = await post(`/v1/organizations/${org}/api-keys`, { name: 'first key', scopes: ['lookup'] }, session);
     expect(created.statusCode).toBe(201);
-    const lookup = await get('/v1/ip/198.51.100.7', { 'x-api-key': created.json().key as string });
+    const lookup = await get('/v1/ip/45.83.13.7', { 'x-api-key': created.json().key as string });
     expect(lookup.statusCode).toBe(200);
 
     const audit = await sql<{ action: string }>(t.config.database.url, 'SELECT action FROM audit_log WHERE actor = $1 ORDER BY id', [`member:${res.json().member.id}`]);
@@ -166,5 +166,11 @@ describe('customer accounts without an SMTP server: the local outbox', () => {
     expect(message.subject).toMatch(/Confirm your email/);
     const token = SmtpInbox.token({ to: [email], subject: message.subject, text: message.text });
     expect((await t.app.inject({ method: 'POST', url: '/v1/portal/verify-email', payload: { token }, remoteAddress: '10.231.0.2' })).statusCode).toBe(200);
+  });
+
+  it('lists the plan rows\' list prices when Stripe is not configured', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/plans', remoteAddress: '10.231.0.3' });
+    const pro = (res.json().plans as Array<{ id: string; price: unknown; purchasable: boolean }>).find((p) => p.id === 'pro');
+    expect(pro).toMatchObject({ price: { amount_cents: 4_900, currency: 'usd', interval: 'month', source: 'plan' }, purchasable: false });
   });
 });

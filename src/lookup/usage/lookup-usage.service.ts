@@ -42,6 +42,10 @@ export class LookupUsageService {
     }
   }
 
+  dailyForOrganization(organizationId: string, from: Date, to: Date): ReturnType<UsageRepository['dailyForOrganization']> {
+    return this.usage.dailyForOrganization(organizationId, from, to);
+  }
+
   forOrganization(organizationId: string, from: Date, to: Date): Promise<UsageTotal[]> {
     return this.usage.forOrganization(organizationId, from, to);
   }

@@ -22,6 +22,16 @@ export class UsageRepository {
       ON CONFLICT (api_key_id, hour) DO UPDATE SET lookups = usage_counter.lookups + EXCLUDED.lookups`;
   }
 
+  /** Lookups per API key per UTC day, with the key's prefix and name (revoked keys included). */
+  async dailyForOrganization(organizationId: string, from: Date, to: Date): Promise<Array<{ day: string; apiKeyId: string; prefix: string; name: string; lookups: number }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ day: string; api_key_id: string; prefix: string; name: string; lookups: bigint }>>`
+      SELECT to_char(u.hour AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, u.api_key_id::text AS api_key_id, k.prefix, k.name, sum(u.lookups)::bigint AS lookups
+      FROM usage_counter u JOIN api_key k ON k.id = u.api_key_id
+      WHERE u.organization_id = ${organizationId}::uuid AND u.hour >= ${from} AND u.hour < ${to}
+      GROUP BY 1, 2, 3, 4 ORDER BY 1, 2`;
+    return rows.map((r) => ({ day: r.day, apiKeyId: r.api_key_id, prefix: r.prefix, name: r.name, lookups: Number(r.lookups) }));
+  }
+
   async forOrganization(organizationId: string, from: Date, to: Date): Promise<UsageTotal[]> {
     const rows = await this.prisma.usageCounter.findMany({
       where: { organizationId, hour: { gte: from, lt: to } },

@@ -1,0 +1,108 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OrganizationsService } from '../../src/agents/organizations.service.js';
+import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
+import { LookupUsageService } from '../../src/lookup/usage/lookup-usage.service.js';
+import type { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
+import { deliver, startFakeStripe } from '../fakes/stripe/harness.js';
+import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { createMember, type Member } from '../support/principals.js';
+import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
+
+jest.setTimeout(60_000);
+
+interface PublicPlan {
+  id: string;
+  price: { amount_cents: number; currency: string; interval: string; source: string } | null;
+  purchasable: boolean;
+  limits: { daily_quota: number; monthly_quota: number; bulk_size: number };
+}
+
+/** Issue 17, API level: prices, a member's checkout (once), invoices, and usage per key per day. */
+describe('customer billing and usage', () => {
+  let t: TestApp;
+  let app: NestFastifyApplication;
+  let fake: FakeStripe;
+  let seq = 0;
+
+  beforeAll(async () => {
+    const started = await startFakeStripe();
+    fake = started.fake;
+    t = await createTestApp(started.env);
+    app = t.app;
+    await waitFor('the lookup index', 60_000, () => app.get(LookupIndexService).ready);
+  }, APP_BOOT_TIMEOUT_MS);
+  afterAll(async () => {
+    await t?.close();
+    await fake?.stop();
+  }, APP_BOOT_TIMEOUT_MS);
+
+  const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, payload?: object) =>
+    app.inject({ method, url, headers, remoteAddress: `10.232.0.${++seq % 250}`, ...(payload ? { payload } : {}) });
+
+  async function customer(): Promise<{ org: string; owner: Member; billing: Member; developer: Member }> {
+    const org = (await app.get(OrganizationsService).create(`customer-billing-${++seq}`, 'customer')).id;
+    return { org, owner: await createMember(app, org, 'owner'), billing: await createMember(app, org, 'billing'), developer: await createMember(app, org, 'developer') };
+  }
+
+  it('lists plans publicly with Stripe prices where Stripe has one, list prices otherwise, and limits', async () => {
+    const res = await call('GET', '/v1/plans', {});
+    expect(res.statusCode).toBe(200);
+    const plans = new Map((res.json().plans as PublicPlan[]).map((p) => [p.id, p]));
+    expect(plans.get('pro')).toMatchObject({ price: { amount_cents: 4_900, currency: 'usd', interval: 'month', source: 'stripe' }, purchasable: true, limits: { daily_quota: expect.any(Number) } });
+    expect(plans.get('business')?.price?.source).toBe('stripe');
+    expect(plans.get('free')).toMatchObject({ price: { amount_cents: 0, source: 'plan' }, purchasable: false });
+    expect(plans.get('enterprise')?.price).toBeNull();
+    expect(fake.requests.filter((r) => r.path.startsWith('/v1/prices/')).length).toBeGreaterThan(0);
+    // cached: a second list does not ask Stripe again
+    const asked = fake.requests.length;
+    await call('GET', '/v1/plans', {});
+    expect(fake.requests.length).toBe(asked);
+  });
+
+  it('lets a billing member check out once: a second checkout while subscribed is refused with 409 subscription_active', async () => {
+    const c = await customer();
+    expect((await call('POST', '/v1/billing/checkout', c.developer.headers, { organization_id: c.org, plan_id: 'pro' })).statusCode).toBe(403);
+    const first = await call('POST', '/v1/billing/checkout', c.billing.headers, { organization_id: c.org, plan_id: 'pro' });
+    expect(first.statusCode).toBe(200);
+    const { subscription, events } = fake.completeCheckout(first.json().id as string);
+    await deliver(app, events);
+    const plan = await call('GET', `/v1/admin/organizations/${c.org}/plan`, c.billing.headers);
+    expect([plan.statusCode, plan.json().id]).toEqual([200, 'pro']);
+
+    for (const planId of ['pro', 'business']) {
+      const again = await call('POST', '/v1/billing/checkout', c.owner.headers, { organization_id: c.org, plan_id: planId });
+      expect([again.statusCode, again.json().code]).toEqual([409, 'subscription_active']);
+    }
+    const customerId = subscription.customer as string;
+    expect([...fake.subscriptions.values()].filter((s) => s.customer === customerId)).toHaveLength(1);
+    expect([...fake.sessions.values()].filter((s) => s.customer === customerId)).toHaveLength(1);
+
+    const invoices = await call('GET', `/v1/organizations/${c.org}/invoices`, c.billing.headers);
+    expect(invoices.json().invoices).toEqual([expect.objectContaining({ status: 'paid', amount_cents: expect.any(Number), currency: 'usd' })]);
+    expect((await call('GET', `/v1/organizations/${c.org}/invoices`, c.developer.headers)).statusCode).toBe(403);
+  });
+
+  it('shows usage per key per day to members and to keys with the read-only usage scope, never across organisations', async () => {
+    const c = await customer();
+    const other = await customer();
+    const lookupKey = await call('POST', `/v1/organizations/${c.org}/api-keys`, c.developer.headers, { name: 'lookups', scopes: ['lookup'] });
+    const usageKey = await call('POST', `/v1/organizations/${c.org}/api-keys`, c.developer.headers, { name: 'dashboards', scopes: ['usage'] });
+    expect([lookupKey.statusCode, usageKey.statusCode]).toEqual([201, 201]);
+    for (let i = 1; i <= 3; i++) expect((await call('GET', `/v1/ip/45.83.13.${i}`, { 'x-api-key': lookupKey.json().key as string })).statusCode).toBe(200);
+    // the usage-only key cannot look up
+    expect((await call('GET', '/v1/ip/45.83.13.9', { 'x-api-key': usageKey.json().key as string })).statusCode).toBe(403);
+    await app.get(LookupUsageService).flush();
+
+    const viewer = await createMember(app, c.org, 'viewer');
+    for (const headers of [viewer.headers, { 'x-api-key': usageKey.json().key as string }]) {
+      const daily = await call('GET', `/v1/organizations/${c.org}/usage/daily`, headers);
+      expect(daily.statusCode).toBe(200);
+      expect(daily.json()).toMatchObject({ total: 3, keys: [{ api_key_id: lookupKey.json().id, name: 'lookups', prefix: lookupKey.json().prefix, lookups: 3 }] });
+      expect(daily.json().days).toEqual([{ day: new Date().toISOString().slice(0, 10), api_key_id: lookupKey.json().id, lookups: 3 }]);
+    }
+    expect((await call('GET', `/v1/organizations/${c.org}/usage`, { 'x-api-key': lookupKey.json().key as string })).statusCode).toBe(403);
+    expect((await call('GET', `/v1/organizations/${other.org}/usage/daily`, { 'x-api-key': usageKey.json().key as string })).statusCode).toBe(403);
+    expect((await call('GET', `/v1/organizations/${other.org}/usage/daily`, viewer.headers)).statusCode).toBe(403);
+    expect((await call('GET', `/v1/organizations/${c.org}/usage/daily?from=2026-01-01&to=2026-12-31`, viewer.headers)).statusCode).toBe(400);
+  });
+});
