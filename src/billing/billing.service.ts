@@ -57,7 +57,12 @@ export class BillingService {
       );
     }
     const customer = await this.ensureCustomer(organizationId);
+    // At most one open Checkout session per customer: earlier ones (another tab, a double click) are
+    // expired before a new one is made, and concurrent ones after it, so two checkouts cannot both be paid.
+    await this.expireOpenSessions(stripe, customer, false);
     const overage = this.config.billing.prices.overage;
+    // customer members come back to the portal, operators to the dashboard
+    const home = actor.startsWith('member:') ? '/app/#' : '/admin/#';
     const session = await stripe.checkout.sessions.create({
       mode: 'subscription',
       customer,
@@ -65,12 +70,35 @@ export class BillingService {
       line_items: [{ price, quantity: 1 }, ...(overage ? [{ price: overage }] : [])],
       subscription_data: { metadata: { organization_id: organizationId, plan_id: planId } },
       metadata: { organization_id: organizationId, plan_id: planId },
-      success_url: urls.success ?? this.defaultUrl('/admin/#/billing/success'),
-      cancel_url: urls.cancel ?? this.defaultUrl('/admin/#/billing/cancelled'),
+      success_url: urls.success ?? this.defaultUrl(`${home}/billing/success`),
+      cancel_url: urls.cancel ?? this.defaultUrl(`${home}/billing/cancelled`),
     });
     if (!session.url) throw DomainError.unavailable('Stripe returned a checkout session without a URL');
+    if ((await this.expireOpenSessions(stripe, customer, true)) !== session.id) {
+      throw DomainError.conflict('Another checkout for this organisation started at the same moment; it is the one that stays open', 'checkout_in_progress');
+    }
     await this.audit.record(actor, 'billing.checkout_started', `organization:${organizationId}`, { plan: planId, session: session.id });
     return { id: session.id, url: session.url };
+  }
+
+  /**
+   * Expires the customer's open Checkout sessions, all of them or all but the newest; returns the one
+   * kept. Concurrent checkouts all end up keeping the same newest one, so only one can be paid.
+   */
+  private async expireOpenSessions(stripe: Stripe, customer: string, keepNewest: boolean): Promise<string | null> {
+    const open = (await stripe.checkout.sessions.list({ customer, status: 'open', limit: 20 })).data;
+    open.sort((a, b) => b.created - a.created || b.id.localeCompare(a.id));
+    const kept = keepNewest ? (open[0]?.id ?? null) : null;
+    for (const session of open) {
+      if (session.id === kept) continue;
+      try {
+        await stripe.checkout.sessions.expire(session.id);
+      } catch (error) {
+        // completed or expired meanwhile: nothing left to close
+        if ((error as { type?: string }).type !== 'StripeInvalidRequestError') throw error;
+      }
+    }
+    return kept;
   }
 
   async portal(organizationId: string, returnUrl: string | undefined, actor: string): Promise<{ id: string; url: string }> {

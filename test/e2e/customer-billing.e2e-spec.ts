@@ -82,6 +82,23 @@ describe('customer billing and usage', () => {
     expect((await call('GET', `/v1/organizations/${c.org}/invoices`, c.developer.headers)).statusCode).toBe(403);
   });
 
+  it('keeps at most one open checkout per organisation: a new one expires the earlier, concurrent ones leave one open', async () => {
+    const c = await customer();
+    const checkout = () => call('POST', '/v1/billing/checkout', c.billing.headers, { organization_id: c.org, plan_id: 'pro' });
+    const first = await checkout();
+    const second = await checkout();
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+    expect(second.json().url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
+    expect(fake.sessions.get(first.json().id as string)?.status).toBe('expired');
+    expect(() => fake.completeCheckout(first.json().id as string)).toThrow(/expired/);
+    const customerId = fake.sessions.get(second.json().id as string)?.customer;
+    const together = await Promise.all([checkout(), checkout(), checkout()]);
+    expect(together.every((r) => r.statusCode === 200 || r.json().code === 'checkout_in_progress')).toBe(true);
+    const open = [...fake.sessions.values()].filter((s) => s.customer === customerId && s.status === 'open');
+    expect(open).toHaveLength(1);
+    expect(open[0].success_url).toMatch(/\/app\/#\/billing\/success$/);
+  });
+
   it('shows usage per key per day to members and to keys with the read-only usage scope, never across organisations', async () => {
     const c = await customer();
     const other = await customer();

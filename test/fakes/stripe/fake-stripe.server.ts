@@ -121,6 +121,8 @@ export class FakeStripe {
     if (method === 'POST' && path === '/v1/customers') return this.createCustomer(p);
     if (method === 'GET' && parts[1] === 'customers' && parts[2]) return this.find(this.customers, parts[2], 'customer');
     if (method === 'POST' && path === '/v1/checkout/sessions') return this.createSession(p);
+    if (method === 'GET' && path === '/v1/checkout/sessions') return this.listSessions(p);
+    if (method === 'POST' && parts[1] === 'checkout' && parts[2] === 'sessions' && parts[4] === 'expire') return this.expireSession(parts[3]);
     if (method === 'POST' && path === '/v1/billing_portal/sessions') return this.createPortal(p);
     if (method === 'GET' && parts[1] === 'subscriptions' && parts[2]) return this.find(this.subscriptions, parts[2], 'subscription');
     if (method === 'GET' && parts[1] === 'prices' && parts[2]) return this.priceObject(parts[2]);
@@ -183,6 +185,20 @@ export class FakeStripe {
     return session;
   }
 
+  private listSessions(p: FormObject): Json {
+    const customer = text(p.customer);
+    const status = text(p.status);
+    const data = [...this.sessions.values()].filter((s) => (!customer || s.customer === customer) && (!status || s.status === status)).reverse();
+    return { object: 'list', url: '/v1/checkout/sessions', has_more: false, data };
+  }
+
+  private expireSession(sessionId: string): Json {
+    const session = this.find(this.sessions, sessionId, 'checkout.session');
+    if (session.status !== 'open') throw new FakeStripeError(400, 'invalid_request_error', `Only Checkout Sessions with a status of open can be expired.`, 'checkout_session_not_open');
+    session.status = 'expired';
+    return session;
+  }
+
   private createPortal(p: FormObject): Json {
     const customer = this.required(p, 'customer');
     this.find(this.customers, customer, 'customer');
@@ -221,6 +237,8 @@ export class FakeStripe {
   /** The customer pays: the session completes and a subscription starts. Returns Stripe's events. */
   completeCheckout(sessionId: string): { subscription: Json; events: StripeEventJson[] } {
     const session = this.find(this.sessions, sessionId, 'checkout.session');
+    if (session.status !== 'open') throw new Error(`checkout session ${sessionId} is ${String(session.status)}, it cannot be paid`);
+    session.status = 'complete';
     const start = this.now();
     const items = (session.line_items_request as FormObject[]).map((line) => {
       const price = this.prices.get(text(line.price) ?? '') as FakePrice;
