@@ -12,7 +12,7 @@ describe('committed OpenAPI document', () => {
   it('documents the error body, the signature scheme and the security schemes', async () => {
     const doc = JSON.parse(await renderOpenApi());
     expect(doc.info.description).toContain('quorum-signals-v1');
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['agent-jwt', 'api-key', 'operator-session']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['agent-jwt', 'api-key', 'member-session', 'operator-session']);
     expect(doc.paths['/v1/signals'].post).toBeDefined();
   }, 60_000);
 });
