@@ -40,9 +40,10 @@ function evaluateCandidate(st: EngineState, x: number, now: number, forced: bool
   if (H && all.S >= p.honeypotMinScore) return add(st, x, now, 'honeypot', all, false);
   if (needH || n < p.minVoters || !scorer.passesAdd(all)) return;
   noteCorroborated(st, x, n, now);
-  // In a campaign the budget does not bind, but only for IPs whose voters span more ASNs than the
-  // normal gate asks: a ring confined to a few ASNs cannot ride an honest campaign's exemption.
-  if (p.noveltyMode === 'off' || (all.dAs >= p.campaignMinAsnsPerIp && st.inCampaign(x, now))) {
+  // In a campaign the budget does not bind. For a surge seen only through member evidence, only
+  // for IPs whose voters span more ASNs than the normal gate asks: a ring confined to a few ASNs
+  // cannot ride an honest campaign's exemption.
+  if (p.noveltyMode === 'off' || st.inHoneypotCampaign(x, now) || (all.dAs >= p.campaignMinAsnsPerIp && st.inMemberCampaign(x, now))) {
     for (let i = 0; i < n; i++) scorer.exclude[i] = 0;
     return add(st, x, now, 'consensus', all, false);
   }
@@ -189,9 +190,10 @@ function maybeRefund(st: EngineState, rec: ListingRecord, n: number, H: boolean,
   for (let i = 0; i < n; i++) scorer.exclude[i] = charged.has(scorer.voter[i]) ? 1 : 0;
   const others = scorer.stats(true);
   if (!scorer.passesAdd(others)) return;
-  if (others.dAs >= st.p.noveltySettleAsns) {
-    // Corroborated in many ASNs besides the charged voters: nobody was pivotal, nobody pays. This
-    // frees a campaign's victims within minutes; a ring confined to fewer ASNs never gets here.
+  if (st.p.noveltySettleAsns > 0 && others.dAs >= st.p.noveltySettleAsns && st.inCampaign(rec.ip, now)) {
+    // In a campaign, corroborated in many ASNs besides the charged voters: nobody was pivotal,
+    // nobody pays. This frees the victims within minutes; a ring confined to fewer ASNs never gets
+    // here, and outside a campaign charges only move (below), as a ring's would.
     for (const voter of rec.charged) novelty.refund(voter, rec.chargedAt);
     st.counters.noveltyRefunds += rec.charged.length;
     rec.charged = [];

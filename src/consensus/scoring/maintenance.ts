@@ -22,11 +22,12 @@ export function countCoVotes(st: EngineState, now: number): void {
   list.sort((a, b) => compareStrings(ips.keys[a], ips.keys[b]));
   for (const x of list) {
     ips.collusionDirty[x] = 0;
-    // IPs listed on independent evidence (voters in many ASNs) are not dark, so co-victims of a
-    // campaign stop piling up shared "dark" IPs once its bots are listed; a listing carried by
-    // few ASNs (a ring's) keeps counting (docs/consensus.md, collusion detector).
+    // During a campaign, IPs listed on independent evidence (voters in many ASNs) are not dark, so
+    // co-victims stop piling up shared "dark" IPs once its bots are listed; a listing carried by
+    // few ASNs (a ring's), or any listing outside a campaign, keeps counting (docs/consensus.md).
     const rec = ips.listing[x];
-    const dark = ips.hpLast[x] < now - p.collusionDarkMs && (rec === undefined || rec.dAs < p.collusionIndependentAsns);
+    const independent = rec !== undefined && rec.dAs >= p.collusionIndependentAsns && st.inCampaign(x, now);
+    const dark = ips.hpLast[x] < now - p.collusionDarkMs && !independent;
     let owners = st.coVoters.get(x);
     if (!dark) {
       for (let e = ips.head[x]; e !== -1 && (votes.flags[e] & F_COLLUSION) === 0; e = votes.nextByIp[e]) votes.flags[e] |= F_COLLUSION;

@@ -32,7 +32,7 @@ describe('novelty budget (fixture novelty.json)', () => {
       const events = [...s.events, ...sightings].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
       return { ...s, owners: [...s.owners, { id: 'quorum' }], agents: [...s.agents, hp], events };
     };
-    const run = runFixture<NoveltyExpect>('novelty', { noveltyMode: 'literal', campaignMinNew: 3, campaignMinAsnsPerIp: 3 }, surge);
+    const run = runFixture<NoveltyExpect>('novelty', { noveltyMode: 'literal', campaignMinNew: 3 }, surge);
     expect(run.result.listings.find((l) => l.ip === '45.8.8.3')?.listedAt).toBe('2026-01-10T00:03:15.000Z');
   });
 });

@@ -38,7 +38,11 @@ export interface ConsensusParams {
   noveltyBudget: number;
   noveltyMode: NoveltyMode;
   noveltyWindowMs: number;
-  /** A listing passing the gates without its charged voters, in at least this many ASNs, refunds them all. */
+  /**
+   * In a campaign, a listing passing the gates without its charged voters in at least this many
+   * ASNs refunds them all; 0 (default) disables it: measured, it frees the budgets of sybils that
+   * are also campaign victims (docs/consensus.md §4).
+   */
   noveltySettleAsns: number;
   /**
    * On a verified delisting request that suppresses an unconfirmed consensus listing, treat its
@@ -132,7 +136,7 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   noveltyBudget: 10,
   noveltyMode: 'corroboration',
   noveltyWindowMs: DAY,
-  noveltySettleAsns: 6,
+  noveltySettleAsns: 0,
   suspendVotersOnRequestMs: 0,
   campaignMinNew: 30,
   campaignWindowMs: 10 * 60_000,

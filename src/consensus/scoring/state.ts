@@ -147,9 +147,17 @@ export class EngineState {
 
   /** Whether `x` belongs to a family in a campaign surge, seen by our honeypots or by members. */
   inCampaign(x: number, now: number): boolean {
-    if (this.p.campaignMinNew <= 0) return false;
-    const bits = this.familyBits(x);
-    return this.campaigns.surging(bits, now) || this.memberCampaigns.surging(bits, now);
+    return this.inHoneypotCampaign(x, now) || this.inMemberCampaign(x, now);
+  }
+
+  /** Surge seen by our honeypots (cannot be faked by reporters). */
+  inHoneypotCampaign(x: number, now: number): boolean {
+    return this.p.campaignMinNew > 0 && this.campaigns.surging(this.familyBits(x), now);
+  }
+
+  /** Surge seen through member evidence (member-campaign.ts). */
+  inMemberCampaign(x: number, now: number): boolean {
+    return this.p.campaignMinNew > 0 && this.memberCampaigns.surging(this.familyBits(x), now);
   }
 
   publicListing(rec: ListingRecord): Listing {
