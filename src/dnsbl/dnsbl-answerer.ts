@@ -7,10 +7,11 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { IpAnswer } from '../lookup/answer/ip-answer.js';
 import { LookupIndexService } from '../lookup/index/lookup-index.service.js';
+import type { ApiKeyPrincipal } from '../lookup/keys/api-key-cache.js';
 import { ApiKeysService } from '../lookup/keys/api-keys.service.js';
 import { LookupService } from '../lookup/lookup.service.js';
 import { DNSBL_CODES, DNSBL_TTL, TEST_POINT_LISTED, TEST_POINT_UNLISTED } from './dnsbl-codes.js';
-import { parseQueryName } from './query-name.js';
+import { type ParsedQueryName, parseQueryName } from './query-name.js';
 
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 type Rcode = (typeof RCODE)[keyof typeof RCODE];
@@ -50,8 +51,8 @@ export class DnsblAnswerer {
     this.publicUrl = (config.http.publicUrl ?? `http://${config.lookup.dnsblZone}`).replace(/\/$/, '');
   }
 
-  /** The response to one UDP datagram, or null to drop it (not a readable DNS query). */
-  async respond(datagram: Buffer): Promise<Buffer | null> {
+  /** The response to one UDP datagram, or null to drop it (not a readable DNS query); synchronous when nothing waits. */
+  respond(datagram: Buffer): Buffer | null | Promise<Buffer | null> {
     let query: dns.DecodedPacket;
     try {
       query = dns.decode(datagram);
@@ -61,21 +62,23 @@ export class DnsblAnswerer {
     if (query.type !== 'query') return null;
     const flags = query.flags ?? 0;
     const question = query.questions?.[0];
-    let reply: Reply;
+    let reply: Reply | Promise<Reply>;
     if (((flags >> 11) & 0xf) !== OPCODE_QUERY) reply = { rcode: RCODE.NOTIMP, answers: [], soa: false };
     else if (!question || query.questions!.length !== 1) reply = { rcode: RCODE.FORMERR, answers: [], soa: false };
-    else reply = await this.answer(question);
-    return dns.encode({
-      id: query.id,
-      type: 'response',
-      flags: (reply.rcode === RCODE.REFUSED ? 0 : dns.AUTHORITATIVE_ANSWER) | (flags & dns.RECURSION_DESIRED) | reply.rcode,
-      questions: question ? [question] : [],
-      answers: reply.answers,
-      authorities: reply.soa ? [this.soa()] : [],
-    });
+    else reply = this.answer(question);
+    const encode = (r: Reply): Buffer =>
+      dns.encode({
+        id: query.id,
+        type: 'response',
+        flags: (r.rcode === RCODE.REFUSED ? 0 : dns.AUTHORITATIVE_ANSWER) | (flags & dns.RECURSION_DESIRED) | r.rcode,
+        questions: question ? [question] : [],
+        answers: r.answers,
+        authorities: r.soa ? [this.soa()] : [],
+      });
+    return reply instanceof Promise ? reply.then(encode) : encode(reply);
   }
 
-  private async answer(question: dns.Question): Promise<Reply> {
+  private answer(question: dns.Question): Reply | Promise<Reply> {
     if (question.class !== undefined && question.class !== 'IN') return refused();
     const parsed = parseQueryName(question.name, this.zone);
     if (parsed.kind === 'outside') return refused();
@@ -83,25 +86,37 @@ export class DnsblAnswerer {
       return question.type === 'SOA' ? { rcode: RCODE.NOERROR, answers: [this.soa(question.name)], soa: false } : { rcode: RCODE.NOERROR, answers: [], soa: true };
     }
     if (parsed.key === null) return { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
-    const principal = await this.keys.resolve(parsed.key);
+    const principal = this.keys.resolve(parsed.key);
+    return principal instanceof Promise ? principal.then((p) => this.answerFor(question, parsed, p)) : this.answerFor(question, parsed, principal);
+  }
+
+  private answerFor(question: dns.Question, parsed: Exclude<ParsedQueryName, { kind: 'outside' | 'apex' }>, principal: ApiKeyPrincipal | null): Reply | Promise<Reply> {
     if (!principal || refusal(LOOKUP_IP_RULE, principal, { params: {}, body: undefined })) return refused();
     if (parsed.kind === 'malformed') return { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
     const ip = parsed.ip;
     if (ip.version === 4 && (ip.value === TEST_POINT_LISTED || ip.value === TEST_POINT_UNLISTED)) {
       return ip.value === TEST_POINT_LISTED ? this.records(question, '127.0.0.2', 'RFC 5782 test point: always listed') : { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
     }
-    let answer: IpAnswer;
+    let answer: IpAnswer | Promise<IpAnswer>;
     try {
-      answer = await this.lookups.dns(principal, ip);
+      answer = this.lookups.dns(principal, ip);
     } catch (error) {
-      // Over quota or burst, plan refusals: REFUSED, so a consumer's resolver fails open, as for a bad key.
-      if (error instanceof DomainError && error.status < 500) return refused();
-      if (!(error instanceof DomainError)) this.warn(error);
-      return { rcode: RCODE.SERVFAIL, answers: [], soa: false };
+      return this.failure(error);
     }
+    return answer instanceof Promise ? answer.then((a) => this.fromAnswer(question, a), (error: unknown) => this.failure(error)) : this.fromAnswer(question, answer);
+  }
+
+  private fromAnswer(question: dns.Question, answer: IpAnswer): Reply {
     const code = DNSBL_CODES[answer.classification];
     if (!code.exists) return { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
     return this.records(question, code.a, this.text(answer));
+  }
+
+  /** Over quota or burst, plan refusals: REFUSED, so a consumer's resolver fails open, as for a bad key. */
+  private failure(error: unknown): Reply {
+    if (error instanceof DomainError && error.status < 500) return refused();
+    if (!(error instanceof DomainError)) this.warn(error);
+    return { rcode: RCODE.SERVFAIL, answers: [], soa: false };
   }
 
   /** The A or TXT record of an existing name; other types get an empty NOERROR (NODATA). */
@@ -127,7 +142,18 @@ export class DnsblAnswerer {
     }
   }
 
-  private soa(name = this.zone): dns.Answer {
+  private cachedSoa: { version: number; record: dns.Answer } | null = null;
+
+  /** The zone's SOA (for the apex query, or as the authority of negative answers; cached per generation). */
+  private soa(name?: string): dns.Answer {
+    const version = this.index.current.version;
+    if (name === undefined && this.cachedSoa?.version === version) return this.cachedSoa.record;
+    const record = this.soaRecord(name ?? this.zone, version);
+    if (name === undefined) this.cachedSoa = { version, record };
+    return record;
+  }
+
+  private soaRecord(name: string, version: number): dns.Answer {
     return {
       name,
       type: 'SOA',
@@ -137,7 +163,7 @@ export class DnsblAnswerer {
         mname: `ns.${this.zone}`,
         rname: `hostmaster.${this.zone}`,
         // The scoring generation the index answers with: it changes when answers may change.
-        serial: this.index.current.version >>> 0,
+        serial: version >>> 0,
         refresh: 3600,
         retry: 600,
         expire: 86_400,

@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DnsblAnswerer } from './dnsbl-answerer.js';
 
-/** Queries in flight beyond this are dropped (the client's resolver retries): bounds memory under a flood. */
+/** Queries waiting (for a key, plan or lease from the store) beyond this are dropped (the client's resolver retries): bounds memory under a flood. */
 export const MAX_IN_FLIGHT = 10_000;
 
 /**
@@ -51,11 +51,21 @@ export class DnsblServer implements OnApplicationBootstrap, BeforeApplicationShu
 
   private onMessage(socket: Socket, datagram: Buffer, address: string, port: number): void {
     if (this.inFlight >= MAX_IN_FLIGHT) return;
+    let response: Buffer | null | Promise<Buffer | null>;
+    try {
+      response = this.answerer.respond(datagram);
+    } catch (error) {
+      this.logger.warn(`DNSBL answer: ${(error as Error).message}`);
+      return;
+    }
+    if (!(response instanceof Promise)) {
+      if (response) socket.send(response, port, address);
+      return;
+    }
     this.inFlight++;
-    this.answerer
-      .respond(datagram)
-      .then((response) => {
-        if (response && this.socket === socket) socket.send(response, port, address);
+    response
+      .then((r) => {
+        if (r && this.socket === socket) socket.send(r, port, address);
       })
       .catch((error: Error) => this.logger.warn(`DNSBL answer: ${error.message}`))
       .finally(() => {

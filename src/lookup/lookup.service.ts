@@ -9,7 +9,7 @@ import { buildRangeAnswer, type RangeAnswer, rangeProblem } from './answer/range
 import { LookupIndexService } from './index/lookup-index.service.js';
 import { NeverListService } from './index/never-list.service.js';
 import type { ApiKeyPrincipal } from './keys/api-key-cache.js';
-import type { LimitWindows } from './limits/lease-meter.js';
+import type { LimitWindows, MeterVerdict } from './limits/lease-meter.js';
 import { LookupLimitsService } from './limits/lookup-limits.service.js';
 import { lookupError } from './lookup-errors.js';
 import type { PlanPolicy, PlanView } from './plans/plan.types.js';
@@ -78,17 +78,24 @@ export class LookupService {
    * free), with only what a DNS answer carries (classification, score, behaviours when the plan shows
    * scenarios, benign, reserved): no range scan, network metadata or headers.
    */
-  async dns(principal: ApiKeyPrincipal, ip: ParsedIp): Promise<IpAnswer> {
-    const policy = await this.policyFor(principal, 'ip');
+  dns(principal: ApiKeyPrincipal, ip: ParsedIp): IpAnswer | Promise<IpAnswer> {
+    // Synchronous whenever the plan is cached and the local lease has room (no microtask per query).
+    const policy = this.plans.cached(principal.planId);
+    if (!policy) return this.plans.policy(principal.planId).then(() => this.dns(principal, ip));
+    if (!policy.views.has('ip')) throw lookupError.planRestricted('ip', policy.record.name, this.limits.peek(principal.organizationId, policy.limits));
     const narrowed = narrowForDns(policy);
     const reserved = specialPurpose(ip);
     if (reserved) return buildIpAnswer({ ip: ip.text, fields: null, neverList: null, reserved, metadata: null, range: null }, narrowed);
     this.assertReady();
-    const verdict = await this.limits.consume(principal.organizationId, policy.limits, 1);
+    const verdict = this.limits.consume(principal.organizationId, policy.limits, 1);
+    if (verdict instanceof Promise) return verdict.then((v) => this.dnsAnswer(principal, policy, narrowed, ip, v));
+    return this.dnsAnswer(principal, policy, narrowed, ip, verdict);
+  }
+
+  private dnsAnswer(principal: ApiKeyPrincipal, policy: PlanPolicy, narrowed: PlanPolicy, ip: ParsedIp, verdict: MeterVerdict): IpAnswer {
     if (!verdict.ok) throw lookupError.limited(verdict, this.limits.peek(principal.organizationId, policy.limits));
     this.usage.record(principal.organizationId, principal.apiKeyId, 1);
-    const nowSec = Math.floor(this.clock.nowMs() / 1000);
-    const fields = this.index.current.lookup(ip, nowSec);
+    const fields = this.index.current.lookup(ip, Math.floor(this.clock.nowMs() / 1000));
     return buildIpAnswer({ ip: ip.text, fields, neverList: this.neverList.matchOf(ip), reserved: null, metadata: null, range: null }, narrowed);
   }
 
