@@ -232,6 +232,17 @@ export class MemberAuthService {
     return this.members.listByOrganization(organizationId);
   }
 
+  /** Changes a member's role (effective at its next request); only owners touch ownership, and the last owner stays. */
+  async setRole(organizationId: string, memberId: string, role: MemberRole, changer: { role: string; memberId: string | null; actor: string }): Promise<MemberRecord> {
+    const target = await this.members.findById(memberId);
+    if (!target || target.organizationId !== organizationId) throw DomainError.notFound('Member not found');
+    if ((target.role === 'owner' || role === 'owner') && changer.memberId !== null && changer.role !== 'owner') throw DomainError.forbidden('Only an owner can grant or take ownership');
+    if (target.role === 'owner' && role !== 'owner' && (await this.members.countOwners(organizationId)) <= 1) throw DomainError.conflict('The last owner cannot change role', 'last_owner');
+    if (!(await this.members.setRole(organizationId, memberId, role))) throw DomainError.notFound('Member not found');
+    await this.audit.record(changer.actor, 'member.role_changed', `member:${memberId}`, { organizationId, from: target.role, to: role });
+    return { ...target, role };
+  }
+
   /** Removes a member (its sessions end with it); an admin cannot remove an owner, and the last owner stays. */
   async remove(organizationId: string, memberId: string, remover: { role: string; memberId: string | null; actor: string }): Promise<void> {
     const target = await this.members.findById(memberId);

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { auditActor } from '../common/auth/principal-class.js';
-import { InvitationDto, InvitationResultDto, MemberListDto } from './dto/member.dto.js';
+import { InvitationDto, InvitationResultDto, MemberDto, MemberListDto, RoleDto } from './dto/member.dto.js';
 import { MemberAuthService } from './member-auth.service.js';
 import { toMemberDto } from './member.mapper.js';
 
@@ -35,6 +35,14 @@ export class MembersController {
   async invite(@Param('id', ParseUUIDPipe) id: string, @Body() body: InvitationDto, @CurrentPrincipal() principal: Principal): Promise<InvitationResultDto> {
     const result = await this.auth.invite(id, body.email, body.role, roleOf(principal));
     return { email: body.email.trim().toLowerCase(), role: body.role, expires_at: result.expiresAt.toISOString(), email_sent: result.emailSent };
+  }
+
+  @Put(':memberId/role')
+  @Auth('members.setRole')
+  @ApiOperation({ summary: "Change a member's role (at its next request); only owners grant or take ownership, the last owner stays" })
+  @ApiOkResponse({ type: MemberDto })
+  async setRole(@Param('id', ParseUUIDPipe) id: string, @Param('memberId', ParseUUIDPipe) memberId: string, @Body() body: RoleDto, @CurrentPrincipal() principal: Principal): Promise<MemberDto> {
+    return toMemberDto(await this.auth.setRole(id, memberId, body.role, roleOf(principal)));
   }
 
   @Delete(':memberId')

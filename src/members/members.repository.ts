@@ -86,6 +86,10 @@ export class MembersRepository {
     return (await this.prisma.member.deleteMany({ where: { id, organizationId } })).count === 1;
   }
 
+  async setRole(organizationId: string, id: string, role: MemberRole): Promise<boolean> {
+    return (await this.prisma.member.updateMany({ where: { id, organizationId }, data: { role } })).count === 1;
+  }
+
   async markVerified(id: string, at: Date): Promise<void> {
     await this.prisma.member.updateMany({ where: { id, emailVerifiedAt: null }, data: { emailVerifiedAt: at } });
   }

@@ -124,6 +124,15 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect((await post(`/v1/organizations/${a.org}/members/invitations`, { email: 'own@example.net', role: 'owner' }, admin)).statusCode).toBe(403);
     const removeOwner = await app.inject({ method: 'DELETE', url: `/v1/organizations/${a.org}/members/${a.owner}`, headers: admin });
     expect(removeOwner.statusCode).toBe(403);
+    const devId = accepted.json().id as string;
+    const setRole = (headers: Session, memberId: string, role: string) => app.inject({ method: 'PUT', url: `/v1/organizations/${a.org}/members/${memberId}/role`, headers, payload: { role }, remoteAddress: from() });
+    expect((await setRole(admin, devId, 'owner')).statusCode).toBe(403);
+    expect((await setRole(a.session, a.owner, 'viewer')).json().code).toBe('last_owner');
+    expect((await setRole(b.session, devId, 'viewer')).statusCode).toBe(403);
+    // the developer's open session follows the new role at once
+    expect((await setRole(admin, devId, 'viewer')).json().role).toBe('viewer');
+    expect((await post(`/v1/organizations/${a.org}/api-keys`, { name: 'now a viewer' }, dev)).statusCode).toBe(403);
+    expect((await get(`/v1/organizations/${a.org}/api-keys`, dev)).statusCode).toBe(200);
     const audit = await sql<{ action: string }>(t.config.database.url, "SELECT action FROM audit_log WHERE target = $1 AND action IN ('member.invited')", [`organization:${a.org}`]);
     expect(audit).toHaveLength(2);
   });

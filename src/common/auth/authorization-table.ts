@@ -109,9 +109,10 @@ export const AUTHORIZATION_TABLE = {
   'members.logout': { allow: ANY_MEMBER },
   'members.passwordChange': { allow: ANY_MEMBER },
   'members.list': { allow: ANY_MEMBER, organization: { param: 'id' } },
-  /** Granting `owner` is for owners only (checked by the route). */
+  /** Granting, changing or removing `owner` is for owners only, and the last owner stays (checked by the route). */
   'members.invite': { allow: member('owner', 'admin'), organization: { param: 'id' } },
   'members.remove': { allow: member('owner', 'admin'), organization: { param: 'id' } },
+  'members.setRole': { allow: member('owner', 'admin'), organization: { param: 'id' } },
 
   // ---- an organisation's agents and credentials ----
   'agents.revoke': { allow: [...org('admin', 'support'), ...staff('admin', 'support')], organization: { resource: 'agent', param: 'id' } },

@@ -38,6 +38,10 @@ export class InvitationDto {
   @ApiProperty({ enum: MEMBER_ROLES }) @IsIn(MEMBER_ROLES) role!: (typeof MEMBER_ROLES)[number];
 }
 
+export class RoleDto {
+  @ApiProperty({ enum: MEMBER_ROLES }) @IsIn(MEMBER_ROLES) role!: (typeof MEMBER_ROLES)[number];
+}
+
 export class MemberDto {
   @ApiProperty() id!: string;
   @ApiProperty() organization_id!: string;
