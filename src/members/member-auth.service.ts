@@ -149,12 +149,15 @@ export class MemberAuthService {
     return { token, csrfToken, member, expiresAt };
   }
 
-  /** The member and session behind a session token, or null (unknown, expired, older than the password, disabled). */
+  /** The member and session behind a session token, or null (unknown, expired, older than the password, disabled, organisation erased). */
   async resolve(token: string): Promise<{ member: MemberRecord; session: MemberSessionRecord } | null> {
     const session = await this.members.findSession(hashToken(token));
     if (!session || session.expiresAt <= this.clock.now()) return null;
     const member = await this.members.findById(session.memberId);
     if (!member || member.disabled || session.createdAt < member.passwordChangedAt) return null;
+    // an erased organisation's members are signed out at once (their rows go with the purge, src/privacy)
+    const organization = await this.organizations.findById(member.organizationId);
+    if (!organization || organization.erasedAt) return null;
     return { member, session };
   }
 

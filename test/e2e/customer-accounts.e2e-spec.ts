@@ -157,6 +157,18 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect((await post('/v1/portal/login', { email: a.email, password: 'another long password' })).statusCode).toBe(401);
     await login(a.email, 'a third long password');
   });
+
+  it('lets the owner close the account: the organisation is erased and every member is signed out', async () => {
+    const a = await signUp('closing');
+    const viewerEmail = `viewer-${Date.now()}@example.net`;
+    await post(`/v1/organizations/${a.org}/members/invitations`, { email: viewerEmail, role: 'viewer' }, a.session);
+    await post('/v1/portal/invitations/accept', { token: SmtpInbox.token(await inbox.waitFor(viewerEmail, /invited/)), password: PASSWORD });
+    const viewer = await login(viewerEmail);
+    expect((await post(`/v1/privacy/organizations/${a.org}/erasure`, {}, viewer)).statusCode).toBe(403);
+    expect((await post(`/v1/privacy/organizations/${a.org}/erasure`, {}, a.session)).statusCode).toBe(200);
+    for (const session of [a.session, viewer]) expect((await get('/v1/portal/me', session)).statusCode).toBe(401);
+    expect((await post('/v1/portal/login', { email: viewerEmail, password: PASSWORD })).statusCode).toBe(401);
+  });
 });
 
 describe('customer accounts without an SMTP server: the local outbox', () => {

@@ -133,7 +133,8 @@ export const AUTHORIZATION_TABLE = {
   'billing.checkout': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing')], organization: { body: 'organization_id' } },
   'billing.portal': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing')], organization: { body: 'organization_id' } },
   'dashboard.customer': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing', 'support')], organization: { param: 'id' } },
-  'privacy.eraseOrganization': { allow: [...org('admin', 'billing', 'support'), ...staff('admin')], organization: { param: 'id' } },
+  /** A customer closes its account: its owner erases the organisation. */
+  'privacy.eraseOrganization': { allow: [...org('admin', 'billing', 'support'), ...staff('admin'), ...member('owner')], organization: { param: 'id' } },
 
   // ---- staff only: data about every organisation, plan definitions, delisting review ----
   'dashboard.overview': { allow: staff('admin', 'billing', 'support') },
