@@ -23,6 +23,8 @@ const RESET_TTL_MS = HOUR_MS;
 const INVITATION_TTL_MS = 7 * 24 * HOUR_MS;
 /** Sign-ups, reset and verification requests per source address per hour. */
 const REQUESTS_PER_ADDRESS = 20;
+/** Invitations an organisation may send per day (each one is an email to an address it chose). */
+const INVITATIONS_PER_ORGANIZATION = 50;
 /** Login attempts per source address (all accounts) per 5 minutes, as for operators. */
 const LOGINS_PER_ADDRESS = 20;
 // Same scrypt parameters as hashPassword: an unknown account costs the same verification as a real one.
@@ -211,6 +213,7 @@ export class MemberAuthService {
     if (!organization || organization.erasedAt) throw DomainError.notFound('Organisation not found');
     const address = normalize(email);
     if (await this.members.findByEmail(address)) throw DomainError.conflict('This email address already has a Quorum account', 'email_taken');
+    await this.limiter.enforce('member-invite-org', organizationId, INVITATIONS_PER_ORGANIZATION, 24 * HOUR_MS, 'Too many invitations from this organisation today');
     const token = await this.issue('invitation', { organizationId, id: null, email: address, role }, INVITATION_TTL_MS, inviter.actor);
     await this.audit.record(inviter.actor, 'member.invited', `organization:${organizationId}`, { role });
     const sent = await this.deliver(invitationEmail(address, organization.name, role, this.link('accept-invitation', token), token));

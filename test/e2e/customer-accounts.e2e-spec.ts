@@ -3,6 +3,8 @@ import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.
 import { MEMBER_CSRF_COOKIE, MEMBER_SESSION_COOKIE } from '../../src/members/member-session.authenticator.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { OrganizationsService } from '../../src/agents/organizations.service.js';
+import { createMember } from '../support/principals.js';
 import { SmtpInbox } from '../support/smtp-inbox.js';
 import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
 
@@ -187,6 +189,18 @@ describe('customer accounts without an SMTP server: the local outbox', () => {
     expect(message.subject).toMatch(/Confirm your email/);
     const token = SmtpInbox.token({ to: [email], subject: message.subject, text: message.text });
     expect((await t.app.inject({ method: 'POST', url: '/v1/portal/verify-email', payload: { token }, remoteAddress: '10.231.0.2' })).statusCode).toBe(200);
+  });
+
+  it('bounds the invitations an organisation sends per day (each is an email to an address it chose)', async () => {
+    const org = (await t.app.get(OrganizationsService).create('inviting', 'customer')).id;
+    const owner = await createMember(t.app, org, 'owner');
+    const invite = (i: number) =>
+      t.app.inject({ method: 'POST', url: `/v1/organizations/${org}/members/invitations`, headers: owner.headers, payload: { email: `invitee-${i}-${Date.now()}@example.net`, role: 'viewer' }, remoteAddress: '10.231.1.1' });
+    for (let i = 0; i < 50; i++) expect((await invite(i)).statusCode).toBe(201);
+    const refused = await invite(50);
+    expect([refused.statusCode, refused.json().code]).toEqual([429, 'rate_limited']);
+    const [{ count }] = await sql<{ count: string }>(t.config.database.url, "SELECT count(*) FROM member_token WHERE organization_id = $1 AND purpose = 'invitation'", [org]);
+    expect(Number(count)).toBe(50);
   });
 
   it('lists the plan rows\' list prices when Stripe is not configured', async () => {

@@ -29,6 +29,9 @@ export class MailerService implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.transport = config.mail.smtpUrl ? createTransport({ url: config.mail.smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 }) : null;
+    if (!this.transport && config.env === 'production') {
+      this.logger.warn('QUORUM_SMTP_URL is unset in production: customer email (verification, reset, invitations) stays in the email_outbox table');
+    }
   }
 
   async send(message: OutgoingEmail): Promise<Delivery> {
