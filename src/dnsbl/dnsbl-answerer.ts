@@ -12,6 +12,7 @@ import { ApiKeysService } from '../lookup/keys/api-keys.service.js';
 import { LookupService } from '../lookup/lookup.service.js';
 import { DNSBL_CODES, DNSBL_TTL, TEST_POINT_LISTED, TEST_POINT_UNLISTED } from './dnsbl-codes.js';
 import { type ParsedQueryName, parseQueryName } from './query-name.js';
+import { questionBounds, type RawRecord, soaRdata, writeResponse } from './response-writer.js';
 
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 type Rcode = (typeof RCODE)[keyof typeof RCODE];
@@ -22,7 +23,7 @@ const TXT_CHUNK = 255;
 
 interface Reply {
   rcode: Rcode;
-  answers: dns.Answer[];
+  answers: RawRecord[];
   /** SOA in the authority section (negative answers, so resolvers cache them for DNSBL_TTL) */
   soa: boolean;
 }
@@ -38,6 +39,7 @@ const refused = (): Reply => ({ rcode: RCODE.REFUSED, answers: [], soa: false })
 export class DnsblAnswerer {
   private readonly logger = new Logger('Dnsbl');
   readonly zone: string;
+  private readonly zoneLabels: number;
   private readonly publicUrl: string;
   private lastWarnMs = 0;
 
@@ -48,6 +50,7 @@ export class DnsblAnswerer {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.zone = config.lookup.dnsblZone;
+    this.zoneLabels = this.zone.split('.').length;
     this.publicUrl = (config.http.publicUrl ?? `http://${config.lookup.dnsblZone}`).replace(/\/$/, '');
   }
 
@@ -66,15 +69,21 @@ export class DnsblAnswerer {
     if (((flags >> 11) & 0xf) !== OPCODE_QUERY) reply = { rcode: RCODE.NOTIMP, answers: [], soa: false };
     else if (!question || query.questions!.length !== 1) reply = { rcode: RCODE.FORMERR, answers: [], soa: false };
     else reply = this.answer(question);
-    const encode = (r: Reply): Buffer =>
-      dns.encode({
+    const encode = (r: Reply): Buffer => {
+      const responseFlags = (r.rcode === RCODE.REFUSED ? 0 : dns.AUTHORITATIVE_ANSWER) | (flags & dns.RECURSION_DESIRED) | r.rcode;
+      const authorities = r.soa ? [this.soa()] : [];
+      const bounds = question && query.questions!.length === 1 ? questionBounds(datagram, this.zoneLabels) : null;
+      if (bounds) return writeResponse(datagram, bounds, responseFlags, r.answers, authorities);
+      // Compressed or unusual question names: let dns-packet write the whole packet.
+      return dns.encode({
         id: query.id,
         type: 'response',
-        flags: (r.rcode === RCODE.REFUSED ? 0 : dns.AUTHORITATIVE_ANSWER) | (flags & dns.RECURSION_DESIRED) | r.rcode,
+        flags: responseFlags,
         questions: question ? [question] : [],
-        answers: r.answers,
-        authorities: r.soa ? [this.soa()] : [],
+        answers: r.answers.map((a) => this.toAnswer(a, question?.name ?? this.zone)),
+        authorities: authorities.map((a) => this.toAnswer(a, question?.name ?? this.zone)),
       });
+    };
     return reply instanceof Promise ? reply.then(encode) : encode(reply);
   }
 
@@ -83,7 +92,7 @@ export class DnsblAnswerer {
     const parsed = parseQueryName(question.name, this.zone);
     if (parsed.kind === 'outside') return refused();
     if (parsed.kind === 'apex') {
-      return question.type === 'SOA' ? { rcode: RCODE.NOERROR, answers: [this.soa(question.name)], soa: false } : { rcode: RCODE.NOERROR, answers: [], soa: true };
+      return question.type === 'SOA' ? { rcode: RCODE.NOERROR, answers: [{ ...this.soa(), owner: 'question' }], soa: false } : { rcode: RCODE.NOERROR, answers: [], soa: true };
     }
     if (parsed.key === null) return { rcode: RCODE.NXDOMAIN, answers: [], soa: true };
     const principal = this.keys.resolve(parsed.key);
@@ -121,9 +130,8 @@ export class DnsblAnswerer {
 
   /** The A or TXT record of an existing name; other types get an empty NOERROR (NODATA). */
   private records(question: dns.Question, a: string | null, text: string): Reply {
-    const base = { name: question.name, ttl: DNSBL_TTL, class: 'IN' as const };
-    if (question.type === 'A' && a !== null) return { rcode: RCODE.NOERROR, answers: [{ ...base, type: 'A', data: a }], soa: false };
-    if (question.type === 'TXT') return { rcode: RCODE.NOERROR, answers: [{ ...base, type: 'TXT', data: chunks(text) }], soa: false };
+    if (question.type === 'A' && a !== null) return { rcode: RCODE.NOERROR, answers: [{ owner: 'question', type: 'A', ttl: DNSBL_TTL, address: a }], soa: false };
+    if (question.type === 'TXT') return { rcode: RCODE.NOERROR, answers: [{ owner: 'question', type: 'TXT', ttl: DNSBL_TTL, strings: chunks(text) }], soa: false };
     return { rcode: RCODE.NOERROR, answers: [], soa: true };
   }
 
@@ -142,33 +150,30 @@ export class DnsblAnswerer {
     }
   }
 
-  private cachedSoa: { version: number; record: dns.Answer } | null = null;
+  private cachedSoa: { version: number; record: RawRecord } | null = null;
 
-  /** The zone's SOA (for the apex query, or as the authority of negative answers; cached per generation). */
-  private soa(name?: string): dns.Answer {
+  /** The zone's SOA, owned by the zone (cached per scoring generation, which is its serial). */
+  private soa(): RawRecord {
     const version = this.index.current.version;
-    if (name === undefined && this.cachedSoa?.version === version) return this.cachedSoa.record;
-    const record = this.soaRecord(name ?? this.zone, version);
-    if (name === undefined) this.cachedSoa = { version, record };
+    if (this.cachedSoa?.version === version) return this.cachedSoa.record;
+    const rdata = soaRdata(`ns.${this.zone}`, `hostmaster.${this.zone}`, [version, 3600, 600, 86_400, DNSBL_TTL]);
+    const record: RawRecord = { owner: 'zone', type: 'SOA', ttl: DNSBL_TTL, rdata };
+    this.cachedSoa = { version, record };
     return record;
   }
 
-  private soaRecord(name: string, version: number): dns.Answer {
+  /** A record as dns-packet writes it (the fallback path). */
+  private toAnswer(r: RawRecord, questionName: string): dns.Answer {
+    const name = r.owner === 'question' ? questionName : this.zone;
+    if (r.type === 'A') return { name, type: 'A', ttl: r.ttl, class: 'IN', data: r.address };
+    if (r.type === 'TXT') return { name, type: 'TXT', ttl: r.ttl, class: 'IN', data: [...r.strings] };
+    const version = this.cachedSoa?.version ?? this.index.current.version;
     return {
       name,
       type: 'SOA',
-      ttl: DNSBL_TTL,
+      ttl: r.ttl,
       class: 'IN',
-      data: {
-        mname: `ns.${this.zone}`,
-        rname: `hostmaster.${this.zone}`,
-        // The scoring generation the index answers with: it changes when answers may change.
-        serial: version >>> 0,
-        refresh: 3600,
-        retry: 600,
-        expire: 86_400,
-        minimum: DNSBL_TTL,
-      },
+      data: { mname: `ns.${this.zone}`, rname: `hostmaster.${this.zone}`, serial: version >>> 0, refresh: 3600, retry: 600, expire: 86_400, minimum: DNSBL_TTL },
     };
   }
 
