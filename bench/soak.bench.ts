@@ -25,7 +25,7 @@ import { createBenchKey } from './lookup/bench-db.js';
 import { prng } from './lookup/ip-mix.js';
 import { benchReporters, DirectSignals } from './soak/direct-signals.js';
 import { MixedLoad } from './soak/mixed-load.js';
-import { eventLoopLag, median, rssMb, ScoringQueueProbe, scoringBacklog, slope, storageFigures } from './soak/observe.js';
+import { eventLoopLag, median, ownRssMb, rssMb, ScoringQueueProbe, scoringBacklog, slope, storageFigures } from './soak/observe.js';
 import { type CeilingStep, minuteHeader, minuteLine, type MinuteRow, verdict } from './soak/report.js';
 
 type Target = 'all' | 'split' | 'in-process';
@@ -270,6 +270,7 @@ async function observeWindow(load: MixedLoad, server: Started, probe: ScoringQue
     backlog: await scoringBacklog(pool),
     backlogSlopePerSec: slope(backlogAt, backlogs),
     rssMb: await rssMb(server.pids),
+    apiRssMb: await ownRssMb(server.pids[0]),
     load1: loadavg()[0],
   };
 }

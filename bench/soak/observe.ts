@@ -116,4 +116,15 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   return den === 0 ? Number.NaN : num / den;
 }
 
+/** Resident memory of one process alone (MB), without its children. */
+export async function ownRssMb(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const statm = await readFile(`/proc/${pid}/statm`, 'utf8');
+    return (Number(statm.split(' ')[1]) * 4096) / 1_048_576;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export { median };

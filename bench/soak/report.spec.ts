@@ -21,6 +21,7 @@ const row = (minute: number, over: Partial<MinuteRow> = {}): MinuteRow => ({
   backlog: 3000,
   backlogSlopePerSec: 0,
   rssMb: 400,
+  apiRssMb: 200,
   load1: 1,
   ...over,
 });

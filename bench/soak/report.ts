@@ -31,7 +31,10 @@ export interface MinuteRow {
   backlog: number;
   /** Trend of the unscored signals over the window (least squares of per-second samples), per second. */
   backlogSlopePerSec: number;
+  /** Every server process (API, worker, children). */
   rssMb: number;
+  /** The API process alone (in `quorum all`, without its worker child). */
+  apiRssMb: number;
   load1: number;
 }
 
@@ -49,7 +52,7 @@ export interface CeilingStep {
 const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
 export function minuteHeader(): string {
-  return 'min  lookup p50/p99 ms  batch p50/p99 ms   delta p50/p99 ms  fail shed  signals/s  loop lag p99/max ms  runs  run med/max ms  busy %  wait/delayed  backlog  RSS MB  load1';
+  return 'min  lookup p50/p99 ms  batch p50/p99 ms   delta p50/p99 ms  fail shed  signals/s  loop lag p99/max ms  runs  run med/max ms  busy %  wait/delayed  backlog  RSS api/all MB  load1';
 }
 
 export function minuteLine(r: MinuteRow): string {
@@ -67,7 +70,7 @@ export function minuteLine(r: MinuteRow): string {
     f(r.scoringBusyPct, 0).padStart(7),
     `${r.maxWaiting}/${r.maxDelayed}`.padStart(13),
     String(r.backlog).padStart(8),
-    f(r.rssMb, 0).padStart(7),
+    `${f(r.apiRssMb, 0)}/${f(r.rssMb, 0)}`.padStart(14),
     f(r.load1, 2).padStart(6),
   ].join(' ');
 }
