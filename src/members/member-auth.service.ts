@@ -14,6 +14,7 @@ import { Clock } from '../infra/clock/clock.js';
 import { type Delivery, MailerService, type OutgoingEmail } from './mail/mailer.service.js';
 import { invitationEmail, passwordResetEmail, verificationEmail } from './mail/messages.js';
 import { type MemberRecord, MembersRepository, type MemberSessionRecord } from './members.repository.js';
+import { matchTotp, newTotpSecret, otpauthUri } from './totp.js';
 
 export const MEMBER_SESSION_TTL_SECONDS = 8 * 3600;
 export const MIN_PASSWORD_LENGTH = 12;
@@ -124,7 +125,7 @@ export class MemberAuthService {
     await this.deliver(verificationEmail(member.email, this.link('verify-email', token), token));
   }
 
-  async login(email: string, password: string, sourceAddress: string): Promise<MemberSessionIssued> {
+  async login(email: string, password: string, sourceAddress: string, totpCode?: string): Promise<MemberSessionIssued> {
     const address = normalize(email);
     await this.limiter.enforce('member-login-ip', sourceAddress, LOGINS_PER_ADDRESS, 5 * 60_000, 'Too many login attempts from this address');
     const { delayMs } = await this.throttle.admit(throttleKey(address), sourceAddress);
@@ -141,6 +142,14 @@ export class MemberAuthService {
     if (!member.emailVerifiedAt) throw new DomainError(403, 'email_not_verified', 'Confirm your email address first (POST /v1/portal/verify-email/resend sends a new link)');
     const organization = await this.organizations.findById(member.organizationId);
     if (!organization || organization.erasedAt) throw DomainError.unauthorized('Wrong email or password', 'invalid_credentials');
+    if (member.totpEnabledAt && member.totpSecret) {
+      if (!totpCode) throw DomainError.unauthorized('This account has two-factor authentication: send totp_code', 'totp_required');
+      if (!(await this.acceptTotp(member, totpCode))) {
+        await this.throttle.recordFailure(throttleKey(address), sourceAddress);
+        await this.audit.record(`member:${member.id}`, 'member.login_failed', null, { factor: 'totp' });
+        throw DomainError.unauthorized('Wrong or already used two-factor code', 'invalid_totp');
+      }
+    }
     const now = this.clock.now();
     await this.members.recordLogin(member.id, now);
     const token = randomBytes(32).toString('base64url');
@@ -149,6 +158,40 @@ export class MemberAuthService {
     await this.members.createSession(member.id, hashToken(token), csrfToken, expiresAt);
     await this.audit.record(`member:${member.id}`, 'member.login', `organization:${member.organizationId}`, { role: member.role });
     return { token, csrfToken, member, expiresAt };
+  }
+
+  private async acceptTotp(member: MemberRecord, code: string): Promise<boolean> {
+    const step = member.totpSecret ? matchTotp(member.totpSecret, code, this.clock.nowMs(), null) : null;
+    return step !== null && (await this.members.useTotpStep(member.id, step));
+  }
+
+  /** Starts two-factor setup: a new secret (shown once, as base32 and as an otpauth:// URI), enabled by totpEnable. */
+  async totpSetup(memberId: string): Promise<{ secret: string; uri: string }> {
+    const member = await this.members.findById(memberId);
+    if (!member) throw DomainError.unauthorized();
+    const secret = newTotpSecret();
+    if (!(await this.members.setTotpSecret(member.id, secret))) throw DomainError.conflict('Two-factor authentication is already enabled: disable it first', 'totp_enabled');
+    await this.audit.record(`member:${member.id}`, 'member.totp_setup', `organization:${member.organizationId}`);
+    return { secret, uri: otpauthUri(secret, member.email) };
+  }
+
+  /** Enables two-factor sign-in once a code from the new secret proves the app has it. */
+  async totpEnable(memberId: string, code: string): Promise<void> {
+    const member = await this.members.findById(memberId);
+    if (!member?.totpSecret || member.totpEnabledAt) throw DomainError.conflict('Start the setup first (POST /v1/portal/totp/setup)', 'totp_not_pending');
+    if (!(await this.acceptTotp(member, code))) throw DomainError.badRequest('Wrong two-factor code');
+    await this.members.enableTotp(member.id, this.clock.now());
+    await this.audit.record(`member:${member.id}`, 'member.totp_enabled', `organization:${member.organizationId}`);
+  }
+
+  /** Turns two-factor sign-in off: needs the password and a current code. */
+  async totpDisable(memberId: string, password: string, code: string): Promise<void> {
+    const member = await this.members.findById(memberId);
+    if (!member || !(await verifyPassword(password, member.passwordHash))) throw DomainError.unauthorized('The password is wrong', 'invalid_credentials');
+    if (!member.totpEnabledAt) throw DomainError.conflict('Two-factor authentication is not enabled', 'totp_not_enabled');
+    if (!(await this.acceptTotp(member, code))) throw DomainError.badRequest('Wrong two-factor code');
+    await this.members.disableTotp(member.id);
+    await this.audit.record(`member:${member.id}`, 'member.totp_disabled', `organization:${member.organizationId}`);
   }
 
   /** The member and session behind a session token, or null (unknown, expired, older than the password, disabled, organisation erased). */

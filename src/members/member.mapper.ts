@@ -9,6 +9,7 @@ export function toMemberDto(member: MemberRecord): MemberDto {
     role: member.role,
     email_verified_at: member.emailVerifiedAt?.toISOString() ?? null,
     last_login_at: member.lastLoginAt?.toISOString() ?? null,
+    totp_enabled: member.totpEnabledAt !== null,
     created_at: member.createdAt.toISOString(),
   };
 }

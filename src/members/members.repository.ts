@@ -13,6 +13,8 @@ export interface MemberRecord {
   passwordChangedAt: Date;
   disabled: boolean;
   lastLoginAt: Date | null;
+  totpSecret: string | null;
+  totpEnabledAt: Date | null;
   createdAt: Date;
 }
 
@@ -48,6 +50,8 @@ const MEMBER_FIELDS = {
   passwordChangedAt: true,
   disabled: true,
   lastLoginAt: true,
+  totpSecret: true,
+  totpEnabledAt: true,
   createdAt: true,
 } as const;
 
@@ -88,6 +92,25 @@ export class MembersRepository {
 
   async setRole(organizationId: string, id: string, role: MemberRole): Promise<boolean> {
     return (await this.prisma.member.updateMany({ where: { id, organizationId }, data: { role } })).count === 1;
+  }
+
+  /** A new secret to confirm; false when TOTP is already enabled (disable it first). */
+  async setTotpSecret(id: string, secret: string): Promise<boolean> {
+    return (await this.prisma.member.updateMany({ where: { id, totpEnabledAt: null }, data: { totpSecret: secret, totpLastStep: null } })).count === 1;
+  }
+
+  async enableTotp(id: string, at: Date): Promise<void> {
+    await this.prisma.member.update({ where: { id }, data: { totpEnabledAt: at } });
+  }
+
+  async disableTotp(id: string): Promise<void> {
+    await this.prisma.member.update({ where: { id }, data: { totpSecret: null, totpEnabledAt: null, totpLastStep: null } });
+  }
+
+  /** Records the step a code was accepted for; false when that step (or a later one) was used already. */
+  async useTotpStep(id: string, step: bigint): Promise<boolean> {
+    const updated = await this.prisma.$executeRaw`UPDATE member SET totp_last_step = ${step} WHERE id = ${id}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${step})`;
+    return updated === 1;
   }
 
   async markVerified(id: string, at: Date): Promise<void> {

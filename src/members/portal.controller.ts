@@ -9,7 +9,7 @@ import type { Principal } from '../common/auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { AcceptedDto, EmailDto, MemberDto, MemberLoginDto, MemberSessionDto, PasswordChangeDto, SignUpDto, SignUpResultDto, TokenDto, TokenPasswordDto } from './dto/member.dto.js';
+import { AcceptedDto, EmailDto, MemberDto, MemberLoginDto, MemberSessionDto, PasswordChangeDto, SignUpDto, SignUpResultDto, TokenDto, TokenPasswordDto, TotpCodeDto, TotpDisableDto, TotpSetupDto } from './dto/member.dto.js';
 import { MEMBER_SESSION_TTL_SECONDS, MemberAuthService } from './member-auth.service.js';
 import { MEMBER_CSRF_COOKIE, MEMBER_SESSION_COOKIE } from './member-session.authenticator.js';
 import { toMemberDto } from './member.mapper.js';
@@ -71,7 +71,7 @@ export class PortalController {
   @ApiOperation({ summary: 'Member sign-in: sets an httpOnly session cookie and returns the CSRF token' })
   @ApiOkResponse({ type: MemberSessionDto })
   async login(@Body() body: MemberLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<MemberSessionDto> {
-    const issued = await this.auth.login(body.email, body.password, request.ip);
+    const issued = await this.auth.login(body.email, body.password, request.ip, body.totp_code);
     const secure = this.secure(request);
     void reply.header('set-cookie', [
       serializeCookie(MEMBER_SESSION_COOKIE, issued.token, { maxAgeSeconds: MEMBER_SESSION_TTL_SECONDS, httpOnly: true, secure }),
@@ -111,6 +111,37 @@ export class PortalController {
     if (principal.kind !== 'member') throw DomainError.forbidden();
     await this.auth.changePassword(principal.memberId, body.current_password, body.new_password);
     this.clearCookies(request, reply);
+  }
+
+  @Post('totp/setup')
+  @Auth('members.totp')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start two-factor sign-in: a new TOTP secret (shown once), enabled by POST /v1/portal/totp/enable' })
+  @ApiOkResponse({ type: TotpSetupDto })
+  async totpSetup(@CurrentPrincipal() principal: Principal): Promise<TotpSetupDto> {
+    if (principal.kind !== 'member') throw DomainError.forbidden();
+    const { secret, uri } = await this.auth.totpSetup(principal.memberId);
+    return { secret, otpauth_uri: uri };
+  }
+
+  @Post('totp/enable')
+  @Auth('members.totp')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Enable two-factor sign-in with a code from the new secret' })
+  @ApiNoContentResponse()
+  async totpEnable(@Body() body: TotpCodeDto, @CurrentPrincipal() principal: Principal): Promise<void> {
+    if (principal.kind !== 'member') throw DomainError.forbidden();
+    await this.auth.totpEnable(principal.memberId, body.code);
+  }
+
+  @Post('totp/disable')
+  @Auth('members.totp')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Disable two-factor sign-in (password and a current code)' })
+  @ApiNoContentResponse()
+  async totpDisable(@Body() body: TotpDisableDto, @CurrentPrincipal() principal: Principal): Promise<void> {
+    if (principal.kind !== 'member') throw DomainError.forbidden();
+    await this.auth.totpDisable(principal.memberId, body.password, body.code);
   }
 
   @Post('password-reset')

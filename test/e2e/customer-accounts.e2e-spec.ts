@@ -4,6 +4,7 @@ import { MEMBER_CSRF_COOKIE, MEMBER_SESSION_COOKIE } from '../../src/members/mem
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
+import { TOTP_STEP_SECONDS, totpCode } from '../../src/members/totp.js';
 import { createMember } from '../support/principals.js';
 import { SmtpInbox } from '../support/smtp-inbox.js';
 import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
@@ -158,6 +159,29 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect((await get('/v1/portal/me', fresh)).statusCode).toBe(401);
     expect((await post('/v1/portal/login', { email: a.email, password: 'another long password' })).statusCode).toBe(401);
     await login(a.email, 'a third long password');
+  });
+
+  it('turns two-factor sign-in on: a code is required, works once, and the next step\'s code signs in', async () => {
+    const a = await signUp('two-factor');
+    const setup = await post('/v1/portal/totp/setup', {}, a.session);
+    expect(setup.statusCode).toBe(200);
+    const secret = setup.json().secret as string;
+    expect(setup.json().otpauth_uri).toContain(`secret=${secret}`);
+    // codes of the current 30 s step and the next one (the server accepts one step of drift each way, each step once)
+    const now = Date.now();
+    const first = totpCode(secret, now);
+    const next = totpCode(secret, now + TOTP_STEP_SECONDS * 1000);
+    expect((await post('/v1/portal/totp/enable', { code: first }, a.session)).statusCode).toBe(204);
+    expect((await get('/v1/portal/me', a.session)).json().totp_enabled).toBe(true);
+    const without = await post('/v1/portal/login', { email: a.email, password: PASSWORD });
+    expect([without.statusCode, without.json().code]).toEqual([401, 'totp_required']);
+    const replayed = await post('/v1/portal/login', { email: a.email, password: PASSWORD, totp_code: first });
+    expect([replayed.statusCode, replayed.json().code]).toEqual([401, 'invalid_totp']);
+    expect((await post('/v1/portal/login', { email: a.email, password: PASSWORD, totp_code: next })).statusCode).toBe(200);
+    expect((await post('/v1/portal/totp/setup', {}, a.session)).json().code).toBe('totp_enabled');
+    expect((await post('/v1/portal/totp/disable', { password: 'not the password', code: next }, a.session)).statusCode).toBe(401);
+    const audit = await sql<{ action: string }>(t.config.database.url, "SELECT action FROM audit_log WHERE actor = $1 AND action LIKE 'member.totp%'", [`member:${a.owner}`]);
+    expect(audit.map((r) => r.action).sort()).toEqual(['member.totp_enabled', 'member.totp_setup']);
   });
 
   it('lets the owner close the account: the organisation is erased and every member is signed out', async () => {

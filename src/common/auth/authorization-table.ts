@@ -108,6 +108,7 @@ export const AUTHORIZATION_TABLE = {
   'members.me': { allow: ANY_MEMBER },
   'members.logout': { allow: ANY_MEMBER },
   'members.passwordChange': { allow: ANY_MEMBER },
+  'members.totp': { allow: ANY_MEMBER },
   'members.list': { allow: ANY_MEMBER, organization: { param: 'id' } },
   /** Granting, changing or removing `owner` is for owners only, and the last owner stays (checked by the route). */
   'members.invite': { allow: member('owner', 'admin'), organization: { param: 'id' } },

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { MEMBER_ROLES } from '../../common/auth/principal-class.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
@@ -17,6 +17,21 @@ export class EmailDto {
 export class MemberLoginDto {
   @ApiProperty({ example: 'ops@example.net' }) @IsEmail() @MaxLength(254) email!: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(256) password!: string;
+  @ApiPropertyOptional({ example: '123456', description: 'the current code of the authenticator app, when two-factor sign-in is enabled' }) @IsOptional() @Matches(/^\d{6}$/) totp_code?: string;
+}
+
+export class TotpCodeDto {
+  @ApiProperty({ example: '123456' }) @Matches(/^\d{6}$/) code!: string;
+}
+
+export class TotpDisableDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(256) password!: string;
+  @ApiProperty({ example: '123456' }) @Matches(/^\d{6}$/) code!: string;
+}
+
+export class TotpSetupDto {
+  @ApiProperty({ description: 'base32 secret, shown once' }) secret!: string;
+  @ApiProperty({ example: 'otpauth://totp/Quorum:ops%40example.net?secret=...' }) otpauth_uri!: string;
 }
 
 export class TokenDto {
@@ -49,6 +64,7 @@ export class MemberDto {
   @ApiProperty({ enum: MEMBER_ROLES }) role!: string;
   @ApiProperty({ nullable: true, type: String }) email_verified_at!: string | null;
   @ApiProperty({ nullable: true, type: String }) last_login_at!: string | null;
+  @ApiProperty({ description: 'two-factor sign-in (TOTP) is on' }) totp_enabled!: boolean;
   @ApiProperty() created_at!: string;
 }
 
