@@ -7,12 +7,13 @@ import { MemberAuthService } from './member-auth.service.js';
 import { MemberSessionAuthenticator } from './member-session.authenticator.js';
 import { MembersController } from './members.controller.js';
 import { MembersRepository } from './members.repository.js';
+import { OrganizationAgentsController } from './organization-agents.controller.js';
 import { PortalController } from './portal.controller.js';
 
 /** Customer members (docs/customers.md): accounts, sessions, invitations, email. */
 @Module({
   imports: [AgentsModule],
-  controllers: [PortalController, MembersController],
+  controllers: [PortalController, MembersController, OrganizationAgentsController],
   // LoginThrottleService is src/admin's throttle (stateless, counters in Redis), reused for member logins.
   providers: [MembersRepository, MemberAuthService, MemberSessionAuthenticator, MailerService, EmailOutboxRepository, LoginThrottleService],
   exports: [MailerService, MembersRepository],

@@ -5,6 +5,7 @@ import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { TOTP_STEP_SECONDS, totpCode } from '../../src/members/totp.js';
+import { enrollAgent } from '../factories/agent.factory.js';
 import { createMember } from '../support/principals.js';
 import { SmtpInbox } from '../support/smtp-inbox.js';
 import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
@@ -159,6 +160,26 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect((await get('/v1/portal/me', fresh)).statusCode).toBe(401);
     expect((await post('/v1/portal/login', { email: a.email, password: 'another long password' })).statusCode).toBe(401);
     await login(a.email, 'a third long password');
+  });
+
+  it('lets a developer run the organisation\'s agents: enrollment keys, agent list, revocation; never another organisation\'s', async () => {
+    const a = await signUp('community');
+    const b = await signUp('elsewhere');
+    const developer = await createMember(app, a.org, 'developer');
+    const created = await post(`/v1/organizations/${a.org}/enrollment-keys`, { name: 'web servers', ttl_days: 30 }, developer.headers);
+    expect(created.statusCode).toBe(201);
+    expect(created.json().key).toMatch(/^qek_/);
+    const agent = await enrollAgent(app, created.json().key as string, 'web-1');
+    const listed = await get(`/v1/organizations/${a.org}/agents`, developer.headers);
+    expect((listed.json().agents as Array<{ id: string }>).map((x) => x.id)).toEqual([agent.id]);
+    expect((await get(`/v1/organizations/${b.org}/agents`, developer.headers)).statusCode).toBe(403);
+    expect((await post(`/v1/agents/${agent.id}/revoke`, {}, b.session)).statusCode).toBe(403);
+    expect((await post(`/v1/agents/${agent.id}/revoke`, {}, developer.headers)).statusCode).toBe(200);
+    const revoke = await app.inject({ method: 'DELETE', url: `/v1/organizations/${a.org}/enrollment-keys/${created.json().id as string}`, headers: developer.headers });
+    expect(revoke.statusCode).toBe(204);
+    expect((await get(`/v1/organizations/${a.org}/enrollment-keys`, developer.headers)).json().enrollment_keys[0].revoked_at).toEqual(expect.any(String));
+    const audit = await sql<{ action: string }>(t.config.database.url, "SELECT action FROM audit_log WHERE actor = $1 AND action LIKE 'enrollment_key.%'", [`member:${developer.id}`]);
+    expect(audit.map((r) => r.action).sort()).toEqual(['enrollment_key.created', 'enrollment_key.revoked']);
   });
 
   it('turns two-factor sign-in on: a code is required, works once, and the next step\'s code signs in', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
+import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { hashPassword } from '../../src/common/crypto/password.js';
 import { MEMBER_ROLES, type MemberRole, type OperatorRole, type PrincipalClass } from '../../src/common/auth/principal-class.js';
 import { BouncerKeysService } from '../../src/crowdsec/bouncer-keys.service.js';
@@ -32,7 +33,7 @@ export interface OrganizationWorld {
   /** Customer members of the organisation, one per role (filled with the operators). */
   members: Partial<Record<MemberRole, Member>>;
   /** Resources the matrix revokes (never the credentials above). */
-  victims: { agentId: string; apiKeyId: string; bouncerKeyId: string; memberId: string };
+  victims: { agentId: string; apiKeyId: string; bouncerKeyId: string; memberId: string; enrollmentKeyId: string };
 }
 
 export interface Member {
@@ -109,6 +110,7 @@ export async function createOrganizationWorld(app: NestFastifyApplication, name:
   const members: Partial<Record<MemberRole, Member>> = {};
   if (withOperators) for (const role of MEMBER_ROLES) members[role] = await createMember(app, organizationId, role);
   const victimMember = await createMember(app, organizationId, 'viewer', false);
+  const victimEnrollment = await app.get(OrganizationsService).createEnrollmentKey(organizationId, 'victim');
   return {
     id: organizationId,
     enrollKey,
@@ -118,7 +120,7 @@ export async function createOrganizationWorld(app: NestFastifyApplication, name:
     bouncerKey: { key: bouncerKey.key, id: bouncerKey.record.id },
     operators,
     members,
-    victims: { agentId: victim.id, apiKeyId: victimKey.record.id, bouncerKeyId: victimBouncer.record.id, memberId: victimMember.id },
+    victims: { agentId: victim.id, apiKeyId: victimKey.record.id, bouncerKeyId: victimBouncer.record.id, memberId: victimMember.id, enrollmentKeyId: victimEnrollment.record.id },
   };
 }
 

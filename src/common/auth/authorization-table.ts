@@ -116,7 +116,11 @@ export const AUTHORIZATION_TABLE = {
   'members.setRole': { allow: member('owner', 'admin'), organization: { param: 'id' } },
 
   // ---- an organisation's agents and credentials ----
-  'agents.revoke': { allow: [...org('admin', 'support'), ...staff('admin', 'support')], organization: { resource: 'agent', param: 'id' } },
+  'agents.revoke': { allow: [...org('admin', 'support'), ...staff('admin', 'support'), ...member('owner', 'admin', 'developer')], organization: { resource: 'agent', param: 'id' } },
+  'agents.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support'), ...member('owner', 'admin', 'developer', 'viewer')], organization: { param: 'id' } },
+  'enrollmentKeys.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support'), ...member('owner', 'admin', 'developer', 'viewer')], organization: { param: 'id' } },
+  'enrollmentKeys.create': { allow: [...org('admin', 'support'), ...staff('admin'), ...member('owner', 'admin', 'developer')], organization: { param: 'id' } },
+  'enrollmentKeys.revoke': { allow: [...org('admin', 'support'), ...staff('admin'), ...member('owner', 'admin', 'developer')], organization: { param: 'id' } },
   'apiKeys.list': { allow: [...org('admin', 'support'), ...staff('admin', 'support'), ...member('owner', 'admin', 'developer', 'viewer')], organization: { param: 'id' } },
   'apiKeys.create': { allow: [...org('admin', 'support'), ...staff('admin'), ...member('owner', 'admin', 'developer')], organization: { param: 'id' } },
   'apiKeys.revoke': { allow: [...org('admin', 'support'), ...staff('admin'), ...member('owner', 'admin', 'developer')], organization: { param: 'id' } },
