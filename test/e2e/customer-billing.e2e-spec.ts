@@ -61,6 +61,10 @@ describe('customer billing and usage', () => {
 
   it('lets a billing member check out once: a second checkout while subscribed is refused with 409 subscription_active', async () => {
     const c = await customer();
+    const key = (await call('POST', `/v1/organizations/${c.org}/api-keys`, c.developer.headers, { name: 'bulk', scopes: ['lookup'] })).json().key as string;
+    const bulk = () => call('POST', '/v1/ip/bulk', { 'x-api-key': key }, { ips: ['45.83.14.1', '45.83.14.2'] });
+    // free plan: no bulk lookups (402: the plan does not include them)
+    expect((await bulk()).statusCode).toBe(402);
     expect((await call('POST', '/v1/billing/checkout', c.developer.headers, { organization_id: c.org, plan_id: 'pro' })).statusCode).toBe(403);
     const first = await call('POST', '/v1/billing/checkout', c.billing.headers, { organization_id: c.org, plan_id: 'pro' });
     expect(first.statusCode).toBe(200);
@@ -68,6 +72,8 @@ describe('customer billing and usage', () => {
     await deliver(app, events);
     const plan = await call('GET', `/v1/admin/organizations/${c.org}/plan`, c.billing.headers);
     expect([plan.statusCode, plan.json().id]).toEqual([200, 'pro']);
+    // the paid plan's limits apply to the key at once
+    await waitFor('bulk lookups on the pro plan', 10_000, async () => (await bulk()).statusCode === 200);
 
     for (const planId of ['pro', 'business']) {
       const again = await call('POST', '/v1/billing/checkout', c.owner.headers, { organization_id: c.org, plan_id: planId });
