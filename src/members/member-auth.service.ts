@@ -277,6 +277,15 @@ export class MemberAuthService {
     return member;
   }
 
+  pendingInvitations(organizationId: string): ReturnType<MembersRepository['pendingInvitations']> {
+    return this.members.pendingInvitations(organizationId, this.clock.now());
+  }
+
+  async revokeInvitation(organizationId: string, invitationId: string, actor: string): Promise<void> {
+    if (!(await this.members.revokeInvitation(organizationId, invitationId, this.clock.now()))) throw DomainError.notFound('Invitation not found');
+    await this.audit.record(actor, 'member.invitation_revoked', `organization:${organizationId}`, { invitation: invitationId });
+  }
+
   list(organizationId: string): Promise<MemberRecord[]> {
     return this.members.listByOrganization(organizationId);
   }

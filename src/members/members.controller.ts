@@ -4,7 +4,7 @@ import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { auditActor } from '../common/auth/principal-class.js';
-import { InvitationDto, InvitationResultDto, MemberDto, MemberListDto, RoleDto } from './dto/member.dto.js';
+import { InvitationDto, InvitationResultDto, MemberDto, MemberListDto, PendingInvitationListDto, RoleDto } from './dto/member.dto.js';
 import { MemberAuthService } from './member-auth.service.js';
 import { toMemberDto } from './member.mapper.js';
 
@@ -35,6 +35,26 @@ export class MembersController {
   async invite(@Param('id', ParseUUIDPipe) id: string, @Body() body: InvitationDto, @CurrentPrincipal() principal: Principal): Promise<InvitationResultDto> {
     const result = await this.auth.invite(id, body.email, body.role, roleOf(principal));
     return { email: body.email.trim().toLowerCase(), role: body.role, expires_at: result.expiresAt.toISOString(), email_sent: result.emailSent };
+  }
+
+  @Get('invitations')
+  @Auth('members.list')
+  @ApiOperation({ summary: 'Invitations not yet accepted (nor revoked, nor expired)' })
+  @ApiOkResponse({ type: PendingInvitationListDto })
+  async invitations(@Param('id', ParseUUIDPipe) id: string): Promise<PendingInvitationListDto> {
+    const pending = await this.auth.pendingInvitations(id);
+    return {
+      invitations: pending.map((i) => ({ id: i.id, email: i.email, role: i.role ?? 'viewer', invited_by: i.createdBy, created_at: i.createdAt.toISOString(), expires_at: i.expiresAt.toISOString() })),
+    };
+  }
+
+  @Delete('invitations/:invitationId')
+  @Auth('members.invite')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Withdraw an invitation: its link stops working' })
+  @ApiNoContentResponse()
+  async revokeInvitation(@Param('id', ParseUUIDPipe) id: string, @Param('invitationId', ParseUUIDPipe) invitationId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.auth.revokeInvitation(id, invitationId, auditActor(principal));
   }
 
   @Put(':memberId/role')

@@ -145,6 +145,21 @@ export class MembersRepository {
     await this.prisma.memberToken.create({ data });
   }
 
+  /** Invitations not yet accepted, revoked or expired. */
+  pendingInvitations(organizationId: string, now: Date): Promise<Array<{ id: string; email: string; role: MemberRole | null; createdBy: string; createdAt: Date; expiresAt: Date }>> {
+    return this.prisma.memberToken.findMany({
+      where: { organizationId, purpose: 'invitation', usedAt: null, expiresAt: { gt: now } },
+      orderBy: { createdAt: 'asc' },
+      take: 500,
+      select: { id: true, email: true, role: true, createdBy: true, createdAt: true, expiresAt: true },
+    });
+  }
+
+  /** Withdraws a pending invitation (its link stops working); false when there is none. */
+  async revokeInvitation(organizationId: string, id: string, now: Date): Promise<boolean> {
+    return (await this.prisma.memberToken.updateMany({ where: { id, organizationId, purpose: 'invitation', usedAt: null }, data: { usedAt: now, expiresAt: now } })).count === 1;
+  }
+
   /**
    * Takes a one-use token: marks it used and returns it, in one statement, so two concurrent uses
    * cannot both succeed. Null when unknown, used, expired or of another purpose.

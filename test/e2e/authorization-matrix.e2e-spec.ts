@@ -81,6 +81,7 @@ describe('authorization matrix: every route x every principal x own / other orga
     if (name === 'keyId') return world.victims.apiKeyId;
     if (name === 'memberId') return world.victims.memberId;
     if (name === 'enrollmentKeyId') return world.victims.enrollmentKeyId;
+    if (name === 'invitationId') return randomUUID();
     if (name === 'ip') return `${NET}.1`;
     if (name === 'network') return `${NET}.0`;
     if (name === 'prefix') return '24';

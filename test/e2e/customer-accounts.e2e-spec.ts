@@ -139,6 +139,15 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect((await get(`/v1/organizations/${a.org}/api-keys`, dev)).statusCode).toBe(200);
     const audit = await sql<{ action: string }>(t.config.database.url, "SELECT action FROM audit_log WHERE target = $1 AND action IN ('member.invited')", [`organization:${a.org}`]);
     expect(audit).toHaveLength(2);
+    // a pending invitation can be withdrawn: its link stops working
+    const laterEmail = `later-${Date.now()}@example.net`;
+    await post(`/v1/organizations/${a.org}/members/invitations`, { email: laterEmail, role: 'billing' }, admin);
+    const pending = (await get(`/v1/organizations/${a.org}/members/invitations`, dev)).json().invitations as Array<{ id: string; email: string; role: string }>;
+    expect(pending).toEqual([expect.objectContaining({ email: laterEmail, role: 'billing' })]);
+    expect((await app.inject({ method: 'DELETE', url: `/v1/organizations/${a.org}/members/invitations/${pending[0].id}`, headers: dev })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'DELETE', url: `/v1/organizations/${a.org}/members/invitations/${pending[0].id}`, headers: admin })).statusCode).toBe(204);
+    const late = await post('/v1/portal/invitations/accept', { token: SmtpInbox.token(await inbox.waitFor(laterEmail, /invited/)), password: PASSWORD });
+    expect(late.statusCode).toBe(400);
   });
 
   it('ends every session on a password change and on a reset, and the reset link works once', async () => {

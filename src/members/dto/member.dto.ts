@@ -84,6 +84,19 @@ export class MemberSessionDto {
   @ApiProperty() expires_at!: string;
 }
 
+export class PendingInvitationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ enum: MEMBER_ROLES }) role!: string;
+  @ApiProperty({ example: 'member:1b7c...' }) invited_by!: string;
+  @ApiProperty() created_at!: string;
+  @ApiProperty() expires_at!: string;
+}
+
+export class PendingInvitationListDto {
+  @ApiProperty({ type: [PendingInvitationDto] }) invitations!: PendingInvitationDto[];
+}
+
 export class InvitationResultDto {
   @ApiProperty() email!: string;
   @ApiProperty({ enum: MEMBER_ROLES }) role!: string;
