@@ -40,6 +40,25 @@ describe('refusal (the decision the guard applies)', () => {
     expect(refusal(ruleOf('signals.push'), watcher, onOrg(A))?.status).toBe(403);
   });
 
+  it('keeps customer members inside their organisation, as their role allows', () => {
+    const member = (role: 'owner' | 'admin' | 'developer' | 'billing' | 'viewer'): Principal => ({ kind: 'member', memberId: 'm', role, organizationId: A });
+    expect(refusal(ruleOf('apiKeys.create'), member('developer'), onOrg(A))).toBeNull();
+    expect(refusal(ruleOf('apiKeys.create'), member('developer'), onOrg(B))?.status).toBe(403);
+    expect(refusal(ruleOf('apiKeys.create'), member('billing'), onOrg(A))?.status).toBe(403);
+    expect(refusal(ruleOf('apiKeys.list'), member('viewer'), onOrg(A))).toBeNull();
+    expect(refusal(ruleOf('billing.checkout'), member('billing'), { params: {}, body: { organization_id: A } })).toBeNull();
+    expect(refusal(ruleOf('billing.checkout'), member('developer'), { params: {}, body: { organization_id: A } })?.status).toBe(403);
+    expect(refusal(ruleOf('usage.read'), member('viewer'), onOrg(A))).toBeNull();
+    expect(refusal(ruleOf('usage.read'), key(['usage']), onOrg(A))).toBeNull();
+    expect(refusal(ruleOf('usage.read'), key(['lookup']), onOrg(A))?.status).toBe(403);
+    expect(refusal(ruleOf('usage.read'), key(['usage']), onOrg(B))?.status).toBe(403);
+    for (const role of ['owner', 'admin', 'developer', 'billing', 'viewer'] as const) {
+      expect(refusal(ruleOf('organizationPlan.set'), member(role), onOrg(A))?.status).toBe(403);
+      expect(refusal(ruleOf('dashboard.overview'), member(role), onOrg(A))?.status).toBe(403);
+      expect(refusal(ruleOf('members.list'), member(role), onOrg(B))?.status).toBe(403);
+    }
+  });
+
   it('keeps plan changes and plan definitions to staff admins', () => {
     for (const who of [operator('billing', null), operator('admin', A), operator('billing', A), operator('support', null)]) {
       expect(refusal(ruleOf('organizationPlan.set'), who, onOrg(A))?.status).toBe(403);
