@@ -1,7 +1,7 @@
 // Three tiers: unit (pure and mocked), integration (real PostgreSQL + Redis), e2e (real HTTP stack).
 const esmOnly = [
   '@nestjs', 'file-type', 'token-types', 'strtok3', '@tokenizer', 'uint8array-extras', '@borewit',
-  'load-esm', 'cookie', 'content-disposition', '@prisma', 'nestjs-pino', 'pino-http', 'ipaddr.js', '@ip-location-db',
+  'load-esm', 'cookie', 'content-disposition', '@prisma', 'pino-http', 'ipaddr.js', '@ip-location-db',
 ].join('|');
 
 const common = {
