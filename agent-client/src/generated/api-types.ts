@@ -79,7 +79,9 @@ export interface SignalDto {
   scenario_version?: string;
   /** hex SHA-256 of the scenario definition */
   scenario_hash?: string;
+  /** RFC 3339; within 366 days before and 1 day after the server clock (else the batch is refused) */
   started_at: string;
+  /** RFC 3339; within 366 days before and 1 day after the server clock (else the batch is refused) */
   stopped_at: string;
   /** Per-agent idempotency key (a resent uuid is counted as duplicate) */
   uuid?: string;
@@ -152,6 +154,8 @@ export interface ExplainDto {
   last_seen: string | null;
   /** Whether Quorum's own sensors saw the IP */
   seen_by_sensors: boolean;
+  /** Unlisted IPs: what the listing rule still lacks, in counts only (never who reported); null when listed */
+  missing: string[] | null;
   /** Operators only */
   score?: number;
   /** Operators only */
@@ -200,35 +204,68 @@ export interface ReviewDelistingDto {
   justification: string;
 }
 
+export interface BenignNetworkDto {
+  /** Never-list category: crawler, cdn, health-checker, resolver, own-infrastructure, research-scanner */
+  category: string;
+  /** The published range list the network was imported from */
+  source: string;
+}
+
+export interface ReservedBlockDto {
+  /** The special-purpose block holding the address */
+  cidr: string;
+  /** Its name in the IANA special-purpose registry */
+  name: string;
+  /** The RFC defining it */
+  rfc: string;
+}
+
 export interface RangeSummaryDto {
   cidr: string;
+  /** Listed addresses (IPv4) or /64s (IPv6) in it */
   listed: number;
+  /** Highest member score */
   maxScore: number;
 }
 
 export interface IpAnswerDto {
+  /** The queried address in canonical form (IPv4-mapped IPv6 answers as IPv4) */
   ip: string;
+  /** The verdict in one word. "malicious": listed by consensus. "suspicious": not listed, score at or above 28 (the consensus keep threshold). "benign": inside a never-list network (see `benign`). "reserved": special-purpose space (private, loopback, documentation, multicast...; see `reserved`), answered without counting a lookup. "unknown": everything else, including IPs reported below the suspicious score. */
+  classification: "malicious" | "suspicious" | "benign" | "unknown" | "reserved";
+  /** Older five-way verdict kept for existing clients ("known": reported below the suspicious score; reserved space answers "unknown"); prefer `classification` */
   reputation: "malicious" | "suspicious" | "known" | "benign" | "unknown";
-  /** 100·(1 − e^(−S/3)) of the consensus score S */
+  /** What the answer rests on. "trusted": reports of reporters past the consensus trust gates (enrolment age, trust, one vote per owner), our honeypots or a consensus listing; reporter counts and scenario names come from these only. "not_enough_trusted_evidence": only reporters not yet past the gates (new or untrusted agents) reported this IP, so the answer is "unknown" with nothing of theirs shown. "none": never reported. */
+  evidence: "trusted" | "not_enough_trusted_evidence" | "none";
+  /** 100·(1 − e^(−S/3)) of the consensus score S (0 when unreported, reserved or untrusted-only) */
   score: number;
+  /** How far the evidence can be trusted: high with honeypot sightings or 3+ established reporters in 3+ ASNs */
   confidence: "none" | "low" | "medium" | "high";
+  /** Listed by consensus right now (never for benign or reserved addresses) */
   listed: boolean;
+  /** When the listing expires unless renewed */
   listedUntil: string | null;
-  /** never-list category (crawler, cdn, ...): the IP is benign */
+  /** Never-list category (same as `benign.category`), kept for existing clients */
   neverList: string | null;
-  /** plan field "reporters" */
+  /** Set when classification is "benign": the never-list network holding the IP */
+  benign: BenignNetworkDto | null;
+  /** Set when classification is "reserved": the special-purpose block holding the IP */
+  reserved: ReservedBlockDto | null;
+  /** plan field "reporters": trusted reporters, as a band */
   reporters?: "1-2" | "3-5" | "6-20" | ">20" | null;
-  /** plan field "scenarios" */
+  /** plan field "scenarios": scenario names of trusted reporters */
   scenarios?: string[];
-  /** plan field "history" */
+  /** plan field "scenarios": the scenarios in plain words, one entry per behaviour (table in docs/lookup.md) */
+  behaviours?: ("SSH user enumeration" | "SSH brute force" | "Web login brute force" | "Aggressive web crawling" | "HTTP flooding" | "HTTP vulnerability scanning" | "Mail login brute force" | "Spam sending" | "FTP brute force" | "Windows remote access brute force" | "Database brute force" | "Telnet brute force" | "Port scanning" | "VoIP abuse" | "Other attack traffic")[];
+  /** plan field "history": first trusted report */
   firstSeen?: string | null;
-  /** plan field "history" */
+  /** plan field "history": last trusted report */
   lastSeen?: string | null;
-  /** plan field "network" */
+  /** plan field "network": origin AS number */
   asn?: number | null;
-  /** plan field "network" */
+  /** plan field "network": origin AS name */
   asName?: string | null;
-  /** plan field "network" */
+  /** plan field "network": ISO 3166 country code */
   country?: string | null;
   /** plan field "range": the /24 (IPv4) or /64 (IPv6) */
   range?: RangeSummaryDto;
@@ -242,7 +279,7 @@ export interface BulkLookupDto {
 export interface BulkAnswerDto {
   /** One per input, in order; an invalid input gives {ip, error} */
   results: IpAnswerDto[];
-  /** Lookups counted against the quotas */
+  /** Lookups counted against the quotas (valid IPs outside special-purpose space) */
   metered: number;
 }
 
@@ -269,7 +306,7 @@ export interface RangeAnswerDto {
 export interface CreateApiKeyDto {
   /** 1-64 letters, digits, spaces or . _ - @ : */
   name: string;
-  scopes?: ("lookup" | "blocklist" | "bouncer")[];
+  scopes?: ("lookup" | "blocklist" | "bouncer" | "usage")[];
 }
 
 export interface CreatedApiKeyDto {
@@ -278,7 +315,7 @@ export interface CreatedApiKeyDto {
   name: string;
   /** Visible start of the key, e.g. qk_AbCdEfGh */
   prefix: string;
-  scopes: ("lookup" | "blocklist" | "bouncer")[];
+  scopes: ("lookup" | "blocklist" | "bouncer" | "usage")[];
   status: "active" | "revoked";
   created_at: string;
   revoked_at: string | null;
@@ -292,7 +329,7 @@ export interface ApiKeyDto {
   name: string;
   /** Visible start of the key, e.g. qk_AbCdEfGh */
   prefix: string;
-  scopes: ("lookup" | "blocklist" | "bouncer")[];
+  scopes: ("lookup" | "blocklist" | "bouncer" | "usage")[];
   status: "active" | "revoked";
   created_at: string;
   revoked_at: string | null;
@@ -350,6 +387,30 @@ export interface UsageDto {
   hours: UsageHourDto[];
 }
 
+export interface UsageKeyDto {
+  api_key_id: string;
+  prefix: string;
+  name: string;
+  /** lookups of this key over the period */
+  lookups: number;
+}
+
+export interface DailyUsageRowDto {
+  day: string;
+  api_key_id: string;
+  lookups: number;
+}
+
+export interface DailyUsageDto {
+  organization_id: string;
+  from: string;
+  to: string;
+  total: number;
+  keys: UsageKeyDto[];
+  /** one row per key per UTC day with lookups */
+  days: DailyUsageRowDto[];
+}
+
 export interface CreateBouncerKeyDto {
   name: string;
 }
@@ -357,7 +418,7 @@ export interface CreateBouncerKeyDto {
 export interface PrivacyRequestDto {
   id: string;
   kind: "organization_erasure" | "ip_access" | "ip_erasure" | "ip_objection";
-  status: "pending_proof" | "processing" | "completed" | "refused";
+  status: "pending_proof" | "processing" | "completed" | "refused" | "superseded";
   created_at: string;
   closed_at: string | null;
   /** Why an erasure or objection was refused */
@@ -372,7 +433,7 @@ export interface CreateIpRequestDto {
 export interface CreatedIpRequestDto {
   id: string;
   kind: "organization_erasure" | "ip_access" | "ip_erasure" | "ip_objection";
-  status: "pending_proof" | "processing" | "completed" | "refused";
+  status: "pending_proof" | "processing" | "completed" | "refused" | "superseded";
   created_at: string;
   closed_at: string | null;
   /** Why an erasure or objection was refused */
@@ -387,6 +448,74 @@ export interface VerifyIpRequestDto {
   token: string;
 }
 
+export interface LawfulBasisDto {
+  article: string;
+  explanation: string;
+}
+
+export interface RetentionPeriodsDto {
+  raw_reports_days: number;
+  aggregate_days_after_last_report: number;
+  explanation_days: number;
+  published_decision_max_hours: number;
+  blocklist_history_days: number;
+  delisting_records_days_after_closure: number;
+  privacy_requests_days_after_closure: number;
+}
+
+export interface DataSubjectRightDto {
+  right: string;
+  how: string;
+}
+
+export interface AutomatedDecisionDto {
+  exists: boolean;
+  /** The logic involved, in plain words (Art. 15(1)(h)) */
+  logic: string;
+  significance: string;
+  human_review: string;
+}
+
+export interface CopiedSignalDto {
+  ip: string;
+  received_at: string;
+  /** Kind of sensor (quorum, crowdsec, honeypot), never the reporter */
+  source: string;
+  scenario: string;
+  started_at: string;
+  stopped_at: string;
+}
+
+export interface CopiedExplanationDto {
+  listed_at: string;
+  reason: string;
+  score: number;
+  scenario_classes: string[];
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface CopiedBlocklistEntryDto {
+  value: string;
+  scenario_class: string;
+  until: string;
+  current: boolean;
+}
+
+export interface CopiedDelistingDto {
+  status: string;
+  created_at: string;
+  closed_at: string | null;
+}
+
+export interface IpDataCopyDto {
+  limit: number;
+  signals: CopiedSignalDto[];
+  explanations: CopiedExplanationDto[];
+  blocklist_entries: CopiedBlocklistEntryDto[];
+  delisting_requests: CopiedDelistingDto[];
+}
+
 export interface IpRetentionDto {
   raw_signals_until: string | null;
   aggregate_until: string | null;
@@ -394,6 +523,19 @@ export interface IpRetentionDto {
 }
 
 export interface IpAccessDto {
+  purposes: string[];
+  lawful_basis: LawfulBasisDto;
+  /** Categories of personal data held */
+  categories: string[];
+  recipients: string[];
+  retention_periods: RetentionPeriodsDto;
+  /** Where the data come from (Art. 15(1)(g)) */
+  source: string;
+  rights: DataSubjectRightDto[];
+  /** Right to lodge a complaint (Art. 77) */
+  complaint: string;
+  automated_decision_making: AutomatedDecisionDto;
+  copy: IpDataCopyDto;
   listed: boolean;
   listed_until: string | null;
   scenario_classes: string[];
@@ -411,7 +553,7 @@ export interface IpAccessDto {
 export interface VerifiedIpRequestDto {
   id: string;
   kind: "organization_erasure" | "ip_access" | "ip_erasure" | "ip_objection";
-  status: "pending_proof" | "processing" | "completed" | "refused";
+  status: "pending_proof" | "processing" | "completed" | "refused" | "superseded";
   created_at: string;
   closed_at: string | null;
   /** Why an erasure or objection was refused */
@@ -467,6 +609,54 @@ export interface ReconciliationDto {
   rows: ReconciliationRowDto[];
 }
 
+export interface PublicPriceDto {
+  /** in the smallest unit of the currency */
+  amount_cents: number;
+  currency: string;
+  interval: "month" | "year";
+  /** stripe: the price Checkout charges; plan: the plan's list price */
+  source: "stripe" | "plan";
+}
+
+export interface PublicPlanLimitsDto {
+  burst_per_second: number;
+  daily_quota: number;
+  monthly_quota: number;
+  /** IPs per bulk lookup (0: no bulk) */
+  bulk_size: number;
+}
+
+export interface PublicPlanDto {
+  id: string;
+  name: string;
+  /** null: price on request */
+  price: PublicPriceDto | null;
+  /** a checkout can be started for this plan */
+  purchasable: boolean;
+  limits: PublicPlanLimitsDto;
+  /** optional answer fields of the plan */
+  fields: string[];
+  /** lookup endpoints of the plan: ip, bulk, range */
+  views: string[];
+}
+
+export interface PublicPlanListDto {
+  plans: PublicPlanDto[];
+}
+
+export interface InvoiceDto {
+  id: string;
+  subscription_id: string | null;
+  status: string;
+  amount_cents: number;
+  currency: string;
+  created_at: string;
+}
+
+export interface InvoiceListDto {
+  invoices: InvoiceDto[];
+}
+
 export interface PlanCountDto {
   plan_id: string;
   count: number;
@@ -511,11 +701,6 @@ export interface CustomerDto {
 
 export interface CustomerListDto {
   customers: CustomerDto[];
-}
-
-export interface DailyUsageDto {
-  day: string;
-  lookups: number;
 }
 
 export interface CustomerSubscriptionDto {
@@ -563,4 +748,146 @@ export interface CustomerDetailDto {
   keys: CustomerKeyDto[];
   invoices: CustomerInvoiceDto[];
   agents: CustomerAgentDto[];
+}
+
+export interface SignUpDto {
+  organization_name: string;
+  email: string;
+  password: string;
+}
+
+export interface MemberDto {
+  id: string;
+  organization_id: string;
+  email: string;
+  role: "owner" | "admin" | "developer" | "billing" | "viewer";
+  email_verified_at: string | null;
+  last_login_at: string | null;
+  /** two-factor sign-in (TOTP) is on */
+  totp_enabled: boolean;
+  created_at: string;
+}
+
+export interface SignUpResultDto {
+  organization_id: string;
+  member: MemberDto;
+  /** false when the verification email could not be handed to the mail server (ask for a new one) */
+  email_sent: boolean;
+}
+
+export interface TokenDto {
+  /** The token of the emailed link */
+  token: string;
+}
+
+export interface EmailDto {
+  email: string;
+}
+
+export interface AcceptedDto {
+  /** Always true: the answer is the same whether or not the account exists */
+  accepted?: boolean;
+}
+
+export interface MemberLoginDto {
+  email: string;
+  password: string;
+  /** the current code of the authenticator app, when two-factor sign-in is enabled */
+  totp_code?: string;
+}
+
+export interface MemberSessionDto {
+  member: MemberDto;
+  /** Send back in x-csrf-token on every state-changing request */
+  csrf_token: string;
+  expires_at: string;
+}
+
+export interface PasswordChangeDto {
+  current_password: string;
+  new_password: string;
+}
+
+export interface TotpSetupDto {
+  /** base32 secret, shown once */
+  secret: string;
+  otpauth_uri: string;
+}
+
+export interface TotpCodeDto {
+  code: string;
+}
+
+export interface TotpDisableDto {
+  password: string;
+  code: string;
+}
+
+export interface TokenPasswordDto {
+  /** The token of the emailed link */
+  token: string;
+  password: string;
+}
+
+export interface MemberListDto {
+  members: MemberDto[];
+}
+
+export interface InvitationDto {
+  email: string;
+  role: "owner" | "admin" | "developer" | "billing" | "viewer";
+}
+
+export interface InvitationResultDto {
+  email: string;
+  role: "owner" | "admin" | "developer" | "billing" | "viewer";
+  expires_at: string;
+  email_sent: boolean;
+}
+
+export interface PendingInvitationDto {
+  id: string;
+  email: string;
+  role: "owner" | "admin" | "developer" | "billing" | "viewer";
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface PendingInvitationListDto {
+  invitations: PendingInvitationDto[];
+}
+
+export interface RoleDto {
+  role: "owner" | "admin" | "developer" | "billing" | "viewer";
+}
+
+export interface EnrollmentKeyDto {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface EnrollmentKeyListDto {
+  enrollment_keys: EnrollmentKeyDto[];
+}
+
+export interface CreateEnrollmentKeyDto {
+  name: string;
+  /** days until the key expires (default: never) */
+  ttl_days?: number;
+}
+
+export interface CreatedEnrollmentKeyDto {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  /** the key, shown in this answer only (agents enroll with it) */
+  key: string;
 }
