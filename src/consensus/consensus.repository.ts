@@ -88,18 +88,7 @@ export class ConsensusRepository {
 
   async reporters(): Promise<ReporterRow[]> {
     const rows = await this.prisma.reporter.findMany();
-    return rows.map((r) => ({
-      pseudonym: r.pseudonym,
-      owner: r.owner,
-      kind: r.kind === 'honeypot' ? 'honeypot' : 'community',
-      asn: r.asn,
-      net: r.net,
-      country: r.country,
-      enrolledAt: r.enrolledAt,
-      alpha: r.alpha,
-      beta: r.beta,
-      quarantinedAt: r.quarantinedAt,
-    }));
+    return rows.map(toReporterRow);
   }
 
   /**
@@ -125,18 +114,7 @@ export class ConsensusRepository {
   async reportersChangedSince(since: Date | null): Promise<{ rows: ReporterRow[]; watermark: Date | null }> {
     const rows = await this.prisma.reporter.findMany({ where: since === null ? {} : { updatedAt: { gte: since } }, orderBy: { updatedAt: 'asc' } });
     return {
-      rows: rows.map((r) => ({
-        pseudonym: r.pseudonym,
-        owner: r.owner,
-        kind: r.kind === 'honeypot' ? 'honeypot' : 'community',
-        asn: r.asn,
-        net: r.net,
-        country: r.country,
-        enrolledAt: r.enrolledAt,
-        alpha: r.alpha,
-        beta: r.beta,
-        quarantinedAt: r.quarantinedAt,
-      })),
+      rows: rows.map(toReporterRow),
       watermark: rows.length === 0 ? since : rows[rows.length - 1].updatedAt,
     };
   }
@@ -242,4 +220,22 @@ export class ConsensusRepository {
   async addCanary(cidr: string, note: string | null): Promise<void> {
     await this.prisma.darkCanary.upsert({ where: { cidr }, create: { cidr, note }, update: { note } });
   }
+}
+
+type ReporterRecord = Omit<ReporterRow, 'kind'> & { kind: string };
+
+/** A stored reporter row as the engine sees it (every kind but honeypot votes as a community member). */
+function toReporterRow(r: ReporterRecord): ReporterRow {
+  return {
+    pseudonym: r.pseudonym,
+    owner: r.owner,
+    kind: r.kind === 'honeypot' ? 'honeypot' : 'community',
+    asn: r.asn,
+    net: r.net,
+    country: r.country,
+    enrolledAt: r.enrolledAt,
+    alpha: r.alpha,
+    beta: r.beta,
+    quarantinedAt: r.quarantinedAt,
+  };
 }
