@@ -59,7 +59,8 @@ export class RetentionRepository {
   /**
    * R6: network data derived from an agent's address (network pseudonym, ASN, country) is refreshed at
    * every login and cleared once it is older than the cutoff: agents by their last derivation (enrolment
-   * or login), reporter trust rows once no signal of theirs is that recent.
+   * or login), reporter trust rows once neither their network (updated_at) nor any signal of theirs is
+   * that recent.
    */
   async clearNetworkDerivations(cutoff: Date): Promise<{ agents: number; reporters: number }> {
     const agents = await this.prisma.pool.query(
@@ -71,6 +72,7 @@ export class RetentionRepository {
     const reporters = await this.prisma.pool.query(
       `UPDATE reporter r SET net = NULL, asn = NULL, country = NULL
        WHERE (r.net IS NOT NULL OR r.asn IS NOT NULL OR r.country IS NOT NULL)
+         AND r.updated_at < $1
          AND NOT EXISTS (SELECT 1 FROM signal s WHERE s.reporter = r.pseudonym AND s.received_at >= $1)`,
       [cutoff],
     );

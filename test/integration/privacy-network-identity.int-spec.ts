@@ -79,7 +79,7 @@ describe('agent egress identity (R6): /24 granularity, 30-day derived data, key 
     expect(row).toEqual({ network_pseudonym: expected, egress_pseudonym: expected, enroll_network: expected });
   });
 
-  it('clears derived network data 30 days after it was derived (agents by last login, reporters by last signal)', async () => {
+  it('clears derived network data 30 days after it was derived (agents by last login, reporters by last refresh or signal)', async () => {
     // After the first key became valid (created when the app booted).
     const now = new Date(Math.ceil(Date.now() / MINUTE) * MINUTE + MINUTE);
     pinClock(t, now);
@@ -91,6 +91,8 @@ describe('agent egress identity (R6): /24 granularity, 30-day derived data, key 
     await sql(db, "UPDATE agent SET enrolled_at = $2, last_login_at = $2, asn = 64500, country = 'FR' WHERE id = $1", [stale, justPast]);
     await sql(db, "UPDATE agent SET enrolled_at = $2, last_login_at = $2, asn = 64501, country = 'DE' WHERE id = $1", [fresh, justInside]);
     await sql(db, "INSERT INTO reporter (pseudonym, owner, asn, net, country, enrolled_at, updated_at) VALUES ('netkeys-idle', 'o1', 64502, 'n1', 'FR', $1, $1), ('netkeys-active', 'o2', 64503, 'n2', 'DE', $1, $1)", [justPast]);
+    // derived (refreshed) recently but silent since: kept until its derivation is 30 days old
+    await sql(db, "INSERT INTO reporter (pseudonym, owner, asn, net, country, enrolled_at, updated_at) VALUES ('netkeys-refreshed', 'o3', 64504, 'n3', 'NL', $1, $2)", [justPast, justInside]);
     await t.app.select(PrivacyModule).get(SignalPartitionsRepository).ensure([partitionFor(Math.floor(justInside.getTime() / DAY) * DAY)]);
     await sql(
       db,
@@ -112,6 +114,7 @@ describe('agent egress identity (R6): /24 granularity, 30-day derived data, key 
     expect(reporters).toEqual([
       { pseudonym: 'netkeys-active', net: 'n2', asn: 64503, country: 'DE' },
       { pseudonym: 'netkeys-idle', net: null, asn: null, country: null },
+      { pseudonym: 'netkeys-refreshed', net: 'n3', asn: 64504, country: 'NL' },
     ]);
   });
   it('rotates the key: the next key is created a day ahead, both match during the 30-day overlap, then the old secret is destroyed', async () => {
