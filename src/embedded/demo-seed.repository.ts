@@ -2,6 +2,7 @@ import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 
 export interface EstablishedReporter {
+  agentId: string;
   pseudonym: string;
   owner: string;
   asn: number;
@@ -9,7 +10,10 @@ export interface EstablishedReporter {
   enrolledAt: Date;
 }
 
-/** Demo-only writes: gives the demo's reporters the aged, trusted profile listings need. */
+/**
+ * Demo-only writes: gives the demo's reporters the aged, trusted profile listings need, and their agents
+ * the same demo network, so the reporter row that ingestion refreshes from the agent keeps it.
+ */
 @Injectable()
 export class DemoSeedRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -28,6 +32,7 @@ export class DemoSeedRepository {
            alpha = greatest(reporter.alpha, 60), beta = least(reporter.beta, 3), updated_at = now()`,
         [r.pseudonym, r.owner, r.asn, r.net, r.enrolledAt],
       );
+      await this.prisma.pool.query('UPDATE agent SET asn = $2, network_pseudonym = $3 WHERE id = $1', [r.agentId, r.asn, r.net]);
     }
   }
 }

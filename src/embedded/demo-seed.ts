@@ -72,7 +72,7 @@ export async function establishDemoReporters(app: INestApplicationContext, agent
   const rows = [];
   for (const agent of agents) {
     const { reporter, owner } = await identities.identify(agent.organizationId, agent.id);
-    rows.push({ pseudonym: reporter, owner, asn: agent.asn, net: `demo-net-${agent.asn}`, enrolledAt: new Date(Date.now() - 200 * DAY_MS) });
+    rows.push({ agentId: agent.id, pseudonym: reporter, owner, asn: agent.asn, net: `demo-net-${agent.asn}`, enrolledAt: new Date(Date.now() - 200 * DAY_MS) });
   }
   await repository.establish(rows);
 }
