@@ -8,6 +8,7 @@ import { createOrganization } from '../factories/agent.factory.js';
 import { listenTestApp, type TestApp } from '../setup/test-app.js';
 import { listing, publishAndWait } from '../crowdsec/capi-client.js';
 import { ensureCrowdsec, SCRIPTS, TcpForwarder, waitFor } from '../crowdsec/real-clients.js';
+import { addNamespace, ip, removeNamespace } from '../support/netns.js';
 
 /**
  * Debian's real crowdsec-firewall-bouncer (nftables mode) pulls Quorum's /v1/decisions/stream from
@@ -23,10 +24,6 @@ const hostAddr = `10.231.${third}.${base + 1}`;
 const nsAddr = `10.231.${third}.${base + 2}`;
 const CLASS = 'crowdsecurity/ssh-bf';
 
-function ip(...args: string[]): string {
-  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 function cannotRun(): string | null {
   const missing = ensureCrowdsec();
   if (missing) return missing;
@@ -35,12 +32,7 @@ function cannotRun(): string | null {
   } catch {
     return 'crowdsec-firewall-bouncer or nft missing after scripts/ensure-crowdsec.sh';
   }
-  try {
-    ip('netns', 'add', ns);
-    return null;
-  } catch (error) {
-    return `network namespaces unavailable (${(error as Error).message.split('\n')[0]})`;
-  }
+  return addNamespace(ns);
 }
 
 const unavailable = cannotRun();
@@ -48,13 +40,7 @@ if (unavailable) console.warn(`SKIPPED crowdsec-firewall-bouncer: ${unavailable}
 const suite = unavailable ? describe.skip : describe;
 
 function cleanup(): void {
-  for (const args of [['netns', 'del', ns], ['link', 'del', hostIf]]) {
-    try {
-      ip(...args);
-    } catch {
-      // not created, or gone with the namespace
-    }
-  }
+  removeNamespace(ns, hostIf);
 }
 
 /** The IPv4 set's elements inside the namespace (timeouts stripped). */

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { parseIp } from '../../src/common/ip/ip-address.js';
 import { specialPurpose } from '../../src/common/ip/special-purpose.js';
 import { RedisService } from '../../src/infra/redis/redis.service.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { addNamespace, ip, removeNamespace } from '../support/netns.js';
 
 jest.setTimeout(120_000);
 
@@ -27,34 +28,12 @@ const base = randomInt(0, 64) * 4;
 const hostAddr = `91.198.${third}.${base + 1}`;
 const nsAddr = `91.198.${third}.${base + 2}`;
 
-function ip(...args: string[]): string {
-  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function namespacesUnavailable(): string | null {
-  try {
-    ip('netns', 'add', ns);
-    return null;
-  } catch (error) {
-    return `network namespaces unavailable (${(error as Error).message.split('\n')[0]})`;
-  }
-}
-
-const unavailable = namespacesUnavailable();
+const unavailable = addNamespace(ns);
 if (unavailable) console.warn(`SKIPPED privacy-proof-netns: ${unavailable}`);
 const suite = unavailable ? describe.skip : describe;
 
 function cleanup(): void {
-  try {
-    ip('netns', 'del', ns); // also destroys the veth pair (one end lives in the namespace)
-  } catch {
-    // not created, or already gone
-  }
-  try {
-    ip('link', 'del', hostIf);
-  } catch {
-    // gone with the namespace
-  }
+  removeNamespace(ns, hostIf);
 }
 
 suite('real proof of control against a server inside a network namespace (no mock of the verifier)', () => {
