@@ -1,7 +1,8 @@
 import type { CrossIpScenarioDefinition } from './cross-ip-scenario.js';
 import type { ScenarioDefinition } from './scenario.js';
 
-const SSH_FAILURES = ['ssh_auth_failed', 'ssh_preauth_closed', 'ssh_max_auth', 'ssh_not_allowed'] as const;
+/** The sshd events of a failed attempt (one count per attempt, see detect/ssh-attempts.ts). */
+const SSH_ATTEMPT_KINDS = ['ssh_auth_failed', 'ssh_preauth_closed', 'ssh_max_auth', 'ssh_not_allowed', 'ssh_invalid_user'] as const;
 
 /** Paths that only scanners and attackers ask for: secrets, VCS metadata, admin panels, known exploits. */
 export const SENSITIVE_PATHS: readonly string[] = [
@@ -23,7 +24,7 @@ export const BUILTIN_SCENARIOS: readonly ScenarioDefinition[] = [
     name: 'quorum/ssh-bf',
     version: '1.0',
     description: 'SSH brute force: more than 5 failed attempts from one address within about a minute',
-    filter: { source: 'sshd', kinds: [...SSH_FAILURES, 'ssh_invalid_user'] },
+    filter: { source: 'sshd', kinds: [...SSH_ATTEMPT_KINDS] },
     groupBy: 'ip',
     capacity: 5,
     leakSpeed: '10s',
@@ -36,7 +37,7 @@ export const BUILTIN_SCENARIOS: readonly ScenarioDefinition[] = [
     name: 'quorum/ssh-slow-bf',
     version: '2.0',
     description: 'Slow SSH brute force: 5 failed attempts from one address within 10 minutes',
-    filter: { source: 'sshd', kinds: [...SSH_FAILURES, 'ssh_invalid_user'] },
+    filter: { source: 'sshd', kinds: [...SSH_ATTEMPT_KINDS] },
     groupBy: 'ip',
     capacity: 4,
     leakSpeed: '10m',
@@ -93,8 +94,6 @@ export const BUILTIN_SCENARIOS: readonly ScenarioDefinition[] = [
     labels: { behavior: 'http:scan', service: 'http' },
   },
 ];
-
-const SSH_ATTEMPT_KINDS = [...SSH_FAILURES, 'ssh_invalid_user'] as const;
 
 /** The second stage (see detect/cross-ip-scenario.ts): one server under a distributed attack. */
 export const BUILTIN_CROSS_IP_SCENARIOS: readonly CrossIpScenarioDefinition[] = [
