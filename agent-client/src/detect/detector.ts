@@ -146,11 +146,17 @@ export class Detector {
       } else if (c.accepts(e)) {
         c.observe(e, time, flags);
       }
-      if (flags.length === 0) continue;
-      const labels = this.crossLabels.get(c);
-      for (const f of flags) this.emit(f.ip, { name: c.name, version: c.version, hash: c.hash, labels }, f.startedAt, f.stoppedAt);
-      flags.length = 0;
+      this.flush(c);
     }
+  }
+
+  /** Emits the addresses stage `c` flagged into `this.flags`, and empties it. */
+  private flush(c: CrossIpStage): void {
+    const flags = this.flags;
+    if (flags.length === 0) return;
+    const labels = this.crossLabels.get(c);
+    for (const f of flags) this.emit(f.ip, { name: c.name, version: c.version, hash: c.hash, labels }, f.startedAt, f.stoppedAt);
+    flags.length = 0;
   }
 
   private emit(ip: string, scenario: { name: string; version: string; hash: string; labels?: Record<string, string> }, startedAt: number, stoppedAt: number): void {
@@ -170,9 +176,7 @@ export class Detector {
     if (now > this.lastTime) this.lastTime = now;
     for (const c of this.cross) {
       c.due(now, this.flags);
-      const labels = this.crossLabels.get(c);
-      for (const f of this.flags) this.emit(f.ip, { name: c.name, version: c.version, hash: c.hash, labels }, f.startedAt, f.stoppedAt);
-      this.flags.length = 0;
+      this.flush(c);
     }
   }
 
