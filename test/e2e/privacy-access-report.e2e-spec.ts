@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import pg from 'pg';
 import { ProofVerifier } from '../../src/consensus/delisting/proof-verifier.js';
 import { PrivacyModule } from '../../src/privacy/privacy.module.js';
 import { partitionFor } from '../../src/signals/signal-partitions.js';
 import { SignalPartitionsRepository } from '../../src/signals/signal-partitions.repository.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { tablesHoldingAddress } from '../support/tables-holding.js';
 
 const DAY = 86_400_000;
 jest.setTimeout(90_000);
@@ -17,26 +17,6 @@ const ipv4 = () => `${v4Base}.${++counter >> 8}.${counter & 255}`;
 const v6Base = `2a01:4f9:${randomInt(1, 0xffff).toString(16)}`;
 const ipv6Net = () => `${v6Base}:${(++counter).toString(16)}`;
 
-/** Tables with a row whose text contains one of the needles as a whole address. */
-async function tablesHolding(db: string, needles: string[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString: db });
-  await client.connect();
-  try {
-    const tables = await client.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> '_prisma_migrations'`,
-    );
-    const patterns = needles.map((n) => `(^|[^0-9a-f.:])${n.toLowerCase().replace(/[.]/g, '\\.')}($|[^0-9a-f.:])`);
-    const hits: string[] = [];
-    for (const { name } of tables.rows) {
-      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${name}" x WHERE lower(x::text) ~ ANY($1::text[])`, [patterns]);
-      if (Number(rows[0].n) > 0) hits.push(name);
-    }
-    return hits;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('IP-holder access report (GDPR Art. 15) and per-address erasure, through the HTTP API', () => {
   let t: TestApp;
@@ -148,14 +128,14 @@ describe('IP-holder access report (GDPR Art. 15) and per-address erasure, throug
 
     const first = await verify(await create('erasure', a));
     expect(first.json()).toEqual(expect.objectContaining({ status: 'completed', kind: 'ip_erasure' }));
-    expect(await tablesHolding(db, [a])).toEqual([]);
+    expect(await tablesHoldingAddress(db, [a])).toEqual([]);
     // The other address of the /64 keeps its reports and delisting record; the /64 aggregate stays for it.
     expect(await sql(db, 'SELECT ip FROM signal WHERE ip_key = $1', [key])).toEqual([{ ip: b }]);
     expect(await sql(db, 'SELECT ip FROM delisting_request WHERE ip_key = $1', [key])).toEqual([{ ip: b }]);
     expect(await sql(db, 'SELECT 1 FROM ip_score WHERE ip_key = $1', [key])).toHaveLength(1);
 
     await verify(await create('erasure', b));
-    expect(await tablesHolding(db, [a, b, key])).toEqual([]);
+    expect(await tablesHoldingAddress(db, [a, b, key])).toEqual([]);
   });
 
   it('other pending requests for an erased IP drop the raw IP and the token at once', async () => {
@@ -173,7 +153,7 @@ describe('IP-holder access report (GDPR Art. 15) and per-address erasure, throug
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     for (const id of [pendingAccess.id, pendingObjection.id]) expect(byId[id]).toEqual({ id, ip: null, token_hash: null, status: 'superseded' });
     expect(byId[unrelated.id]).toEqual(expect.objectContaining({ ip: other, status: 'pending_proof' }));
-    expect(await tablesHolding(db, [ip])).toEqual([]);
+    expect(await tablesHoldingAddress(db, [ip])).toEqual([]);
     const status = await t.app.inject({ method: 'GET', url: `/v1/privacy/requests/${pendingAccess.id}` });
     expect(status.json().status).toBe('superseded');
     // A superseded request cannot be verified any more.
@@ -187,6 +167,6 @@ describe('IP-holder access report (GDPR Art. 15) and per-address erasure, throug
     await sql(db, `INSERT INTO blocklist_entry (value, ip_key, scope, scenario_class, score, until, added_in) VALUES ($1, $1, 'ip', 'ssh', 3, $2, 1)`, [ip, new Date(Date.now() - DAY)]);
     const res = await verify(await create('erasure', ip));
     expect(res.json().status).toBe('completed');
-    expect(await tablesHolding(db, [ip])).toEqual([]);
+    expect(await tablesHoldingAddress(db, [ip])).toEqual([]);
   });
 });

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { AuditService } from '../../src/audit/audit.service.js';
 import { ProofVerifier } from '../../src/consensus/delisting/proof-verifier.js';
 import { IpRightsService } from '../../src/privacy/ip-rights.service.js';
@@ -8,6 +7,7 @@ import { partitionFor } from '../../src/signals/signal-partitions.js';
 import { SignalPartitionsRepository } from '../../src/signals/signal-partitions.repository.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { tablesHoldingAddress } from '../support/tables-holding.js';
 
 const DAY = 86_400_000;
 jest.setTimeout(60_000);
@@ -19,26 +19,6 @@ function attackerIp(): string {
   return `194.17.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
-async function tablesHolding(db: string, needles: string[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString: db });
-  await client.connect();
-  try {
-    const tables = await client.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> '_prisma_migrations'`,
-    );
-    // Whole addresses only: 194.17.0.3 must not match 194.17.0.30.
-    const patterns = needles.map((n) => `(^|[^0-9a-f.:])${n.toLowerCase().replace(/[.]/g, '\\.')}($|[^0-9a-f.:])`);
-    const hits: string[] = [];
-    for (const { name } of tables.rows) {
-      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${name}" x WHERE lower(x::text) ~ ANY($1::text[])`, [patterns]);
-      if (Number(rows[0].n) > 0) hits.push(name);
-    }
-    return hits;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('IP-holder rights (GDPR R8 access, R9 erasure and objection)', () => {
   let t: TestApp;
@@ -127,11 +107,11 @@ describe('IP-holder rights (GDPR R8 access, R9 erasure and objection)', () => {
     const ip = attackerIp();
     await seed(ip, { signalDaysAgo: 10 });
     await sql(db, `INSERT INTO blocklist_entry (value, ip_key, scope, scenario_class, score, until, added_in, removed_in) VALUES ($1, $1, 'ip', 'ssh', 3, now(), 1, 2)`, [ip]);
-    expect((await tablesHolding(db, [ip])).length).toBeGreaterThanOrEqual(5);
+    expect((await tablesHoldingAddress(db, [ip])).length).toBeGreaterThanOrEqual(5);
     const { verified } = await request('erasure', ip);
     expect(verified.statusCode).toBe(200);
     expect(verified.json()).toEqual(expect.objectContaining({ status: 'completed', kind: 'ip_erasure', grounds: null }));
-    expect(await tablesHolding(db, [ip])).toEqual([]);
+    expect(await tablesHoldingAddress(db, [ip])).toEqual([]);
     const hash = ipSubject(t.config.privacy.pseudonymSecret, ip);
     expect(hash).toMatch(/^[0-9a-f]{32}$/);
     const [marker] = await sql<{ expires_at: Date }>(db, 'SELECT expires_at FROM ip_protection WHERE ip_hash = $1', [hash]);
