@@ -5,12 +5,13 @@ import { OrganizationsService } from '../../src/agents/organizations.service.js'
 import { DnsblServer } from '../../src/dnsbl/dnsbl.server.js';
 import { queryNameOf } from '../../src/dnsbl/query-name.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
-import { NeverListService } from '../../src/lookup/index/never-list.service.js';
 import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
 import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.js';
 import { LookupUsageService } from '../../src/lookup/usage/lookup-usage.service.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { seedNeverList, seedScores } from '../support/lookup-fixtures.js';
+import { waitFor } from '../support/waits.js';
 
 const run = promisify(execFile);
 const ZONE = 'bl.quorum.test';
@@ -18,7 +19,6 @@ const PUBLIC_URL = 'https://quorum.example.net';
 // Addresses used only by this file.
 const NET = '45.87.15';
 const V6 = '2a01:4f8:78:1';
-const HOUR = 3_600_000;
 const SOURCE = 'dnsbl-test';
 
 interface Dig {
@@ -41,39 +41,23 @@ describe('DNSBL zone answered to dig', () => {
     app = t.app;
     db = t.config.database.url;
     port = app.get(DnsblServer).port!;
-    await until(() => app.get(LookupIndexService).ready);
+    await waitFor('the lookup index', 30_000, () => app.get(LookupIndexService).ready);
     await sql(
       db,
       `INSERT INTO plan (id, name, burst_per_second, daily_quota, monthly_quota, bulk_size, fields, views)
        VALUES ('test-dnsbl-tiny', 'Test DNSBL tiny', 100, 2, 1000, 0, ARRAY['reporters'], ARRAY['ip']) ON CONFLICT (id) DO NOTHING`,
     );
     await app.get(LookupPlansService).reload();
-    const [{ v }] = await sql<{ v: string }>(db, 'SELECT coalesce(max(version), 0) + 1 AS v FROM ip_score');
-    const now = Date.now();
-    const rows: Array<[string, number, boolean, string[]]> = [
+    await seedScores(app, db, [
       [`${NET}.1`, 6, true, ['crowdsecurity/ssh-bf', 'quorum/http-probing']],
       [`${NET}.2`, 2, false, ['crowdsecurity/wordpress-bf']],
       [`${NET}.3`, 9, true, ['crowdsecurity/ssh-bf']],
       [`${V6}::/64`, 6, true, ['crowdsecurity/mail-bf']],
-    ];
-    for (const [key, score, listed, scenarios] of rows) {
-      await sql(
-        db,
-        `INSERT INTO ip_score (ip_key, score, reporters, established, asns, scenarios, first_seen, last_seen, listed, listed_at, listed_until, reason, honeypot, version, updated_at)
-         VALUES ($1, $2, 4, 3, 3, $3, $4, $5, $6, $5, $7, 'consensus', false, $8, now())
-         ON CONFLICT (ip_key) DO UPDATE SET score = EXCLUDED.score, listed = EXCLUDED.listed, listed_until = EXCLUDED.listed_until,
-           scenarios = EXCLUDED.scenarios, version = EXCLUDED.version`,
-        [key, score, scenarios, new Date(now - 2 * HOUR), new Date(now - HOUR), listed, listed ? new Date(now + 24 * HOUR) : null, v],
-      );
-    }
-    await app.get(LookupIndexService).catchUp(Number(v));
-    await sql(db, 'DELETE FROM never_list_entry WHERE source = $1', [SOURCE]);
-    await sql(db, `INSERT INTO never_list_entry (cidr, category, source, fetched_at) VALUES ($1, 'crawler', $2, now()), ($3, 'resolver', $2, now())`, [
-      `${NET}.3/32`,
-      SOURCE,
-      '2a01:4f8:78:2::/64',
     ]);
-    await app.get(NeverListService).refresh();
+    await seedNeverList(app, db, SOURCE, [
+      [`${NET}.3/32`, 'crawler'],
+      ['2a01:4f8:78:2::/64', 'resolver'],
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -196,11 +180,3 @@ describe('DNSBL zone answered to dig', () => {
     expect(Number(total)).toBe(2);
   }, 60_000);
 });
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

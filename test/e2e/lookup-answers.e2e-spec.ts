@@ -1,17 +1,17 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
-import { NeverListService } from '../../src/lookup/index/never-list.service.js';
 import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
 import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.js';
 import { LookupUsageService } from '../../src/lookup/usage/lookup-usage.service.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { seedNeverList, seedScores } from '../support/lookup-fixtures.js';
+import { waitFor } from '../support/waits.js';
 
 // Addresses used only by this file (real-looking: test nets are special-purpose space, answered `reserved`).
 const NET = '45.86.14';
 const V6 = '2a01:4f8:77:1';
-const HOUR = 3_600_000;
 const SOURCE = 'lookup-answers-test';
 
 /** The answer fields a customer pays for: classification, behaviours, benign, reserved, limit headers. */
@@ -25,10 +25,8 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
     t = await createTestApp({ QUORUM_LOOKUP_POLL_MS: '200' });
     app = t.app;
     db = t.config.database.url;
-    await until(() => app.get(LookupIndexService).ready);
-    const [{ v }] = await sql<{ v: string }>(db, 'SELECT coalesce(max(version), 0) + 1 AS v FROM ip_score');
-    const now = Date.now();
-    const rows: Array<[string, number, boolean, string[]]> = [
+    await waitFor('the lookup index', 30_000, () => app.get(LookupIndexService).ready);
+    await seedScores(app, db, [
       [`${NET}.1`, 6, true, ['crowdsecurity/ssh-bf', 'quorum/ssh-user-enum', 'quorum/http-probing', 'local/odd-one']],
       [`${NET}.2`, 2, false, ['crowdsecurity/wordpress-bf']],
       [`${NET}.3`, 0.3, false, ['crowdsecurity/ssh-bf']],
@@ -36,25 +34,11 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
       [`${V6}::/64`, 6, true, ['crowdsecurity/mail-bf']],
       // A row in special-purpose space (should never exist; reserved wins over it).
       ['10.9.8.7', 9, true, ['crowdsecurity/ssh-bf']],
-    ];
-    for (const [key, score, listed, scenarios] of rows) {
-      await sql(
-        db,
-        `INSERT INTO ip_score (ip_key, score, reporters, established, asns, scenarios, first_seen, last_seen, listed, listed_at, listed_until, reason, honeypot, version, updated_at)
-         VALUES ($1, $2, 4, 3, 3, $3, $4, $5, $6, $5, $7, 'consensus', false, $8, now())
-         ON CONFLICT (ip_key) DO UPDATE SET score = EXCLUDED.score, listed = EXCLUDED.listed, listed_until = EXCLUDED.listed_until,
-           scenarios = EXCLUDED.scenarios, version = EXCLUDED.version`,
-        [key, score, scenarios, new Date(now - 2 * HOUR), new Date(now - HOUR), listed, listed ? new Date(now + 24 * HOUR) : null, v],
-      );
-    }
-    await app.get(LookupIndexService).catchUp(Number(v));
-    await sql(db, 'DELETE FROM never_list_entry WHERE source = $1', [SOURCE]);
-    await sql(db, `INSERT INTO never_list_entry (cidr, category, source, fetched_at) VALUES ($1, 'crawler', $2, now()), ($3, 'resolver', $2, now())`, [
-      `${NET}.4/32`,
-      SOURCE,
-      '2a01:4f8:77:2::/64',
     ]);
-    await app.get(NeverListService).refresh();
+    await seedNeverList(app, db, SOURCE, [
+      [`${NET}.4/32`, 'crawler'],
+      ['2a01:4f8:77:2::/64', 'resolver'],
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -162,11 +146,3 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
     expect(bad.headers['ratelimit-policy']).toBe(res.headers['ratelimit-policy']);
   }, 30_000);
 });
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
