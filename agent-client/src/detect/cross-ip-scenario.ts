@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { canonicalJson } from '../util/canonical-json.js';
 import { parseDuration } from '../util/duration.js';
-import { asObject, checkKeys, Issues, isRecord, readNumber, readString } from '../util/json-check.js';
-import { checkFilter, SCENARIO_NAME, type ScenarioFilter } from './scenario.js';
+import { asObject, checkKeys, Issues, readNumber, readString } from '../util/json-check.js';
+import { checkFilter, checkLabels, SCENARIO_NAME, type ScenarioFilter } from './scenario.js';
 
 /**
  * A cross-IP scenario: the second stage of detection, for attacks spread over many addresses that each
@@ -76,8 +76,6 @@ export function checkCrossIpScenario(v: unknown, path: string, issues: Issues): 
       checkFilter(flag.strong, `${path}.flag.strong`, issues, false);
     }
   }
-  if (s.labels !== undefined && !(isRecord(s.labels) && Object.values(s.labels).every((x) => typeof x === 'string'))) {
-    issues.add(`${path}.labels`, 'expected an object of strings');
-  }
+  checkLabels(s.labels, path, issues);
   return issues.list.length === before;
 }

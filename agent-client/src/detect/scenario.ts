@@ -99,6 +99,13 @@ function checkCondition(v: unknown, path: string, issues: Issues, depth: number)
   }
 }
 
+/** Checks a scenario's optional `labels`: an object of strings. */
+export function checkLabels(labels: unknown, path: string, issues: Issues): void {
+  if (labels !== undefined && !(isRecord(labels) && Object.values(labels).every((x) => typeof x === 'string'))) {
+    issues.add(`${path}.labels`, 'expected an object of strings');
+  }
+}
+
 /** Checks a filter (`source` required when `withSource`); returns its source when readable. */
 export function checkFilter(v: unknown, fp: string, issues: Issues, withSource: boolean): LogSource | undefined {
   const filter = asObject(v, fp, issues);
@@ -133,9 +140,7 @@ export function checkScenario(v: unknown, path: string, issues: Issues): v is Sc
     if (text !== undefined && (ms === null || ms === undefined || (key === 'leakSpeed' && ms <= 0))) issues.add(`${path}.${key}`, `not a positive duration: ${JSON.stringify(text)}`);
   }
   readString(s, 'distinct', path, issues, { oneOf: EVENT_FIELDS });
-  if (s.labels !== undefined && !(isRecord(s.labels) && Object.values(s.labels).every((x) => typeof x === 'string'))) {
-    issues.add(`${path}.labels`, 'expected an object of strings');
-  }
+  checkLabels(s.labels, path, issues);
   checkFilter(s.filter, `${path}.filter`, issues, true);
   return issues.list.length === before;
 }
