@@ -40,15 +40,15 @@ export class LoginThrottleService {
     return { source: this.redis.key('login-fail', 'src', digest(`${email}\n${network}`)), account: this.redis.key('login-fail', 'acct', digest(email)) };
   }
 
-  /** Throws 429 `login_throttled` when this network has failed too often for this account; else the delay to apply. */
-  async admit(email: string, sourceAddress: string): Promise<{ delayMs: number }> {
+  /** Throws 429 `login_throttled` when this network has failed too often for this account; else waits ACCOUNT_DELAY_MS when the account is slowed. */
+  async admit(email: string, sourceAddress: string): Promise<void> {
     const keys = this.keys(email, sourceAddress);
     const replies = await this.run(() => this.redis.client.pipeline().get(keys.source).pttl(keys.source).get(keys.account).exec());
     const value = (i: number): number => Number(replies?.[i]?.[1] ?? 0) || 0;
     if (value(0) >= SOURCE_FAILURES) {
       throw DomainError.tooManyRequests('Too many failed logins for this account from your network; retry later', Math.max(1, value(1)) / 1000, 'login_throttled');
     }
-    return { delayMs: value(2) >= ACCOUNT_FAILURES ? ACCOUNT_DELAY_MS : 0 };
+    if (value(2) >= ACCOUNT_FAILURES) await new Promise((resolve) => setTimeout(resolve, ACCOUNT_DELAY_MS));
   }
 
   async recordFailure(email: string, sourceAddress: string): Promise<void> {

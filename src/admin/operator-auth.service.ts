@@ -22,8 +22,6 @@ export interface OperatorSessionIssued {
   expiresAt: Date;
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Operator accounts: password login, server-side sessions, CSRF tokens. Failed logins are throttled per
  * (account, source network) and slowed per account (LoginThrottleService), never locked: unknown
@@ -42,8 +40,7 @@ export class OperatorAuthService {
   async login(email: string, password: string, sourceAddress: string): Promise<OperatorSessionIssued> {
     const normalized = email.trim().toLowerCase();
     await this.limiter.enforce('operator-login-ip', sourceAddress, ATTEMPTS_PER_ADDRESS, 5 * 60_000, 'Too many login attempts from this address');
-    const { delayMs } = await this.throttle.admit(normalized, sourceAddress);
-    if (delayMs > 0) await pause(delayMs);
+    await this.throttle.admit(normalized, sourceAddress);
     const operator = await this.operators.findByEmail(normalized);
     const valid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
     if (!operator || !valid || operator.disabled) {

@@ -38,7 +38,6 @@ export interface MemberSessionIssued {
   expiresAt: Date;
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const normalize = (email: string): string => email.trim().toLowerCase();
 // Login throttling shares LoginThrottleService with operators; member accounts get their own counters.
 const throttleKey = (email: string): string => `member:${email}`;
@@ -128,8 +127,7 @@ export class MemberAuthService {
   async login(email: string, password: string, sourceAddress: string, totpCode?: string): Promise<MemberSessionIssued> {
     const address = normalize(email);
     await this.limiter.enforce('member-login-ip', sourceAddress, LOGINS_PER_ADDRESS, 5 * 60_000, 'Too many login attempts from this address');
-    const { delayMs } = await this.throttle.admit(throttleKey(address), sourceAddress);
-    if (delayMs > 0) await pause(delayMs);
+    await this.throttle.admit(throttleKey(address), sourceAddress);
     const member = await this.members.findByEmail(address);
     const valid = await verifyPassword(password, member?.passwordHash ?? DUMMY_HASH);
     if (!member || !valid || member.disabled) {
