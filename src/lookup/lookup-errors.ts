@@ -2,19 +2,16 @@ import { DomainError } from '../common/errors/domain-error.js';
 import type { LimitWindows, MeterVerdict } from './limits/lease-meter.js';
 import { limitHeaders } from './limits/limit-headers.js';
 
-/** The limit headers (src/lookup/limits/limit-headers.ts) sent with refusals too. */
-export const rateHeaders = limitHeaders;
-
 const VIEW_NAMES = { ip: 'single IP lookups', bulk: 'bulk lookups', range: 'range lookups' } as const;
 
 export const lookupError = {
   invalid(code: string, message: string, rate: LimitWindows): DomainError {
-    return new DomainError(400, code, message, undefined, rateHeaders(rate));
+    return new DomainError(400, code, message, undefined, limitHeaders(rate));
   },
 
   /** 402, as AbuseIPDB answers tier-limited requests: the plan does not include the view. */
   planRestricted(view: keyof typeof VIEW_NAMES, planName: string, rate: LimitWindows): DomainError {
-    return new DomainError(402, 'plan_restricted', `The ${planName} plan does not include ${VIEW_NAMES[view]}`, undefined, rateHeaders(rate));
+    return new DomainError(402, 'plan_restricted', `The ${planName} plan does not include ${VIEW_NAMES[view]}`, undefined, limitHeaders(rate));
   },
 
   indexLoading(): DomainError {
@@ -31,6 +28,6 @@ export const lookupError = {
       verdict.code === 'rate_limited'
         ? { ...windows, burst: { ...verdict.rate } }
         : { ...windows, quota: { ...verdict.rate, window: verdict.rate.resetSec - windows.nowSec > 86_400 ? 'month' : 'day' } };
-    return new DomainError(429, verdict.code, message, undefined, { ...rateHeaders(refused), 'retry-after': String(verdict.retryAfterSec) });
+    return new DomainError(429, verdict.code, message, undefined, { ...limitHeaders(refused), 'retry-after': String(verdict.retryAfterSec) });
   },
 };
