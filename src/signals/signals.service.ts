@@ -73,7 +73,7 @@ export class SignalsService {
 
   /** Shared by native and CrowdSec ingestion once the sender is authenticated. */
   async ingest(agent: AgentRecord, body: unknown, nonce: string, nowMs: number, source: 'quorum' | 'crowdsec'): Promise<IngestResult> {
-    const parsed = parseSignalBatch(body, this.config.signals.maxPerBatch, { allowTrust: source === 'crowdsec' });
+    const parsed = parseSignalBatch(body, this.config.signals.maxPerBatch, { allowTrust: source === 'crowdsec', nowMs });
     if ('problems' in parsed) throw validationErrorFromFields(parsed.problems);
     const { accepted, rejected } = normalizeSignals(parsed.signals, nowMs);
     const identity = await this.identities.identify(agent.organizationId, agent.id);
