@@ -103,11 +103,6 @@ export class NetworkIdentityService implements OnModuleInit, OnApplicationShutdo
     return ip ? this.prefixPseudonyms(ip) : [];
   }
 
-  /** The current-key pseudonym of a target's /24 (/48) (see egressCandidates for matching). */
-  egressOfKey(key: string): string {
-    return this.egressCandidates(key)[0] ?? '';
-  }
-
   /** Id of the key deriving new pseudonyms now (null before keys are loaded): memos of pseudonyms key on it. */
   currentKeyId(): number | null {
     return this.ring.current(this.clock.now())?.id ?? null;
