@@ -17,16 +17,10 @@ import { createOrganization } from '../factories/agent.factory.js';
 import { attackerIp } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
 import { listenTestApp, type TestApp } from '../setup/test-app.js';
+import { waitFor } from '../support/waits.js';
 
 const OVERRIDES = { QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '1000' };
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A private network namespace with nft in it, so the test loads real kernel sets without touching the host's firewall. */
 function netnsWithNft(name: string): boolean {
@@ -111,19 +105,19 @@ describe('reference agent: local remediation under a replayed distributed attack
         const text = await readFile(nftFile(), 'utf8');
         return bots.filter((ip) => new RegExp(`^add element inet quorum quorum_v4 \\{[^}]*\\b${ip.replaceAll('.', '\\.')}\\b`, 'm').test(text));
       };
-      await until('every attacker in the nftables file', async () => (await inFile()).length === bots.length);
+      await waitFor('every attacker in the nftables file', 15_000, async () => (await inFile()).length === bots.length);
       expect(Date.now() - started).toBeLessThan(10_000);
       const text = await readFile(nftFile(), 'utf8');
       expect(text).not.toContain(user);
       if (kernel) {
         // nft -f runs right after the file is replaced
-        await until('every attacker in the kernel set', () => bots.every(inKernelSet));
+        await waitFor('every attacker in the kernel set', 15_000, () => bots.every(inKernelSet));
         expect(Date.now() - started).toBeLessThan(10_000);
         expect(inKernelSet(user)).toBe(false);
       }
 
       // reported too, labelled as the cross-IP stage's evidence
-      await until('the signals stored', async () => (await sql(t.config.database.url, 'SELECT 1 FROM signal WHERE ip = ANY($1)', [bots])).length === bots.length);
+      await waitFor('the signals stored', 15_000, async () => (await sql(t.config.database.url, 'SELECT 1 FROM signal WHERE ip = ANY($1)', [bots])).length === bots.length);
       const rows = (await sql(t.config.database.url, 'SELECT scenario, labels FROM signal WHERE ip = ANY($1)', [bots])) as { scenario: string; labels: Record<string, unknown> }[];
       expect(rows.every((r) => r.scenario === 'quorum/ssh-distributed-bf' && r.labels.classification === 'cross-ip')).toBe(true);
       expect(await sql(t.config.database.url, 'SELECT 1 FROM signal WHERE ip = $1', [user])).toHaveLength(0);
@@ -132,9 +126,9 @@ describe('reference agent: local remediation under a replayed distributed attack
       expect(logLines.some((l) => l.includes('"local decisions applied"'))).toBe(true);
 
       // the local decisions end after their duration: the file, and the kernel set, are empty again
-      await until('the blocks dropped at expiry', async () => (await inFile()).length === 0, 20_000);
+      await waitFor('the blocks dropped at expiry', 20_000, async () => (await inFile()).length === 0);
       if (kernel) {
-        await until('the kernel set emptied', () => !bots.some(inKernelSet));
+        await waitFor('the kernel set emptied', 15_000, () => !bots.some(inKernelSet));
         // what stays in the kernel set is exactly the community part of the file: no local decision lingers
         const kernelSet = execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'set', 'inet', 'quorum', 'quorum_v4'], { encoding: 'utf8' });
         const elements = (kernelSet.match(/elements = \{([^}]*)\}/)?.[1] ?? '').split(',').map((e) => e.trim().split(/\s+/)[0]).filter(Boolean);
