@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
-import { hashPassword, verifyPassword } from '../common/crypto/password.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../common/crypto/password.js';
 import { hashToken } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
@@ -12,8 +12,6 @@ import { type OperatorRecord, type OperatorRoleName, OperatorsRepository, type S
 export const SESSION_TTL_SECONDS = 8 * 3600;
 /** Attempts per source address (all accounts) per 5 minutes. */
 const ATTEMPTS_PER_ADDRESS = 20;
-// Same scrypt parameters as hashPassword: an unknown account costs the same verification as a real one.
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export interface OperatorSessionIssued {
   token: string;
@@ -42,7 +40,7 @@ export class OperatorAuthService {
     await this.limiter.enforce('operator-login-ip', sourceAddress, ATTEMPTS_PER_ADDRESS, 5 * 60_000, 'Too many login attempts from this address');
     await this.throttle.admit(normalized, sourceAddress);
     const operator = await this.operators.findByEmail(normalized);
-    const valid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_HASH);
+    const valid = await verifyPassword(password, operator?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!operator || !valid || operator.disabled) {
       await this.throttle.recordFailure(normalized, sourceAddress);
       if (operator) await this.operators.recordFailure(operator.id);

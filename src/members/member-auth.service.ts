@@ -4,7 +4,7 @@ import { LoginThrottleService } from '../admin/login-throttle.service.js';
 import { OrganizationsService } from '../agents/organizations.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { MemberRole } from '../common/auth/principal-class.js';
-import { hashPassword, verifyPassword } from '../common/crypto/password.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../common/crypto/password.js';
 import { hashToken } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
@@ -28,8 +28,6 @@ const REQUESTS_PER_ADDRESS = 20;
 const INVITATIONS_PER_ORGANIZATION = 50;
 /** Login attempts per source address (all accounts) per 5 minutes, as for operators. */
 const LOGINS_PER_ADDRESS = 20;
-// Same scrypt parameters as hashPassword: an unknown account costs the same verification as a real one.
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export interface MemberSessionIssued {
   token: string;
@@ -129,7 +127,7 @@ export class MemberAuthService {
     await this.limiter.enforce('member-login-ip', sourceAddress, LOGINS_PER_ADDRESS, 5 * 60_000, 'Too many login attempts from this address');
     await this.throttle.admit(throttleKey(address), sourceAddress);
     const member = await this.members.findByEmail(address);
-    const valid = await verifyPassword(password, member?.passwordHash ?? DUMMY_HASH);
+    const valid = await verifyPassword(password, member?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!member || !valid || member.disabled) {
       await this.throttle.recordFailure(throttleKey(address), sourceAddress);
       await this.audit.record(member ? `member:${member.id}` : 'anonymous', 'member.login_failed', null, member ? null : { account: 'unknown' });
