@@ -61,10 +61,6 @@ export class LocalDecisions {
     return n;
   }
 
-  has(ip: string): boolean {
-    return this.byIp.has(ip);
-  }
-
   ips(): IterableIterator<string> {
     return this.byIp.keys();
   }
