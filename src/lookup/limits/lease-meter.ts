@@ -61,13 +61,6 @@ export class LeaseMeter {
     return this.take(org, state, limits, lookups, now) ?? this.waitAndTake(org, state, limits, lookups);
   }
 
-  /** The headers' view of the binding quota, without counting anything. */
-  peek(org: string, limits: MeterLimits): RateState {
-    const state = this.state(org);
-    this.roll(state, this.now());
-    return this.rate(state, limits);
-  }
-
   /** Both limits for the headers (src/lookup/limits/limit-headers.ts), without counting anything. */
   limitWindows(org: string, limits: MeterLimits): LimitWindows {
     const state = this.state(org);
