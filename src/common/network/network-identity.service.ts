@@ -90,7 +90,7 @@ export class NetworkIdentityService implements OnModuleInit, OnApplicationShutdo
     const ip = address ? parseIp(address) : null;
     if (!ip) return { network: null, egress: null, asn: null, country: null };
     const meta = this.index?.lookup(ip) ?? null;
-    const network = this.prefixPseudonyms(ip)[0] ?? null;
+    const network = this.currentPseudonym(ip);
     return { network, egress: network, asn: meta?.asn ?? null, country: meta?.country ?? null };
   }
 
@@ -116,12 +116,22 @@ export class NetworkIdentityService implements OnModuleInit, OnApplicationShutdo
   /** The pseudonym of the /24 (/48) holding `address` under the current key, or null. */
   networkOf(address: string): string | null {
     const ip = parseIp(address);
-    return ip ? (this.prefixPseudonyms(ip)[0] ?? null) : null;
+    return ip ? this.currentPseudonym(ip) : null;
+  }
+
+  /** HMAC of the /24 (/48) under the current key only (one HMAC: derivations never need the older key). */
+  private currentPseudonym(ip: ParsedIp): string | null {
+    const key = this.ring.current(this.clock.now());
+    return key ? pseudonym(key.secret, prefixOf(ip)) : null;
   }
 
   /** HMACs of the /24 (/48) under every valid key, current key first. */
   private prefixPseudonyms(ip: ParsedIp): string[] {
-    const prefix = `net:${networkKey(ip, 24, 48)}`;
+    const prefix = prefixOf(ip);
     return this.ring.valid(this.clock.now()).map((k) => pseudonym(k.secret, prefix));
   }
+}
+
+function prefixOf(ip: ParsedIp): string {
+  return `net:${networkKey(ip, 24, 48)}`;
 }
