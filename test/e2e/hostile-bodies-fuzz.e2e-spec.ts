@@ -22,6 +22,7 @@ import { startFakeStripe } from '../fakes/stripe/harness.js';
 import { applyMigrations } from '../../src/infra/prisma/migrate/migrate.js';
 import { recreateDatabase } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { SeededRng as Rng } from '../support/seeded-rng.js';
 import { testEnv } from '../setup/test-env.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
@@ -32,24 +33,6 @@ const RANDOM_CASES = 16;
 const TIME_BUDGET_MS = 45_000;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head'] as const;
 type Method = (typeof METHODS)[number];
-
-class Rng {
-  constructor(private state: number) {}
-  next(): number {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-}
 
 /**
  * The longest synchronous block since the last reset, seen by a 1 ms timer: for each gap between two

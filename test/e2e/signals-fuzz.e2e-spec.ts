@@ -9,41 +9,12 @@ import { signalsMessage } from '../../src/agents/signed-messages.js';
 import { createOrganization, enrollAgent, nonce, type TestAgent } from '../factories/agent.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { SeededRng as Rng } from '../support/seeded-rng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const JUNK_CASES = 1500;
 const IP_BATCHES = 380;
 const ODD_BATCHES = 150;
-
-class Rng {
-  constructor(private state: number) {}
-  next(): number {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  bytes(n: number): Buffer {
-    return Buffer.from(Array.from({ length: n }, () => this.int(256)));
-  }
-  ascii(n: number): string {
-    return String.fromCharCode(...Array.from({ length: n }, () => this.range(32, 126)));
-  }
-}
 
 type IpOutcome = 'ok' | 'invalid_ip' | 'reserved_target';
 interface IpCase {
