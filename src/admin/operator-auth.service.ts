@@ -1,8 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../common/crypto/password.js';
-import { hashToken } from '../common/crypto/secret-token.js';
+import { hashToken, secretMatches } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
 import { Clock } from '../infra/clock/clock.js';
@@ -68,10 +68,7 @@ export class OperatorAuthService {
   }
 
   csrfMatches(session: SessionRecord, presented: string | undefined): boolean {
-    if (!presented) return false;
-    const a = Buffer.from(session.csrfToken);
-    const b = Buffer.from(presented);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return secretMatches(session.csrfToken, presented);
   }
 
   async logout(token: string, operatorId: string): Promise<void> {

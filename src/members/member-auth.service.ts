@@ -1,11 +1,11 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LoginThrottleService } from '../admin/login-throttle.service.js';
 import { OrganizationsService } from '../agents/organizations.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { MemberRole } from '../common/auth/principal-class.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../common/crypto/password.js';
-import { hashToken } from '../common/crypto/secret-token.js';
+import { hashToken, secretMatches } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -203,10 +203,7 @@ export class MemberAuthService {
   }
 
   csrfMatches(session: MemberSessionRecord, presented: string | undefined): boolean {
-    if (!presented) return false;
-    const a = Buffer.from(session.csrfToken);
-    const b = Buffer.from(presented);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return secretMatches(session.csrfToken, presented);
   }
 
   async logout(token: string, memberId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * High-entropy bearer secrets (enrollment keys, API keys): `<kind>_<prefix>_<secret>`. The prefix is
@@ -19,4 +19,12 @@ export function issueToken(kind: string): IssuedToken {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** Constant-time comparison of a stored secret (a CSRF token) with the one a request presents. */
+export function secretMatches(expected: string, presented: string | undefined): boolean {
+  if (!presented) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
