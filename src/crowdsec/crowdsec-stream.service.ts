@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BlocklistService } from '../blocklist/blocklist.service.js';
+import type { StoredEntry } from '../blocklist/blocklist.types.js';
 import { parseCidr } from '../common/ip/cidr.js';
 import { parseIp } from '../common/ip/ip-address.js';
 import { Clock } from '../infra/clock/clock.js';
@@ -31,17 +32,28 @@ export class CrowdsecStreamService {
     private readonly clock: Clock,
   ) {}
 
-  private async current(): Promise<{ version: number; entries: ListedDecision[] }> {
+  /** The deliverable decisions of the loaded list, kept until the list moves to another version. */
+  private deliverable: { source: readonly StoredEntry[]; entries: ListedDecision[] } | null = null;
+
+  /**
+   * The current list as decisions. Mapping and re-parsing every address is done once per blocklist
+   * version (the loaded list keeps the same array until then), not on every pull, link or list read.
+   */
+  private async current(): Promise<{ version: number; entries: readonly ListedDecision[] }> {
     await this.blocklist.ready();
-    const entries = this.blocklist.currentEntries().map((e) => ({
-      value: e.value,
-      // IPv6 listings are /64 networks even when filed under the ip scope.
-      scope: e.value.includes('/') ? ('range' as const) : e.scope,
-      scenarioClass: e.scenarioClass,
-      until: e.until,
-      addedInVersion: e.addedInVersion,
-    }));
-    return { version: this.blocklist.currentVersion(), entries: entries.filter(isDeliverable) };
+    const source = this.blocklist.currentEntries();
+    if (this.deliverable?.source !== source) {
+      const entries = source.map((e) => ({
+        value: e.value,
+        // IPv6 listings are /64 networks even when filed under the ip scope.
+        scope: e.value.includes('/') ? ('range' as const) : e.scope,
+        scenarioClass: e.scenarioClass,
+        until: e.until,
+        addedInVersion: e.addedInVersion,
+      }));
+      this.deliverable = { source, entries: entries.filter(isDeliverable) };
+    }
+    return { version: this.blocklist.currentVersion(), entries: this.deliverable.entries };
   }
 
   /** Computes what `cursorId` has not seen yet and moves its cursor to the current version. */
