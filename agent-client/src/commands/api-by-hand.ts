@@ -24,7 +24,7 @@ export async function printToken(o: { configPath: string; fetchImpl?: FetchLike 
   const api = await agentApi(o.configPath, o.fetchImpl);
   let token: string;
   try {
-    ({ token } = await api.freshToken());
+    token = await api.login(true);
   } catch (e) {
     throw new CliError(`token: ${(e as Error).message}`);
   }

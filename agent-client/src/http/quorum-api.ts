@@ -164,12 +164,6 @@ export class QuorumApi {
     return this.authorized('GET', `/v1/blocklist?format=${encodeURIComponent(format)}`, () => ({}));
   }
 
-  /** A fresh token and its expiry (for `quorum-agent token`). */
-  async freshToken(): Promise<{ token: string; refreshAt: number }> {
-    const token = await this.login(true);
-    return { token, refreshAt: this.token?.refreshAt ?? NaN };
-  }
-
   /** `GET /v1/blocklist?format=json`, conditional on the last ETag. */
   async fullBlocklist(etag: string | null): Promise<FullList> {
     const res = await this.authorized('GET', '/v1/blocklist?format=json', () => ({ accept: 'application/json', ...(etag ? { 'if-none-match': etag } : {}) }));
