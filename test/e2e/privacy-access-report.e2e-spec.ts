@@ -1,10 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { ProofVerifier } from '../../src/consensus/delisting/proof-verifier.js';
 import { PrivacyModule } from '../../src/privacy/privacy.module.js';
-import { partitionFor } from '../../src/signals/signal-partitions.js';
-import { SignalPartitionsRepository } from '../../src/signals/signal-partitions.repository.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { ensureDayPartitions } from '../support/signal-partitions.js';
 import { tablesHoldingAddress } from '../support/tables-holding.js';
 
 const DAY = 86_400_000;
@@ -29,8 +28,7 @@ describe('IP-holder access report (GDPR Art. 15) and per-address erasure, throug
     db = t.config.database.url;
     // The real proof fetch is exercised by privacy-proof-netns.e2e-spec.ts; here the holder always proves control.
     jest.spyOn(t.app.select(PrivacyModule).get(ProofVerifier), 'verify').mockImplementation(async () => true);
-    const now = Date.now();
-    await t.app.select(PrivacyModule).get(SignalPartitionsRepository).ensure([12, 10, 1, 0].map((d) => partitionFor(Math.floor((now - d * DAY) / DAY) * DAY)));
+    await ensureDayPartitions(t, [12, 10, 1, 0]);
   });
   afterAll(async () => t.close());
 

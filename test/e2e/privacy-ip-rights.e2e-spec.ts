@@ -3,10 +3,9 @@ import { ProofVerifier } from '../../src/consensus/delisting/proof-verifier.js';
 import { IpRightsService } from '../../src/privacy/ip-rights.service.js';
 import { PrivacyModule } from '../../src/privacy/privacy.module.js';
 import { ipSubject } from '../../src/privacy/subject-hash.js';
-import { partitionFor } from '../../src/signals/signal-partitions.js';
-import { SignalPartitionsRepository } from '../../src/signals/signal-partitions.repository.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { ensureDayPartitions } from '../support/signal-partitions.js';
 import { tablesHoldingAddress } from '../support/tables-holding.js';
 
 const DAY = 86_400_000;
@@ -32,8 +31,7 @@ describe('IP-holder rights (GDPR R8 access, R9 erasure and objection)', () => {
     db = t.config.database.url;
     // The proof is fetched from the IP itself in production; here it is served or not on demand.
     jest.spyOn(t.app.select(PrivacyModule).get(ProofVerifier), 'verify').mockImplementation(async () => proofServed);
-    const now = Date.now();
-    await t.app.select(PrivacyModule).get(SignalPartitionsRepository).ensure([12, 10, 1, 0].map((d) => partitionFor(Math.floor((now - d * DAY) / DAY) * DAY)));
+    await ensureDayPartitions(t, [12, 10, 1, 0]);
   });
   afterAll(async () => t.close());
 

@@ -12,12 +12,11 @@ import { LedgerReplayService } from '../../src/privacy/ledger-replay.service.js'
 import { OrganizationErasureService } from '../../src/privacy/organization-erasure.service.js';
 import { PrivacyModule } from '../../src/privacy/privacy.module.js';
 import { ipSubject, organizationSubject } from '../../src/privacy/subject-hash.js';
-import { partitionFor } from '../../src/signals/signal-partitions.js';
-import { SignalPartitionsRepository } from '../../src/signals/signal-partitions.repository.js';
 import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../factories/agent.factory.js';
 import { signal } from '../factories/signal.factory.js';
 import { recreateDatabase, sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { ensureDayPartitions } from '../support/signal-partitions.js';
 import { testEnv } from '../setup/test-env.js';
 
 const DAY = 86_400_000;
@@ -63,7 +62,7 @@ describe('GDPR R13: a backup taken before an erasure, restored, then the erasure
     url.pathname = `${url.pathname}_restore`;
     scratch = url.toString();
     jest.spyOn(t.app.select(PrivacyModule).get(ProofVerifier), 'verify').mockImplementation(async () => true);
-    await t.app.select(PrivacyModule).get(SignalPartitionsRepository).ensure([10, 0].map((d) => partitionFor(Math.floor((Date.now() - d * DAY) / DAY) * DAY)));
+    await ensureDayPartitions(t, [10, 0]);
 
     // An organisation with agents and signals, and an inactive IP with a stored signal.
     const org = await createOrganization(t.app, orgName);

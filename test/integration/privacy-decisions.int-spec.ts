@@ -3,12 +3,11 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { ProofVerifier } from '../../src/consensus/delisting/proof-verifier.js';
 import { PrivacyModule } from '../../src/privacy/privacy.module.js';
 import { ipSubject } from '../../src/privacy/subject-hash.js';
-import { partitionFor } from '../../src/signals/signal-partitions.js';
-import { SignalPartitionsRepository } from '../../src/signals/signal-partitions.repository.js';
 import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../factories/agent.factory.js';
 import { attackerIp, signal } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { ensureDayPartitions } from '../support/signal-partitions.js';
 import { scoringTestOverrides, testEnv } from '../setup/test-env.js';
 import { scoringRun } from '../support/scoring.js';
 
@@ -53,7 +52,7 @@ describe('GDPR R3 (decision lifetime ≤ 96 h) and R9 (protection marker honoure
       db = t.config.database.url;
       // Only the erasure's proof of control is replaced here (test/e2e/privacy-proof-netns.e2e-spec.ts runs the real one).
       jest.spyOn(t.app.select(PrivacyModule).get(ProofVerifier), 'verify').mockImplementation(async () => true);
-      await t.app.select(PrivacyModule).get(SignalPartitionsRepository).ensure([12, 10, 1, 0].map((d) => partitionFor(Math.floor((Date.now() - d * DAY) / DAY) * DAY)));
+      await ensureDayPartitions(t, [12, 10, 1, 0]);
       for (let i = 0; i < 4; i++) {
         const { enrollKey } = await createOrganization(t.app, `decision-org-${i}`);
         agents.push(await enrollAgent(t.app, enrollKey, `decision-agent-${i}`));
