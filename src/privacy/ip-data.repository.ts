@@ -41,7 +41,7 @@ export class IpDataRepository {
    */
   async held(ipKey: string, address: string | null = null): Promise<HeldIpData> {
     const pool = this.prisma.pool;
-    const exact = address !== null && address !== ipKey;
+    const addr = address !== null && address !== ipKey ? address : null;
     const score = await pool.query<{ score: number; reporters: number; scenarios: string[]; first_seen: Date; last_seen: Date; listed: boolean; listed_until: Date | null; honeypot: boolean }>(
       'SELECT score, reporters, scenarios, first_seen, last_seen, listed, listed_until, honeypot FROM ip_score WHERE ip_key = $1',
       [ipKey],
@@ -50,15 +50,14 @@ export class IpDataRepository {
       `SELECT count(*) AS count, min(received_at) AS oldest, max(received_at) AS newest,
               array_agg(DISTINCT source) AS sources, array_agg(DISTINCT scenario) AS scenarios
        FROM signal WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)`,
-      [ipKey, exact ? address : null],
+      [ipKey, addr],
     );
     const explanations = await pool.query<{ count: string; newest: Date | null }>('SELECT count(*) AS count, max(created_at) AS newest FROM listing_explanation WHERE ip_key = $1', [ipKey]);
     const open = await pool.query<{ until: Date }>('SELECT max(until) AS until FROM blocklist_entry WHERE ip_key = $1 AND removed_in IS NULL HAVING count(*) > 0', [ipKey]);
     const delistings = await pool.query<{ count: string }>('SELECT count(*) AS count FROM delisting_request WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)', [
       ipKey,
-      exact ? address : null,
+      addr,
     ]);
-    const addr = exact ? address : null;
     const copySignals = await pool.query<{ ip: string; received_at: Date; source: string; scenario: string; started_at: Date; stopped_at: Date }>(
       `SELECT ip, received_at, source, scenario, started_at, stopped_at FROM signal
        WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2) ORDER BY received_at DESC LIMIT ${COPY_LIMIT}`,
