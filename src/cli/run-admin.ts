@@ -8,6 +8,7 @@ import { NeverListService } from '../consensus/never-list/never-list.service.js'
 import { createRootLogger } from '../common/logging/pino-logger.js';
 import { loadConfigFromProcess } from '../config/app-config.js';
 import { AdminCliModule } from './admin-cli.module.js';
+import { option } from './cli-options.js';
 
 export const ADMIN_USAGE = `  org create <name>                          create an organisation and print an enrollment key (shown once)
   org kind <id> <customer|community|internal> --reason R   change an organisation's kind (audited; internal vouches for its fleet)
@@ -16,11 +17,6 @@ export const ADMIN_USAGE = `  org create <name>                          create 
   audit verify                               check the audit log hash chain
   never-list import <file> --category C --source S [--service SVC]   import a provider range file (JSON or one CIDR per line)
   canary add <cidr> [--note N]               add a dark canary (secret: any report of it quarantines the reporter)`;
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
 
 /** Operator commands: `quorum org|operator|agents|audit ...`. */
 export async function runAdmin(command: string, args: string[]): Promise<number> {

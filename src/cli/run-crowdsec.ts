@@ -8,6 +8,7 @@ import { type AppConfig, loadConfigFromProcess } from '../config/app-config.js';
 import { BouncerKeysService } from '../crowdsec/bouncer-keys.service.js';
 import { CrowdsecRepository } from '../crowdsec/crowdsec.repository.js';
 import { AdminCliModule } from './admin-cli.module.js';
+import { option } from './cli-options.js';
 
 export const CROWDSEC_USAGE = `  crowdsec connect --org <id> [--url <quorum url>] [--out <file>]
         register a CrowdSec watcher in the organisation and print (or write, mode 0600) the
@@ -26,11 +27,6 @@ class CrowdsecCliModule {
       providers: [CrowdsecRepository, BouncerKeysService],
     };
   }
-}
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
 }
 
 /** What `cscli capi register` would write, had it a --url flag: `url` must end in `/`. */
