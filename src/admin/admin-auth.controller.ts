@@ -7,11 +7,13 @@ import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { parseCookies, serializeCookie } from './cookies.js';
+import { cookiesSecure, parseCookies, sessionCookies } from './cookies.js';
 import { OperatorDto, OperatorLoginDto, OperatorSessionDto } from './dto/operator-login.dto.js';
 import { OperatorAuthService, SESSION_TTL_SECONDS } from './operator-auth.service.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './operator-session.authenticator.js';
 import { OperatorsRepository } from './operators.repository.js';
+
+const OPERATOR_COOKIES = { session: SESSION_COOKIE, csrf: CSRF_COOKIE };
 
 @ApiTags('admin')
 @Controller('v1/admin')
@@ -22,8 +24,8 @@ export class AdminAuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private secure(request: FastifyRequest): boolean {
-    return request.protocol === 'https' || (this.config.http.publicUrl ?? '').startsWith('https:');
+  private setSessionCookies(request: FastifyRequest, reply: FastifyReply, tokens: { token: string; csrfToken: string }, maxAgeSeconds: number): void {
+    void reply.header('set-cookie', sessionCookies(OPERATOR_COOKIES, tokens, maxAgeSeconds, cookiesSecure(request, this.config.http.publicUrl)));
   }
 
   @Post('login')
@@ -33,11 +35,7 @@ export class AdminAuthController {
   @ApiOkResponse({ type: OperatorSessionDto })
   async login(@Body() body: OperatorLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<OperatorSessionDto> {
     const issued = await this.auth.login(body.email, body.password, request.ip);
-    const secure = this.secure(request);
-    void reply.header('set-cookie', [
-      serializeCookie(SESSION_COOKIE, issued.token, { maxAgeSeconds: SESSION_TTL_SECONDS, httpOnly: true, secure }),
-      serializeCookie(CSRF_COOKIE, issued.csrfToken, { maxAgeSeconds: SESSION_TTL_SECONDS, httpOnly: false, secure }),
-    ]);
+    this.setSessionCookies(request, reply, issued, SESSION_TTL_SECONDS);
     return {
       operator: { id: issued.operator.id, email: issued.operator.email, role: issued.operator.role },
       csrf_token: issued.csrfToken,
@@ -52,11 +50,7 @@ export class AdminAuthController {
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
     const token = parseCookies(request.headers.cookie)[SESSION_COOKIE] ?? '';
     await this.auth.logout(token, principal.kind === 'operator' ? principal.operatorId : '');
-    const secure = this.secure(request);
-    void reply.header('set-cookie', [
-      serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, httpOnly: true, secure }),
-      serializeCookie(CSRF_COOKIE, '', { maxAgeSeconds: 0, httpOnly: false, secure }),
-    ]);
+    this.setSessionCookies(request, reply, { token: '', csrfToken: '' }, 0);
   }
 
   @Get('me')

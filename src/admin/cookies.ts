@@ -29,3 +29,24 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   if (options.secure) parts.push('Secure');
   return parts.join('; ');
 }
+
+/** Session cookies carry Secure when the request came over HTTPS or the public URL is HTTPS. */
+export function cookiesSecure(request: { protocol: string }, publicUrl: string | undefined): boolean {
+  return request.protocol === 'https' || (publicUrl ?? '').startsWith('https:');
+}
+
+/**
+ * The Set-Cookie pair of a server-side session (operators and members, each with its own names): the
+ * httpOnly session token and the CSRF token the page reads. Empty values with `maxAgeSeconds` 0 clear both.
+ */
+export function sessionCookies(
+  names: { session: string; csrf: string },
+  tokens: { token: string; csrfToken: string },
+  maxAgeSeconds: number,
+  secure: boolean,
+): string[] {
+  return [
+    serializeCookie(names.session, tokens.token, { maxAgeSeconds, httpOnly: true, secure }),
+    serializeCookie(names.csrf, tokens.csrfToken, { maxAgeSeconds, httpOnly: false, secure }),
+  ];
+}

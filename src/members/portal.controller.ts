@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { serializeCookie } from '../admin/cookies.js';
-import { parseCookies } from '../admin/cookies.js';
+import { cookiesSecure, parseCookies, sessionCookies } from '../admin/cookies.js';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
@@ -15,6 +14,8 @@ import { MEMBER_CSRF_COOKIE, MEMBER_SESSION_COOKIE } from './member-session.auth
 import { toMemberDto } from './member.mapper.js';
 import { MembersRepository } from './members.repository.js';
 
+const MEMBER_COOKIES = { session: MEMBER_SESSION_COOKIE, csrf: MEMBER_CSRF_COOKIE };
+
 /** The customer's own account: sign-up, email links, sign-in and sign-out (docs/customers.md). */
 @ApiTags('portal')
 @Controller('v1/portal')
@@ -25,16 +26,12 @@ export class PortalController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private secure(request: FastifyRequest): boolean {
-    return request.protocol === 'https' || (this.config.http.publicUrl ?? '').startsWith('https:');
+  private setSessionCookies(request: FastifyRequest, reply: FastifyReply, tokens: { token: string; csrfToken: string }, maxAgeSeconds: number): void {
+    void reply.header('set-cookie', sessionCookies(MEMBER_COOKIES, tokens, maxAgeSeconds, cookiesSecure(request, this.config.http.publicUrl)));
   }
 
   private clearCookies(request: FastifyRequest, reply: FastifyReply): void {
-    const secure = this.secure(request);
-    void reply.header('set-cookie', [
-      serializeCookie(MEMBER_SESSION_COOKIE, '', { maxAgeSeconds: 0, httpOnly: true, secure }),
-      serializeCookie(MEMBER_CSRF_COOKIE, '', { maxAgeSeconds: 0, httpOnly: false, secure }),
-    ]);
+    this.setSessionCookies(request, reply, { token: '', csrfToken: '' }, 0);
   }
 
   @Post('signup')
@@ -72,11 +69,7 @@ export class PortalController {
   @ApiOkResponse({ type: MemberSessionDto })
   async login(@Body() body: MemberLoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<MemberSessionDto> {
     const issued = await this.auth.login(body.email, body.password, request.ip, body.totp_code);
-    const secure = this.secure(request);
-    void reply.header('set-cookie', [
-      serializeCookie(MEMBER_SESSION_COOKIE, issued.token, { maxAgeSeconds: MEMBER_SESSION_TTL_SECONDS, httpOnly: true, secure }),
-      serializeCookie(MEMBER_CSRF_COOKIE, issued.csrfToken, { maxAgeSeconds: MEMBER_SESSION_TTL_SECONDS, httpOnly: false, secure }),
-    ]);
+    this.setSessionCookies(request, reply, issued, MEMBER_SESSION_TTL_SECONDS);
     return { member: toMemberDto(issued.member), csrf_token: issued.csrfToken, expires_at: issued.expiresAt.toISOString() };
   }
 
