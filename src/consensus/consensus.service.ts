@@ -231,7 +231,7 @@ export class ConsensusService {
       rows.push({
         ipKey: key,
         score: round(summary.S),
-        reporters: summary.voters,
+        reporters: summary.V,
         established: summary.E,
         asns: summary.D_AS,
         scenarios: summary.scenarioClasses,

@@ -2,12 +2,12 @@ import type { ConsensusEngine } from './scoring/engine.js';
 import type { Listing } from './scoring/types.js';
 
 export interface IpSummary {
-  /**
-   * voters past the trust gates (owner- and cluster-collapsed, vote weight ≥ voterMinWeight: V of §3.4);
-   * reports of fresh or untrusted agents are not counted (what customers see, docs/security.md)
-   */
-  voters: number;
   S: number;
+  /**
+   * voters past the trust gates (owner- and cluster-collapsed, vote weight ≥ voterMinWeight: V of §3.4),
+   * stored as ip_score.reporters; reports of fresh or untrusted agents are not counted (what customers
+   * see, docs/security.md)
+   */
   V: number;
   E: number;
   D_AS: number;
@@ -22,7 +22,6 @@ export function summarizeIp(engine: ConsensusEngine, ipKey: string, now: number,
   const explained = engine.explain(ipKey, now);
   if (!explained) return null;
   return {
-    voters: explained.V,
     S: explained.S,
     V: explained.V,
     E: explained.E,
