@@ -47,13 +47,17 @@ let memberSeq = 0;
 // One scrypt hash for every test member (hashing is deliberately slow; the matrix creates many members).
 let memberHash: Promise<string> | null = null;
 
-/** Signs a member in through the portal and returns the cookie and CSRF headers (each from its own source address). */
-export async function memberLogin(app: NestFastifyApplication, email: string, password = OPERATOR_PASSWORD): Promise<Credential> {
-  memberSeq++;
-  const res = await app.inject({ method: 'POST', url: '/v1/portal/login', payload: { email, password }, remoteAddress: `10.${160 + (memberSeq >> 16)}.${(memberSeq >> 8) & 255}.${memberSeq & 255}` });
-  if (res.statusCode !== 200) throw new Error(`member login failed: ${res.statusCode} ${res.body}`);
+/** Signs in at `url` from its own address (the `seq`-th from 10.<base>.0.0) and returns the cookie and CSRF headers. */
+async function sessionLogin(app: NestFastifyApplication, who: string, url: string, base: number, seq: number, email: string, password: string): Promise<Credential> {
+  const res = await app.inject({ method: 'POST', url, payload: { email, password }, remoteAddress: `10.${base + (seq >> 16)}.${(seq >> 8) & 255}.${seq & 255}` });
+  if (res.statusCode !== 200) throw new Error(`${who} login failed: ${res.statusCode} ${res.body}`);
   const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
   return { cookie, 'x-csrf-token': (res.json() as { csrf_token: string }).csrf_token };
+}
+
+/** Signs a member in through the portal and returns the cookie and CSRF headers (each from its own source address). */
+export async function memberLogin(app: NestFastifyApplication, email: string, password = OPERATOR_PASSWORD): Promise<Credential> {
+  return sessionLogin(app, 'member', '/v1/portal/login', 160, ++memberSeq, email, password);
 }
 
 /** Creates a verified member of an organisation (password OPERATOR_PASSWORD); signs it in unless `signIn` is false. */
@@ -67,11 +71,7 @@ export async function createMember(app: NestFastifyApplication, organizationId: 
 
 /** Logs an operator in and returns the cookie and CSRF headers (each login from its own source address). */
 export async function operatorLogin(app: NestFastifyApplication, email: string, password = OPERATOR_PASSWORD): Promise<Credential> {
-  operatorSeq++;
-  const res = await app.inject({ method: 'POST', url: '/v1/admin/login', payload: { email, password }, remoteAddress: `10.${100 + (operatorSeq >> 16)}.${(operatorSeq >> 8) & 255}.${operatorSeq & 255}` });
-  if (res.statusCode !== 200) throw new Error(`operator login failed: ${res.statusCode} ${res.body}`);
-  const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
-  return { cookie, 'x-csrf-token': (res.json() as { csrf_token: string }).csrf_token };
+  return sessionLogin(app, 'operator', '/v1/admin/login', 100, ++operatorSeq, email, password);
 }
 
 /** Creates an operator (staff when organizationId is null) and logs it in. */
