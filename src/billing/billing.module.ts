@@ -9,7 +9,6 @@ import { BillingRepository } from './billing.repository.js';
 import { BillingService } from './billing.service.js';
 import { EntitlementsService } from './entitlements.service.js';
 import { InvoicesController } from './invoices.controller.js';
-import { PlanPricesRepository } from './plans/plan-prices.repository.js';
 import { PublicPlansController } from './plans/public-plans.controller.js';
 import { PublicPlansService } from './plans/public-plans.service.js';
 import { createStripeClient, STRIPE_CLIENT } from './stripe.client.js';
@@ -28,7 +27,6 @@ import { UsageReporterService } from './usage/usage-reporter.service.js';
     EntitlementsService,
     UsageReportRepository,
     UsageReporterService,
-    PlanPricesRepository,
     PublicPlansService,
   ],
   exports: [BillingRepository, UsageReporterService],

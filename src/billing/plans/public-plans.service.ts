@@ -5,7 +5,6 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { Clock } from '../../infra/clock/clock.js';
 import { LookupPlansService } from '../../lookup/plans/lookup-plans.service.js';
 import { STRIPE_CLIENT } from '../stripe.client.js';
-import { PlanPricesRepository } from './plan-prices.repository.js';
 
 export interface PublicPrice {
   amountCents: number;
@@ -42,18 +41,16 @@ export class PublicPlansService {
 
   constructor(
     private readonly plans: LookupPlansService,
-    private readonly listPrices: PlanPricesRepository,
     private readonly clock: Clock,
     @Inject(STRIPE_CLIENT) private readonly stripe: Stripe | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(): Promise<PublicPlan[]> {
-    const [plans, listPrices, stripePrices] = await Promise.all([this.plans.list(), this.listPrices.all(), this.fromStripe()]);
-    const list = new Map(listPrices.map((p) => [p.planId, p]));
+    // one read of the plan rows: limits and list prices come from the same record
+    const [plans, stripePrices] = await Promise.all([this.plans.list(), this.fromStripe()]);
     return plans.map((plan) => {
-      const row = list.get(plan.id);
-      const rowPrice: PublicPrice | null = row && row.priceCents !== null ? { amountCents: row.priceCents, currency: row.currency, interval: 'month', source: 'plan' } : null;
+      const rowPrice: PublicPrice | null = plan.priceCents !== null ? { amountCents: plan.priceCents, currency: plan.currency, interval: 'month', source: 'plan' } : null;
       return {
         id: plan.id,
         name: plan.name,

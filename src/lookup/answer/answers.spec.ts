@@ -11,7 +11,7 @@ import { buildIpAnswer } from './ip-answer.js';
 import { buildRangeAnswer, rangeProblem } from './range-answer.js';
 
 const plan = (fields: PlanRecord['fields']) =>
-  toPolicy({ id: 'p', name: 'P', burstPerSecond: 1, dailyQuota: 1, monthlyQuota: 1, bulkSize: 0, fields, views: ['ip'], updatedAt: new Date(0) });
+  toPolicy({ id: 'p', name: 'P', burstPerSecond: 1, dailyQuota: 1, monthlyQuota: 1, bulkSize: 0, fields, views: ['ip'], priceCents: null, currency: 'usd', updatedAt: new Date(0) });
 
 const listed: ScoreFields = {
   score: 86,

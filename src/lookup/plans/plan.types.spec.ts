@@ -1,6 +1,6 @@
 import { planProblems, toPolicy } from './plan.types.js';
 
-const base = { id: 'pro', name: 'Pro', burstPerSecond: 20, dailyQuota: 100, monthlyQuota: 1_000, bulkSize: 100, fields: [], views: ['ip', 'bulk'] } as const;
+const base = { id: 'pro', name: 'Pro', burstPerSecond: 20, dailyQuota: 100, monthlyQuota: 1_000, bulkSize: 100, fields: [], views: ['ip', 'bulk'], priceCents: 4_900, currency: 'usd' } as const;
 
 describe('plans', () => {
   it('validates quotas and bulk sizes together', () => {

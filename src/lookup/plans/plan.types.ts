@@ -20,6 +20,9 @@ export interface PlanRecord {
   bulkSize: number;
   fields: PlanField[];
   views: PlanView[];
+  /** List price per month in the smallest currency unit (null: on request), shown by GET /v1/plans when Stripe has no price. */
+  priceCents: number | null;
+  currency: string;
   updatedAt: Date;
 }
 

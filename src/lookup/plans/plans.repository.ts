@@ -13,6 +13,8 @@ function toRecord(row: PlanRow): PlanRecord {
     bulkSize: row.bulkSize,
     fields: row.fields.filter(isPlanField),
     views: row.views.filter(isPlanView),
+    priceCents: row.priceCents,
+    currency: row.currency,
     updatedAt: row.updatedAt,
   };
 }
