@@ -1,16 +1,22 @@
 import { CidrSet } from '../common/ip/cidr-set.js';
 import { parseCidrOrIp } from '../common/ip/cidr.js';
-import { parseIp } from '../common/ip/ip-address.js';
+import { type ParsedIp, parseIp } from '../common/ip/ip-address.js';
 import { specialPurpose } from '../common/ip/special-purpose.js';
-import type { NeverListRow } from './consensus.types.js';
 
-/** The never-list sets and dark canaries as fast matchers over consensus keys (IPv4 text, IPv6 /64). */
+/** What the matchers need of the never-list (src/consensus/never-list/never-list.service.ts). */
+export interface NeverListLookup {
+  categoryOf(ip: ParsedIp): string | null;
+}
+
+const EMPTY_NEVER_LIST: NeverListLookup = { categoryOf: () => null };
+
+/** The never-list and dark canaries as fast matchers over consensus keys (IPv4 text, IPv6 /64). */
 export class ConsensusMatchers {
-  private neverList: CidrSet<string> = CidrSet.build<string>([]);
+  private neverList: NeverListLookup = EMPTY_NEVER_LIST;
   private canaries: CidrSet<true> = CidrSet.fromCidrs([]);
 
-  load(neverList: NeverListRow[], canaries: string[]): void {
-    this.neverList = CidrSet.build<string>(neverList.map((r) => [r.cidr, r.category] as [string, string]), () => undefined);
+  load(neverList: NeverListLookup, canaries: string[]): void {
+    this.neverList = neverList;
     this.canaries = CidrSet.fromCidrs(canaries, () => undefined);
   }
 
@@ -19,7 +25,7 @@ export class ConsensusMatchers {
     const ip = keyToIp(ipKey);
     if (!ip) return 'invalid';
     if (specialPurpose(ip)) return 'special-purpose';
-    return this.neverList.match(ip) ?? null;
+    return this.neverList.categoryOf(ip);
   }
 
   isCanary(ipKey: string): boolean {

@@ -12,7 +12,7 @@ function signal(id: number, ipKey: string, atMs: number): ScoringSignal {
 describe('ConsensusRuntime sightings', () => {
   it('forgets IPs last sighted before the cutoff, keeps those sighted again since', () => {
     const matchers = new ConsensusMatchers();
-    matchers.load([], []);
+    matchers.load({ categoryOf: () => null }, []);
     const runtime = new ConsensusRuntime({ params: {}, matchers, isProtected: () => false });
     runtime.ingest(signal(1, '198.51.100.1', T0), T0);
     runtime.ingest(signal(2, '198.51.100.2', T0 + MIN), T0);

@@ -195,7 +195,7 @@ export class ConsensusRepository {
   }
 
   async neverList(): Promise<NeverListRow[]> {
-    return this.prisma.neverListEntry.findMany({ select: { cidr: true, category: true, source: true } });
+    return this.prisma.neverListEntry.findMany({ select: { cidr: true, category: true, source: true }, orderBy: { id: 'asc' } });
   }
 
   /** Replaces every entry of one source in one transaction (an import is all or nothing). */

@@ -12,6 +12,7 @@ import { ipSubject } from '../privacy/subject-hash.js';
 import { ConsensusMatchers } from './consensus-matchers.js';
 import { DelistingRepository } from './delisting/delisting.repository.js';
 import { ConsensusRuntime } from './consensus-runtime.js';
+import { NeverListService } from './never-list/never-list.service.js';
 import { ConsensusRepository } from './consensus.repository.js';
 import type { ExplanationRow, IpScoreRow } from './consensus.types.js';
 import { summarizeIp } from './ip-summary.js';
@@ -55,6 +56,7 @@ export class ConsensusService {
   constructor(
     private readonly repository: ConsensusRepository,
     private readonly delistings: DelistingRepository,
+    private readonly neverList: NeverListService,
     private readonly agents: AgentsService,
     private readonly identities: ReporterIdentityService,
     private readonly network: NetworkIdentityService,
@@ -158,7 +160,8 @@ export class ConsensusService {
 
   /** Loads matchers and, when this worker's engine is missing or stale, rebuilds it from storage. */
   private async ensureRuntime(now: Date): Promise<ConsensusRuntime> {
-    this.matchers.load(await this.repository.neverList(), await this.repository.canaries());
+    await this.neverList.refresh();
+    this.matchers.load(this.neverList, await this.repository.canaries());
     this.protectedEgress = new Set(await this.agents.activeEgressPseudonyms());
     this.protectedIps = new Set(await this.repository.activeIpProtections(now));
     const cursor = await this.repository.cursor();

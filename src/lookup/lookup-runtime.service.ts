@@ -9,7 +9,7 @@ import { RedisService } from '../infra/redis/redis.service.js';
 import { LookupBus, parseInvalidation } from './events/lookup-bus.js';
 import { RedisSubscriber } from './events/redis-subscriber.js';
 import { LookupIndexService } from './index/lookup-index.service.js';
-import { NeverListService } from './index/never-list.service.js';
+import { NeverListService } from '../consensus/never-list/never-list.service.js';
 import { LookupLimitsService } from './limits/lookup-limits.service.js';
 import { LookupPlansService } from './plans/lookup-plans.service.js';
 import { LookupUsageService } from './usage/lookup-usage.service.js';

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module.js';
+import { ConsensusModule } from '../consensus/consensus.module.js';
 import { LookupBus } from './events/lookup-bus.js';
 import { FastLookupRoute } from './fast-lookup-route.js';
 import { LookupIndexService } from './index/lookup-index.service.js';
-import { NeverListService } from './index/never-list.service.js';
 import { ScoreFeedRepository } from './index/score-feed.repository.js';
 import { ApiKeyAuthenticator } from './keys/api-key.authenticator.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
@@ -22,13 +22,12 @@ import { UsageRepository } from './usage/usage.repository.js';
 
 /** Paid IP lookups: API keys, plans, limits, usage, and the in-memory score index. */
 @Module({
-  imports: [AgentsModule],
+  imports: [AgentsModule, ConsensusModule],
   controllers: [LookupController, ApiKeysController, PlansController, UsageController],
   providers: [
     LookupBus,
     ScoreFeedRepository,
     LookupIndexService,
-    NeverListService,
     ApiKeysRepository,
     ApiKeysService,
     ApiKeyAuthenticator,

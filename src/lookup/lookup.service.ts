@@ -7,7 +7,7 @@ import { Clock } from '../infra/clock/clock.js';
 import { buildIpAnswer, type IpAnswer, type RangeSummary } from './answer/ip-answer.js';
 import { buildRangeAnswer, type RangeAnswer, rangeProblem } from './answer/range-answer.js';
 import { LookupIndexService } from './index/lookup-index.service.js';
-import { NeverListService } from './index/never-list.service.js';
+import { NeverListService } from '../consensus/never-list/never-list.service.js';
 import type { ApiKeyPrincipal } from './keys/api-key-cache.js';
 import type { LimitWindows, MeterVerdict } from './limits/lease-meter.js';
 import { LookupLimitsService } from './limits/lookup-limits.service.js';

@@ -5,7 +5,7 @@ import { AuditService } from '../../src/audit/audit.service.js';
 import { IpMetadataIndex } from '../../src/common/ip/ip-metadata.js';
 import { NetworkIdentityService } from '../../src/common/network/network-identity.service.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
-import { NeverListService } from '../../src/lookup/index/never-list.service.js';
+import { NeverListService } from '../../src/consensus/never-list/never-list.service.js';
 import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';

@@ -2,7 +2,7 @@
 // into the running app's in-memory index and never-list set.
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
-import { NeverListService } from '../../src/lookup/index/never-list.service.js';
+import { NeverListService } from '../../src/consensus/never-list/never-list.service.js';
 import { sql } from '../setup/db.js';
 
 const HOUR = 3_600_000;
