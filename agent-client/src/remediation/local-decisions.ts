@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { writeFileAtomic } from '../output/atomic-write.js';
+import { ExpiryHeap } from '../util/expiry-heap.js';
 import { isRecord } from '../util/json-check.js';
 
 /** One local decision: the agent blocks `ip` on its own detection until `until` (wall clock, ms). */
@@ -16,9 +17,15 @@ export interface LocalDecision {
  * with it to the same outputs (see output/merged-outputs.ts). A new detection of an address extends its
  * decision. Bounded: past `max`, the decision closest to expiry leaves first. Saved as JSON so a restart
  * keeps blocking what it blocked.
+ *
+ * Under a botnet every detection may add an address to a full table, so eviction and expiry take the
+ * soonest expiry from a heap (O(log n)) instead of scanning the table. The heap holds one pair per
+ * add or extension; pairs whose expiry no longer matches the decision are stale and skipped, and the
+ * heap is rebuilt from the table when stale pairs outnumber live ones.
  */
 export class LocalDecisions {
   private readonly byIp = new Map<string, LocalDecision>();
+  private readonly expiries = new ExpiryHeap();
   private dirty = false;
 
   constructor(
@@ -38,12 +45,13 @@ export class LocalDecisions {
       if (until > existing.until) {
         existing.until = until;
         existing.scenario = scenario;
+        this.track(existing);
         this.dirty = true;
       }
       return false;
     }
-    if (this.byIp.size >= this.max) this.evictOne();
-    this.byIp.set(ip, { ip, scenario, at: now, until });
+    if (this.byIp.size >= this.max) this.takeSoonest(Infinity);
+    this.insert({ ip, scenario, at: now, until });
     this.dirty = true;
     return true;
   }
@@ -51,12 +59,7 @@ export class LocalDecisions {
   /** Drops the decisions that ended by `now`; returns how many. */
   expire(now: number): number {
     let n = 0;
-    for (const [ip, d] of this.byIp) {
-      if (d.until <= now) {
-        this.byIp.delete(ip);
-        n++;
-      }
-    }
+    while (this.takeSoonest(now)) n++;
     if (n > 0) this.dirty = true;
     return n;
   }
@@ -69,10 +72,28 @@ export class LocalDecisions {
     return [...this.byIp.values()];
   }
 
-  private evictOne(): void {
-    let first: LocalDecision | undefined;
-    for (const d of this.byIp.values()) if (first === undefined || d.until < first.until) first = d;
-    if (first !== undefined) this.byIp.delete(first.ip);
+  private insert(decision: LocalDecision): void {
+    this.byIp.set(decision.ip, decision);
+    this.track(decision);
+  }
+
+  private track(decision: LocalDecision): void {
+    this.expiries.push(decision.ip, decision.until);
+    if (this.expiries.size > 2 * this.byIp.size + 64) {
+      this.expiries.rebuild([...this.byIp.values()].map((d) => ({ key: d.ip, expiry: d.until })));
+    }
+  }
+
+  /** Removes the decision that ends first if it ends by `by`; false when there is none. */
+  private takeSoonest(by: number): boolean {
+    while (this.expiries.size > 0 && this.expiries.peekExpiry() <= by) {
+      const pair = this.expiries.pop() as { key: string; expiry: number };
+      const decision = this.byIp.get(pair.key);
+      if (decision === undefined || decision.until !== pair.expiry) continue;
+      this.byIp.delete(pair.key);
+      return true;
+    }
+    return false;
   }
 
   /** Loads saved decisions (a missing or unreadable file means none), dropping those already over. */
@@ -87,7 +108,7 @@ export class LocalDecisions {
     if (!isRecord(raw) || !Array.isArray(raw.decisions)) return;
     for (const d of raw.decisions) {
       if (!isRecord(d) || typeof d.ip !== 'string' || typeof d.scenario !== 'string' || typeof d.at !== 'number' || typeof d.until !== 'number') continue;
-      if (d.until > now && this.byIp.size < this.max) this.byIp.set(d.ip, { ip: d.ip, scenario: d.scenario, at: d.at, until: d.until });
+      if (d.until > now && this.byIp.size < this.max) this.insert({ ip: d.ip, scenario: d.scenario, at: d.at, until: d.until });
     }
   }
 
