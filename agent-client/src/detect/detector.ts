@@ -141,7 +141,8 @@ export class Detector {
       const c = stages[i];
       c.due(time, flags);
       if (c.isSuccess(e)) {
-        this.logins.record(e.ip, time);
+        // sshd successes were recorded in processEvent; record the others (web logins...) once here.
+        if (e.kind !== 'ssh_auth_success') this.logins.record(e.ip, time);
         c.onSuccess(e.ip);
       } else if (c.accepts(e)) {
         c.observe(e, time, flags);
