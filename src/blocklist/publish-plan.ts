@@ -1,5 +1,5 @@
 import type { ListingChange, NewRow, OpenRow } from './blocklist.types.js';
-import { parseAddress } from './render/address.js';
+import { parseAddress } from '../common/ip/address-words.js';
 
 export interface NormaliseOptions {
   /** 64: an IPv6 key is published as its /64 range; 128: as the address the change carries. */

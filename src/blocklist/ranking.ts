@@ -1,4 +1,4 @@
-import { parseAddressInto, type ParsedAddress } from './render/address.js';
+import { parseAddressInto, type ParsedAddress } from '../common/ip/address-words.js';
 import type { BlocklistEntry } from './render/types.js';
 
 // Hot-path globals are bound once: a global lookup is cheap in plain Node but costs ~0.2 µs

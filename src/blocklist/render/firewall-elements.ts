@@ -1,5 +1,5 @@
 import { AddressTable } from './address-table.js';
-import { maskWord, parseAddressInto, type ParsedAddress } from './address.js';
+import { maskWord, parseAddressInto, type ParsedAddress } from '../../common/ip/address-words.js';
 import { BlocklistRenderError, type BlocklistEntry } from './types.js';
 
 // Hot-path globals are bound once: a global lookup is cheap in plain Node but costs ~0.2 µs

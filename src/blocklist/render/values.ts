@@ -1,4 +1,4 @@
-import { parseAddressInto, type ParsedAddress } from './address.js';
+import { parseAddressInto, type ParsedAddress } from '../../common/ip/address-words.js';
 import { isoUtc } from './iso-time.js';
 import { BlocklistRenderError, type BlocklistEntry } from './types.js';
 

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { isIP } from 'node:net';
-import { compareAddresses, parseAddress, type ParsedAddress } from './address.js';
+import { compareAddresses, parseAddress, type ParsedAddress } from './address-words.js';
 
 function words(a: ParsedAddress): number[] {
   return [a.w0, a.w1, a.w2, a.w3];
