@@ -12,8 +12,11 @@ export interface AppConfig {
     readonly shutdownTimeoutMs: number;
     readonly docsEnabled: boolean;
   };
-  /** `configured`: the URL was set in the environment (false: the default applies). */
-  readonly database: { readonly url: string; readonly poolSize: number; readonly configured: boolean };
+  /**
+   * `configured`: the URL was set in the environment (false: the default applies). `replicaUrl`: a
+   * streaming replica for bulk reads that tolerate lag (docs/scaling.md "Read replica"), or null.
+   */
+  readonly database: { readonly url: string; readonly poolSize: number; readonly configured: boolean; readonly replicaUrl: string | null };
   readonly redis: { readonly url: string; readonly prefix: string; readonly configured: boolean };
   /** BullMQ's datastore: Redis, or its PostgreSQL backend on `database.url` (the embedded mode). */
   readonly queue: { readonly backend: 'redis' | 'postgres' };
@@ -166,7 +169,12 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       shutdownTimeoutMs: env.QUORUM_SHUTDOWN_TIMEOUT_MS,
       docsEnabled: env.QUORUM_DOCS_ENABLED,
     },
-    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, configured: cleaned.DATABASE_URL !== undefined },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      configured: cleaned.DATABASE_URL !== undefined,
+      replicaUrl: env.DATABASE_REPLICA_URL ?? null,
+    },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, configured: cleaned.REDIS_URL !== undefined },
     queue: { backend: 'redis' },
     log: { level: env.QUORUM_LOG_LEVEL },

@@ -24,6 +24,8 @@ export const ENV_SCHEMA = {
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/quorum'),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
+  /** A streaming read replica of DATABASE_URL for the lookup index loads and blocklist reads (docs/scaling.md "Read replica"). */
+  DATABASE_REPLICA_URL: z.url().optional(),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379/0'),
   REDIS_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('quorum'),
   QUORUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
