@@ -1,37 +1,29 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuthenticatorRegistry } from '../common/auth/authenticator.registry.js';
-import type { Authenticator, Principal } from '../common/auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
-import { parseCookies } from './cookies.js';
 import { OperatorAuthService } from './operator-auth.service.js';
+import { type ResolvedSession, SessionCookieAuthenticator } from './sessions.js';
 
+export { CSRF_HEADER } from './sessions.js';
 export const SESSION_COOKIE = 'quorum_session';
 export const CSRF_COOKIE = 'quorum_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Operators: an httpOnly session cookie, plus the CSRF token header on state-changing requests. */
+/** Operators: an httpOnly session cookie, plus the CSRF token header on state-changing requests (src/admin/sessions.ts). */
 @Injectable()
-export class OperatorSessionAuthenticator implements Authenticator, OnModuleInit {
+export class OperatorSessionAuthenticator extends SessionCookieAuthenticator {
   readonly kind = 'operator' as const;
+  protected readonly cookieName = SESSION_COOKIE;
 
   constructor(
-    private readonly registry: AuthenticatorRegistry,
+    registry: AuthenticatorRegistry,
     private readonly auth: OperatorAuthService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
+  ) {
+    super(registry);
   }
 
-  async authenticate(request: { headers: Record<string, string | undefined>; method: string }): Promise<Principal | null> {
-    const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
-    if (!token) return null;
+  protected async resolveSession(token: string): Promise<ResolvedSession | null> {
     const resolved = await this.auth.resolve(token);
-    if (!resolved) throw DomainError.unauthorized('Session expired: log in again', 'session_expired');
-    if (!SAFE_METHODS.has(request.method) && !this.auth.csrfMatches(resolved.session, request.headers[CSRF_HEADER])) {
-      throw new DomainError(403, 'csrf_failed', 'Missing or wrong CSRF token');
-    }
-    return { kind: 'operator', operatorId: resolved.operator.id, role: resolved.operator.role, organizationId: resolved.operator.organizationId };
+    if (!resolved) return null;
+    const { operator, session } = resolved;
+    return { csrfToken: session.csrfToken, principal: { kind: 'operator', operatorId: operator.id, role: operator.role, organizationId: operator.organizationId } };
   }
 }

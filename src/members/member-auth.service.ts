@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LoginThrottleService } from '../admin/login-throttle.service.js';
+import { newSession } from '../admin/sessions.js';
 import { OrganizationsService } from '../agents/organizations.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { MemberRole } from '../common/auth/principal-class.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../common/crypto/password.js';
-import { hashToken, secretMatches } from '../common/crypto/secret-token.js';
+import { hashToken } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -148,12 +149,10 @@ export class MemberAuthService {
     }
     const now = this.clock.now();
     await this.members.recordLogin(member.id, now);
-    const token = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(now.getTime() + MEMBER_SESSION_TTL_SECONDS * 1000);
-    await this.members.createSession(member.id, hashToken(token), csrfToken, expiresAt);
+    const session = newSession(now.getTime(), MEMBER_SESSION_TTL_SECONDS);
+    await this.members.createSession(member.id, session.tokenHash, session.csrfToken, session.expiresAt);
     await this.audit.record(`member:${member.id}`, 'member.login', `organization:${member.organizationId}`, { role: member.role });
-    return { token, csrfToken, member, expiresAt };
+    return { token: session.token, csrfToken: session.csrfToken, member, expiresAt: session.expiresAt };
   }
 
   private async acceptTotp(member: MemberRecord, code: string): Promise<boolean> {
@@ -200,10 +199,6 @@ export class MemberAuthService {
     const organization = await this.organizations.findById(member.organizationId);
     if (!organization || organization.erasedAt) return null;
     return { member, session };
-  }
-
-  csrfMatches(session: MemberSessionRecord, presented: string | undefined): boolean {
-    return secretMatches(session.csrfToken, presented);
   }
 
   async logout(token: string, memberId: string): Promise<void> {

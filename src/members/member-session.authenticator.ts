@@ -1,38 +1,29 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { parseCookies } from '../admin/cookies.js';
-import { CSRF_HEADER } from '../admin/operator-session.authenticator.js';
+import { Injectable } from '@nestjs/common';
+import { type ResolvedSession, SessionCookieAuthenticator } from '../admin/sessions.js';
 import { AuthenticatorRegistry } from '../common/auth/authenticator.registry.js';
-import type { Authenticator, Principal } from '../common/auth/principal.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { MemberAuthService } from './member-auth.service.js';
 
 /** Distinct from the operator cookies (src/admin): a member session never authenticates an operator route. */
 export const MEMBER_SESSION_COOKIE = 'quorum_member_session';
 export const MEMBER_CSRF_COOKIE = 'quorum_member_csrf';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Customer members: an httpOnly session cookie, plus the CSRF token header (x-csrf-token) on state-changing requests. */
+/** Customer members: an httpOnly session cookie, plus the CSRF token header on state-changing requests (src/admin/sessions.ts). */
 @Injectable()
-export class MemberSessionAuthenticator implements Authenticator, OnModuleInit {
+export class MemberSessionAuthenticator extends SessionCookieAuthenticator {
   readonly kind = 'member' as const;
+  protected readonly cookieName = MEMBER_SESSION_COOKIE;
 
   constructor(
-    private readonly registry: AuthenticatorRegistry,
+    registry: AuthenticatorRegistry,
     private readonly auth: MemberAuthService,
-  ) {}
-
-  onModuleInit(): void {
-    this.registry.register(this);
+  ) {
+    super(registry);
   }
 
-  async authenticate(request: { headers: Record<string, string | undefined>; method: string }): Promise<Principal | null> {
-    const token = parseCookies(request.headers.cookie)[MEMBER_SESSION_COOKIE];
-    if (!token) return null;
+  protected async resolveSession(token: string): Promise<ResolvedSession | null> {
     const resolved = await this.auth.resolve(token);
-    if (!resolved) throw DomainError.unauthorized('Session expired: sign in again', 'session_expired');
-    if (!SAFE_METHODS.has(request.method) && !this.auth.csrfMatches(resolved.session, request.headers[CSRF_HEADER])) {
-      throw new DomainError(403, 'csrf_failed', 'Missing or wrong CSRF token');
-    }
-    return { kind: 'member', memberId: resolved.member.id, role: resolved.member.role, organizationId: resolved.member.organizationId };
+    if (!resolved) return null;
+    const { member, session } = resolved;
+    return { csrfToken: session.csrfToken, principal: { kind: 'member', memberId: member.id, role: member.role, organizationId: member.organizationId } };
   }
 }
