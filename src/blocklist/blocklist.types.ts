@@ -1,6 +1,7 @@
 import type { BlocklistEntry, BlocklistScope } from './render/types.js';
 
-/** What the consensus engine hands over after a scoring run (one per IP key whose listing changed). */
+/** What the consensus engine hands over after a scoring run (one per IP key whose listing changed): the one
+ * listing-change type, also used by the port consensus publishes through (src/consensus/listing-publisher.ts). */
 export interface ListingChange {
   /** Consensus vote key: an IPv4 address, or an IPv6 /64 such as `2001:db8:1:2::/64`. */
   ipKey: string;

@@ -17,7 +17,8 @@ import { ConsensusRepository } from './consensus.repository.js';
 import type { ExplanationRow, IpScoreRow } from './consensus.types.js';
 import { summarizeIp } from './ip-summary.js';
 import { SignalGaps } from './signal-gaps.js';
-import { LISTING_PUBLISHER, type ListingChange, type ListingPublisher } from './listing-publisher.js';
+import type { ListingChange } from '../blocklist/blocklist.types.js';
+import { LISTING_PUBLISHER, type ListingPublisher } from './listing-publisher.js';
 import type { Listing, TickResult } from './scoring/types.js';
 import { MAX_DECISION_LIFETIME_MS } from './scoring/params.js';
 

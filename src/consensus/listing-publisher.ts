@@ -1,13 +1,4 @@
-/** A change of the listed set, as consensus hands it to the blocklist. */
-export interface ListingChange {
-  ipKey: string;
-  value: string;
-  scope: 'ip' | 'range';
-  scenarioClass: string;
-  score: number;
-  until: Date;
-  kind: 'upsert' | 'remove';
-}
+import type { ListingChange } from '../blocklist/blocklist.types.js';
 
 /** Port implemented by the blocklist domain: publishes a new version from a run's changes. */
 export interface ListingPublisher {
