@@ -2,7 +2,8 @@
 import type { IpMetadata } from '../../common/ip/ip-metadata.js';
 import type { SpecialPurposeEntry } from '../../common/ip/special-purpose.js';
 import type { ScoreFields } from '../index/ip-score-index.js';
-import { CONFIDENCES, type Confidence, REPORTER_BUCKETS, type ReporterBucket, type Reputation, reputationOf, SUSPICIOUS_MIN_SCORE } from '../index/reputation.js';
+import { REPORTER_BUCKETS, type ReporterBucket } from '../../common/reporter-bucket.js';
+import { CONFIDENCES, type Confidence, type Reputation, reputationOf, SUSPICIOUS_MIN_SCORE } from '../index/reputation.js';
 import type { PlanPolicy } from '../plans/plan.types.js';
 import { behavioursOf } from './behaviours.js';
 
@@ -57,7 +58,7 @@ export interface IpAnswer {
   benign: BenignNetwork | null;
   /** set when classification is `reserved` */
   reserved: ReservedBlock | null;
-  reporters?: ReporterBucket;
+  reporters?: ReporterBucket | null;
   scenarios?: readonly string[];
   /** scenarios in plain words (src/lookup/answer/behaviours.ts), shown with `scenarios` */
   behaviours?: readonly string[];
@@ -128,7 +129,7 @@ export function buildIpAnswer(input: AnswerInput, policy: PlanPolicy): IpAnswer 
     reserved: reserved ? { cidr: reserved.cidr, name: reserved.name, rfc: reserved.rfc } : null,
   };
   const fields = policy.fields;
-  if (fields.has('reporters')) answer.reporters = REPORTER_BUCKETS[f?.reporterBucket ?? 0];
+  if (fields.has('reporters')) answer.reporters = f && f.reporterBucket > 0 ? REPORTER_BUCKETS[f.reporterBucket] : null;
   if (fields.has('scenarios')) {
     answer.scenarios = f?.scenarios ?? NO_NAMES;
     answer.behaviours = f ? behavioursOf(f.scenarios) : NO_NAMES;

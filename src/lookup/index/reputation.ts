@@ -19,18 +19,7 @@ export const SUSPICIOUS_MIN_SCORE = publicScore(KEEP_THRESHOLD);
 export type Reputation = 'malicious' | 'suspicious' | 'known' | 'benign' | 'unknown';
 export type Confidence = 'none' | 'low' | 'medium' | 'high';
 
-export const REPORTER_BUCKETS = [null, '1-2', '3-5', '6-20', '>20'] as const;
-export type ReporterBucket = (typeof REPORTER_BUCKETS)[number];
 export const CONFIDENCES: readonly Confidence[] = ['none', 'low', 'medium', 'high'];
-
-/** 0 = no reporter, then 1-2, 3-5, 6-20, >20 (exact counts are not disclosed). */
-export function reporterBucketIndex(reporters: number): number {
-  if (reporters <= 0) return 0;
-  if (reporters <= 2) return 1;
-  if (reporters <= 5) return 2;
-  if (reporters <= 20) return 3;
-  return 4;
-}
 
 /**
  * How much the evidence can be trusted: high when our honeypots saw the IP or when ≥ 3 established

@@ -1,5 +1,6 @@
 // Per-IP values of the lookup index as parallel typed arrays (no object per IP): 15 bytes a row.
-import { confidenceIndex, publicScore, reporterBucketIndex } from './reputation.js';
+import { reporterBucketIndex } from '../../common/reporter-bucket.js';
+import { confidenceIndex, publicScore } from './reputation.js';
 
 /** One ip_score row as the index reads it. Times are epoch seconds, 0 when absent. */
 export interface ScoreRow {
