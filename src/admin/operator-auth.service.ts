@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../common/crypto/password.js';
-import { hashToken, secretMatches } from '../common/crypto/secret-token.js';
+import { hashToken } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../infra/clock/clock.js';
+import { matchTotp, newTotpSecret, otpauthUri } from '../members/totp.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { type OperatorRecord, type OperatorRoleName, OperatorsRepository, type SessionRecord } from './operators.repository.js';
+import { newSession } from './sessions.js';
 
 export const SESSION_TTL_SECONDS = 8 * 3600;
 /** Attempts per source address (all accounts) per 5 minutes. */
@@ -21,9 +25,12 @@ export interface OperatorSessionIssued {
 }
 
 /**
- * Operator accounts: password login, server-side sessions, CSRF tokens. Failed logins are throttled per
- * (account, source network) and slowed per account (LoginThrottleService), never locked: unknown
- * accounts, wrong passwords and disabled accounts all get the same 401, and the same 429 once throttled.
+ * Operator accounts: password login, server-side sessions, CSRF tokens, TOTP two-factor sign-in.
+ * Failed logins are throttled per (account, source network) and slowed per account
+ * (LoginThrottleService), never locked: unknown accounts, wrong passwords and disabled accounts all get
+ * the same 401, and the same 429 once throttled. In production (NODE_ENV=production) a staff operator
+ * (no organisation) signs in only with a TOTP code: one without two-factor enrols first
+ * (totpSetup/totpEnable, with the password), docs/security.md "Operator logins".
  */
 @Injectable()
 export class OperatorAuthService {
@@ -33,9 +40,16 @@ export class OperatorAuthService {
     private readonly throttle: LoginThrottleService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(email: string, password: string, sourceAddress: string): Promise<OperatorSessionIssued> {
+  /** Two-factor sign-in is mandatory for Quorum's own staff in production. */
+  totpRequired(operator: Pick<OperatorRecord, 'organizationId'>): boolean {
+    return this.config.env === 'production' && operator.organizationId === null;
+  }
+
+  /** The password step shared by login and TOTP enrolment: throttled, same 401 for every failure. */
+  private async checkPassword(email: string, password: string, sourceAddress: string): Promise<OperatorRecord> {
     const normalized = email.trim().toLowerCase();
     await this.limiter.enforce('operator-login-ip', sourceAddress, ATTEMPTS_PER_ADDRESS, 5 * 60_000, 'Too many login attempts from this address');
     await this.throttle.admit(normalized, sourceAddress);
@@ -48,14 +62,51 @@ export class OperatorAuthService {
       throw DomainError.unauthorized('Wrong email or password', 'invalid_credentials');
     }
     await this.throttle.recordSuccess(normalized, sourceAddress);
+    return operator;
+  }
+
+  private async acceptTotp(operator: OperatorRecord, code: string): Promise<boolean> {
+    const step = operator.totpSecret ? matchTotp(operator.totpSecret, code, this.clock.nowMs(), null) : null;
+    return step !== null && (await this.operators.useTotpStep(operator.id, step));
+  }
+
+  async login(email: string, password: string, sourceAddress: string, totpCode?: string): Promise<OperatorSessionIssued> {
+    const operator = await this.checkPassword(email, password, sourceAddress);
+    if (operator.totpEnabledAt) {
+      if (!totpCode) throw DomainError.unauthorized('This account has two-factor authentication: send totp_code', 'totp_required');
+      if (!(await this.acceptTotp(operator, totpCode))) {
+        await this.throttle.recordFailure(operator.email, sourceAddress);
+        await this.audit.record(`operator:${operator.id}`, 'operator.login_failed', null, { factor: 'totp' });
+        throw DomainError.unauthorized('Wrong or already used two-factor code', 'invalid_totp');
+      }
+    } else if (this.totpRequired(operator)) {
+      await this.audit.record(`operator:${operator.id}`, 'operator.login_refused', null, { reason: 'totp_enrolment_required' });
+      throw new DomainError(403, 'totp_enrolment_required', 'Staff operators sign in with two-factor authentication: enrol first (POST /v1/admin/totp/setup, then /v1/admin/totp/enable)');
+    }
     const now = this.clock.now();
     await this.operators.recordSuccess(operator.id, now);
-    const token = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(now.getTime() + SESSION_TTL_SECONDS * 1000);
-    await this.operators.createSession(operator.id, hashToken(token), csrfToken, expiresAt);
+    const session = newSession(now.getTime(), SESSION_TTL_SECONDS);
+    await this.operators.createSession(operator.id, session.tokenHash, session.csrfToken, session.expiresAt);
     await this.audit.record(`operator:${operator.id}`, 'operator.login', null, { role: operator.role });
-    return { token, csrfToken, operator, expiresAt };
+    return { token: session.token, csrfToken: session.csrfToken, operator, expiresAt: session.expiresAt };
+  }
+
+  /** Enrolment, step 1 (email and password, no session yet): a new secret shown once, pending until totpEnable. */
+  async totpSetup(email: string, password: string, sourceAddress: string): Promise<{ secret: string; uri: string }> {
+    const operator = await this.checkPassword(email, password, sourceAddress);
+    const secret = newTotpSecret();
+    if (!(await this.operators.setTotpSecret(operator.id, secret))) throw DomainError.conflict('Two-factor authentication is already enabled', 'totp_enabled');
+    await this.audit.record(`operator:${operator.id}`, 'operator.totp_setup');
+    return { secret, uri: otpauthUri(secret, operator.email) };
+  }
+
+  /** Enrolment, step 2: a code from the new secret proves the app has it; from then on login needs a code. */
+  async totpEnable(email: string, password: string, code: string, sourceAddress: string): Promise<void> {
+    const operator = await this.checkPassword(email, password, sourceAddress);
+    if (!operator.totpSecret || operator.totpEnabledAt) throw DomainError.conflict('Start the setup first (POST /v1/admin/totp/setup)', 'totp_not_pending');
+    if (!(await this.acceptTotp(operator, code))) throw DomainError.badRequest('Wrong two-factor code');
+    await this.operators.enableTotp(operator.id, this.clock.now());
+    await this.audit.record(`operator:${operator.id}`, 'operator.totp_enabled');
   }
 
   /** The operator and session behind a session token, or null when unknown/expired/disabled. */
@@ -64,11 +115,9 @@ export class OperatorAuthService {
     if (!session || session.expiresAt <= this.clock.now()) return null;
     const operator = await this.operators.findById(session.operatorId);
     if (!operator || operator.disabled) return null;
+    // a staff session made before two-factor became required does not outlive the rule
+    if (this.totpRequired(operator) && !operator.totpEnabledAt) return null;
     return { operator, session };
-  }
-
-  csrfMatches(session: SessionRecord, presented: string | undefined): boolean {
-    return secretMatches(session.csrfToken, presented);
   }
 
   async logout(token: string, operatorId: string): Promise<void> {

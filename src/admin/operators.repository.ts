@@ -12,7 +12,22 @@ export interface OperatorRecord {
   failedLogins: number;
   lockedUntil: Date | null;
   organizationId: string | null;
+  totpSecret: string | null;
+  totpEnabledAt: Date | null;
 }
+
+const OPERATOR_FIELDS = {
+  id: true,
+  email: true,
+  passwordHash: true,
+  role: true,
+  disabled: true,
+  failedLogins: true,
+  lockedUntil: true,
+  organizationId: true,
+  totpSecret: true,
+  totpEnabledAt: true,
+} as const;
 
 export interface SessionRecord {
   id: string;
@@ -26,15 +41,15 @@ export class OperatorsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async findByEmail(email: string): Promise<OperatorRecord | null> {
-    return this.prisma.operatorUser.findUnique({ where: { email } });
+    return this.prisma.operatorUser.findUnique({ where: { email }, select: OPERATOR_FIELDS });
   }
 
   async findById(id: string): Promise<OperatorRecord | null> {
-    return this.prisma.operatorUser.findUnique({ where: { id } });
+    return this.prisma.operatorUser.findUnique({ where: { id }, select: OPERATOR_FIELDS });
   }
 
   async create(email: string, passwordHash: string, role: OperatorRoleName, organizationId: string | null = null): Promise<OperatorRecord> {
-    return this.prisma.operatorUser.create({ data: { email, passwordHash, role, organizationId } });
+    return this.prisma.operatorUser.create({ data: { email, passwordHash, role, organizationId }, select: OPERATOR_FIELDS });
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {
@@ -66,5 +81,20 @@ export class OperatorsRepository {
 
   async deleteExpiredSessions(now: Date): Promise<number> {
     return (await this.prisma.operatorSession.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+  }
+
+  /** A new secret to confirm; false when TOTP is already enabled. */
+  async setTotpSecret(id: string, secret: string): Promise<boolean> {
+    return (await this.prisma.operatorUser.updateMany({ where: { id, totpEnabledAt: null }, data: { totpSecret: secret, totpLastStep: null } })).count === 1;
+  }
+
+  async enableTotp(id: string, at: Date): Promise<void> {
+    await this.prisma.operatorUser.update({ where: { id }, data: { totpEnabledAt: at } });
+  }
+
+  /** Records the step a code was accepted for; false when that step (or a later one) was used already. */
+  async useTotpStep(id: string, step: bigint): Promise<boolean> {
+    const updated = await this.prisma.$executeRaw`UPDATE operator_user SET totp_last_step = ${step} WHERE id = ${id}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${step})`;
+    return updated === 1;
   }
 }

@@ -55,6 +55,8 @@ export const AUTHORIZATION_TABLE = {
   'agents.enroll': { allow: ANYONE },
   'agents.login': { allow: ANYONE },
   'operators.login': { allow: ANYONE },
+  // two-factor enrolment: the route checks the email and password itself (throttled like the login)
+  'operators.totpEnrol': { allow: ANYONE },
   'watchers.register': { allow: ANYONE },
   'watchers.login': { allow: ANYONE },
   'crowdsec.capabilityList': { allow: ANYONE, enforcedBy: 'route' },
