@@ -9,13 +9,15 @@ import { MembersController } from './members.controller.js';
 import { MembersRepository } from './members.repository.js';
 import { OrganizationAgentsController } from './organization-agents.controller.js';
 import { PortalController } from './portal.controller.js';
+import { SessionPurgeRepository } from './session-purge.repository.js';
+import { SessionPurgeService } from './session-purge.service.js';
 
 /** Customer members (docs/customers.md): accounts, sessions, invitations, email. */
 @Module({
   imports: [AgentsModule],
   controllers: [PortalController, MembersController, OrganizationAgentsController],
   // LoginThrottleService is src/admin's throttle (stateless, counters in Redis), reused for member logins.
-  providers: [MembersRepository, MemberAuthService, MemberSessionAuthenticator, MailerService, EmailOutboxRepository, LoginThrottleService],
+  providers: [MembersRepository, MemberAuthService, MemberSessionAuthenticator, MailerService, EmailOutboxRepository, LoginThrottleService, SessionPurgeRepository, SessionPurgeService],
   exports: [MailerService, MembersRepository],
 })
 export class MembersModule {}

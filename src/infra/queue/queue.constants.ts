@@ -20,6 +20,7 @@ export enum JobName {
   PrivacyRetention = 'privacy-retention',
   DelistingExpiry = 'delisting-expiry',
   PrivacyBackup = 'privacy-backup',
+  SessionPurge = 'session-purge',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -33,6 +34,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PrivacyRetention]: QueueName.Privacy,
   [JobName.DelistingExpiry]: QueueName.Privacy,
   [JobName.PrivacyBackup]: QueueName.Privacy,
+  [JobName.SessionPurge]: QueueName.Maintenance,
 };
 
 const DEFAULTS: JobsOptions = {
@@ -61,6 +63,8 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.DelistingExpiry]: { ...DEFAULTS },
   // A failed dump leaves no file (written to .partial, renamed when complete): a retry starts over.
   [JobName.PrivacyBackup]: { ...DEFAULTS, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+  // Deletes by expiry: a failed run leaves rows the next hourly run removes.
+  [JobName.SessionPurge]: { ...DEFAULTS },
 };
 
 /** Repeatable jobs (scheduled by the worker at boot). `every` in ms. */
@@ -75,6 +79,7 @@ export function jobSchedules(config: AppConfig): Partial<Record<JobName, { every
     [JobName.PrivacyRetention]: { every: 24 * 3600 * 1000 },
     [JobName.DelistingExpiry]: { every: 3600 * 1000 },
     [JobName.PrivacyBackup]: { every: config.privacy.backup.everyHours * 3600 * 1000 },
+    [JobName.SessionPurge]: { every: 3600 * 1000 },
   };
 }
 
