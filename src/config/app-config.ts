@@ -55,6 +55,11 @@ export interface AppConfig {
     readonly recomputeIntervalMs: number;
     readonly replayHours: number;
     readonly params: Readonly<Record<string, unknown>>;
+    /** Engine snapshots: minutes between two (0 = no snapshots), how many are kept. */
+    readonly snapshotEveryMinutes: number;
+    readonly snapshotKeep: number;
+    /** How often a standby worker tries to take the scoring leadership (ms). */
+    readonly leaderPollMs: number;
   };
   readonly signals: {
     readonly maxPerBatch: number;
@@ -209,6 +214,9 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       recomputeIntervalMs: env.QUORUM_CONSENSUS_RECOMPUTE_MS,
       replayHours: env.QUORUM_CONSENSUS_REPLAY_HOURS,
       params: env.QUORUM_CONSENSUS_PARAMS,
+      snapshotEveryMinutes: env.QUORUM_CONSENSUS_SNAPSHOT_MINUTES,
+      snapshotKeep: env.QUORUM_CONSENSUS_SNAPSHOT_KEEP,
+      leaderPollMs: env.QUORUM_SCORING_LEADER_POLL_MS,
     },
     signals: {
       maxPerBatch: env.QUORUM_SIGNALS_MAX_PER_BATCH,

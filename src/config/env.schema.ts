@@ -101,6 +101,11 @@ export const ENV_SCHEMA = {
   QUORUM_SCORING_TICK_MS: int(1_000, 3_600_000).default(15_000),
   QUORUM_CONSENSUS_RECOMPUTE_MS: int(60_000, 7 * 86_400_000).default(6 * 3_600_000),
   QUORUM_CONSENSUS_REPLAY_HOURS: int(1, 24 * 60).default(7 * 24),
+  // Engine snapshots (src/consensus/snapshot): every N minutes and at shutdown, 0 = off; how many kept.
+  QUORUM_CONSENSUS_SNAPSHOT_MINUTES: int(0, 24 * 60).default(10),
+  QUORUM_CONSENSUS_SNAPSHOT_KEEP: int(1, 50).default(3),
+  // How often a standby worker tries to take the scoring leadership (src/worker/scoring-leadership.ts).
+  QUORUM_SCORING_LEADER_POLL_MS: int(100, 60_000).default(2_000),
   QUORUM_CONSENSUS_PARAMS: z
     .string()
     .transform((text, ctx) => {

@@ -1,5 +1,6 @@
 import { ConsensusEngine } from './scoring/engine.js';
-import type { Listing, QuarantineEvent, TickResult } from './scoring/types.js';
+import type { EngineSnapshot } from './scoring/snapshot-types.js';
+import type { EngineOptions, Listing, QuarantineEvent, TickResult } from './scoring/types.js';
 import type { ReporterRow, ScoringSignal } from './consensus.types.js';
 import type { ConsensusMatchers } from './consensus-matchers.js';
 import { TrustedScenarios } from './trusted-scenarios.js';
@@ -8,6 +9,18 @@ export interface RuntimeOptions {
   params: Readonly<Record<string, unknown>>;
   matchers: ConsensusMatchers;
   isProtected: (ipKey: string) => boolean;
+}
+
+/**
+ * Everything a runtime holds, as plain data (src/consensus/snapshot writes and reads it): the engine's
+ * own snapshot (format owned by src/consensus/scoring/engine-snapshot.ts) and the sightings, published
+ * expiries and trusted scenario names kept beside it, each in its map's order.
+ */
+export interface RuntimeImage {
+  engine: EngineSnapshot;
+  seen: Array<[string, number, number]>;
+  published: Array<[string, number]>;
+  trusted: Array<[string, string[]]>;
 }
 
 /**
@@ -23,12 +36,30 @@ export class ConsensusRuntime {
   readonly trustedScenarios = new TrustedScenarios();
   private readonly touched = new Set<string>();
 
-  constructor(options: RuntimeOptions) {
-    this.engine = new ConsensusEngine(options.params, {
-      neverList: (key) => options.matchers.neverListCategory(key),
-      canary: (key) => options.matchers.isCanary(key),
-      protectedTarget: (key) => options.isProtected(key),
-    });
+  constructor(options: RuntimeOptions, engine?: ConsensusEngine) {
+    this.engine = engine ?? new ConsensusEngine(options.params, engineOptions(options));
+  }
+
+  /**
+   * A runtime continuing exactly from `image` (taken by `image()` of another runtime), with this
+   * worker's matchers. The caller checks that the image's parameters are the configured ones.
+   */
+  static fromImage(options: RuntimeOptions, image: RuntimeImage): ConsensusRuntime {
+    const runtime = new ConsensusRuntime(options, ConsensusEngine.restore(image.engine, engineOptions(options)));
+    for (const [key, first, last] of image.seen) runtime.seen.set(key, { first, last });
+    for (const [key, until] of image.published) runtime.published.set(key, until);
+    runtime.trustedScenarios.load(image.trusted);
+    return runtime;
+  }
+
+  /** The whole state as plain data, copied now (later runs do not change it). */
+  image(): RuntimeImage {
+    return {
+      engine: this.engine.snapshot(),
+      seen: [...this.seen].map(([key, s]) => [key, s.first, s.last]),
+      published: [...this.published],
+      trusted: this.trustedScenarios.entries(),
+    };
   }
 
   registerReporter(row: ReporterRow): void {
@@ -122,4 +153,12 @@ export class ConsensusRuntime {
   listed(): Listing[] {
     return this.engine.listedKeys().map((k) => this.engine.listing(k)).filter((l): l is Listing => l !== null);
   }
+}
+
+function engineOptions(options: RuntimeOptions): EngineOptions {
+  return {
+    neverList: (key) => options.matchers.neverListCategory(key),
+    canary: (key) => options.matchers.isCanary(key),
+    protectedTarget: (key) => options.isProtected(key),
+  };
 }

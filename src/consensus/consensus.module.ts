@@ -13,6 +13,8 @@ import { HttpProofVerifier, ProofVerifier } from './delisting/proof-verifier.js'
 import { ExplainService } from './explain.service.js';
 import { LISTING_PUBLISHER } from './listing-publisher.js';
 import { NeverListService } from './never-list/never-list.service.js';
+import { ConsensusSnapshotRepository } from './snapshot/consensus-snapshot.repository.js';
+import { ConsensusSnapshots } from './snapshot/consensus-snapshot.service.js';
 
 @Module({
   imports: [AgentsModule, SignalsModule, BlocklistModule],
@@ -20,6 +22,8 @@ import { NeverListService } from './never-list/never-list.service.js';
   providers: [
     ConsensusRepository,
     ConsensusService,
+    ConsensusSnapshotRepository,
+    ConsensusSnapshots,
     ConsensusIngestListener,
     DelistingRepository,
     DelistingService,

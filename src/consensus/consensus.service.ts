@@ -11,7 +11,8 @@ import { RedisService } from '../infra/redis/redis.service.js';
 import { ipSubject } from '../privacy/subject-hash.js';
 import { ConsensusMatchers } from './consensus-matchers.js';
 import { DelistingRepository } from './delisting/delisting.repository.js';
-import { ConsensusRuntime } from './consensus-runtime.js';
+import { ConsensusRuntime, type RuntimeOptions } from './consensus-runtime.js';
+import { ConsensusSnapshots } from './snapshot/consensus-snapshot.service.js';
 import { NeverListService } from './never-list/never-list.service.js';
 import { ConsensusRepository } from './consensus.repository.js';
 import type { ExplanationRow, IpScoreRow } from './consensus.types.js';
@@ -53,6 +54,8 @@ export class ConsensusService {
   private protectedIps = new Set<string>();
   /** Newest reporter-row write already registered in the runtime (database time). */
   private reportersSeenAt: Date | null = null;
+  /** The next rebuild replays all stored history instead of restoring a snapshot (consensus-recompute). */
+  private fullReplayNext = false;
 
   constructor(
     private readonly repository: ConsensusRepository,
@@ -65,6 +68,7 @@ export class ConsensusService {
     private readonly clock: Clock,
     @Inject(LISTING_PUBLISHER) private readonly publisher: ListingPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly snapshots: ConsensusSnapshots,
   ) {}
 
   /**
@@ -87,6 +91,7 @@ export class ConsensusService {
   async handleRecompute(): Promise<JobOutcome> {
     const done = await this.repository.withScoringLock(async () => {
       this.runtime = null;
+      this.fullReplayNext = true;
       await this.runLocked(this.clock.now());
     });
     return done === null ? 'skipped' : 'done';
@@ -141,7 +146,31 @@ export class ConsensusService {
     await this.repository.saveCursor({ lastSignalId: lastId, generation, lastTickAt: now });
     this.generation = generation;
     await this.redis.client.publish(this.redis.key('scores', 'version'), generation.toString()).catch(() => 0);
+    if (this.snapshots.isDue(now.getTime())) await this.saveSnapshot(runtime, { lastSignalId: lastId, generation, runAt: now.getTime() });
     return { outcome: 'done', signals: count, added: result.added.length, removed: result.removed.length, version };
+  }
+
+  /**
+   * Saves this worker's engine if it is the current one (graceful shutdown: the next worker restores
+   * it and replays nothing). Returns whether a snapshot was written.
+   */
+  async snapshotNow(): Promise<boolean> {
+    const saved = await this.repository.withScoringLock(async () => {
+      const cursor = await this.repository.cursor();
+      if (!this.runtime || cursor.generation !== this.generation || !cursor.lastTickAt) return false;
+      return this.saveSnapshot(this.runtime, { lastSignalId: cursor.lastSignalId, generation: cursor.generation, runAt: cursor.lastTickAt.getTime() });
+    });
+    return saved === true;
+  }
+
+  /** A snapshot of the state right after the run that stored `cursor` (scoring lock held). Never fails the run. */
+  private async saveSnapshot(runtime: ConsensusRuntime, cursor: { lastSignalId: bigint; generation: bigint; runAt: number }): Promise<boolean> {
+    try {
+      return (await this.snapshots.save(runtime, { ...cursor, gapIds: this.gaps.due(cursor.runAt) })) !== null;
+    } catch (error) {
+      this.logger.warn(`consensus snapshot not saved: ${(error as Error).message}`);
+      return false;
+    }
   }
 
   /** Verified requests suppress (24 h unless sensors saw the IP); operator decisions are applied. */
@@ -171,18 +200,24 @@ export class ConsensusService {
       return this.runtime;
     }
     const started = Date.now();
-    const runtime = new ConsensusRuntime({
-      params: { ...this.config.consensus.params, tickMs: this.config.consensus.tickMs },
+    const options: RuntimeOptions = {
+      params: this.snapshots.runtimeParams(),
       matchers: this.matchers,
       // Agents' own egress, and IPs their holder had erased (GDPR R9): listing needs a honeypot sighting.
       isProtected: (key) =>
         this.network.egressCandidates(key).some((egress) => this.protectedEgress.has(egress)) ||
         (this.protectedIps.size > 0 && this.protectedIps.has(ipSubject(this.config.privacy.pseudonymSecret, key))),
-    });
-    for (const row of await this.repository.reporters()) runtime.registerReporter(row);
+    };
     const from = now.getTime() - this.config.consensus.replayHours * 3_600_000;
-    const history = [];
-    let lastId = 0n;
+    // The newest usable snapshot, then only the signals after its cursor (src/consensus/snapshot);
+    // without one (or for consensus-recompute), all stored history.
+    const restored = this.fullReplayNext ? null : await this.snapshots.restoreNewest(options, { cursor, horizonMs: from });
+    this.fullReplayNext = false;
+    const runtime = restored?.runtime ?? new ConsensusRuntime(options);
+    for (const row of await this.repository.reporters()) runtime.registerReporter(row);
+    // Ids the snapshot's worker had stepped over while their batch was in flight are read by id.
+    const history = restored ? await this.repository.signalsByIds(restored.cursor.gapIds.filter((id) => id <= cursor.lastSignalId), new Date(from)) : [];
+    let lastId = restored?.cursor.lastSignalId ?? 0n;
     for (;;) {
       const batch = await this.repository.signalsAfter(lastId, new Date(from), READ_BATCH);
       history.push(...batch);
@@ -190,10 +225,14 @@ export class ConsensusService {
       if (batch.length < READ_BATCH || lastId >= cursor.lastSignalId) break;
     }
     const replayed = history.filter((s) => s.id <= cursor.lastSignalId);
-    runtime.replay(replayed, from, now.getTime() - 1, this.config.consensus.tickMs);
+    runtime.replay(replayed, restored ? restored.cursor.runAt : from, now.getTime() - 1, this.config.consensus.tickMs);
+    // A snapshot holds the delisting decisions applied up to its run; later ones are applied again.
+    const appliedAfter = restored ? restored.cursor.runAt : -Infinity;
     for (const r of await this.delistings.appliedSince(new Date(from - 30 * 86_400_000))) {
-      if (r.verifiedAt) runtime.engine.requestDelisting(r.ipKey, r.verifiedAt.getTime());
-      if (r.decidedAt && (r.status === 'upheld' || r.status === 'rejected')) runtime.engine.reviewDelisting(r.ipKey, r.status, r.decidedAt.getTime());
+      if (r.verifiedAt && r.verifiedAt.getTime() > appliedAfter) runtime.engine.requestDelisting(r.ipKey, r.verifiedAt.getTime());
+      if (r.decidedAt && r.decidedAt.getTime() > appliedAfter && (r.status === 'upheld' || r.status === 'rejected')) {
+        runtime.engine.reviewDelisting(r.ipKey, r.status, r.decidedAt.getTime());
+      }
     }
     runtime.tick(now.getTime() - 1);
     runtime.drainTouched();
@@ -202,7 +241,11 @@ export class ConsensusService {
     await this.reconcile(runtime, now);
     this.runtime = runtime;
     this.generation = cursor.generation;
-    this.logger.log(`consensus engine rebuilt from ${replayed.length} signals in ${Date.now() - started} ms`);
+    this.logger.log(
+      restored
+        ? `consensus engine restored from snapshot ${restored.snapshotId} (generation ${restored.cursor.generation}) plus ${replayed.length} newer signals in ${Date.now() - started} ms`
+        : `consensus engine rebuilt from ${replayed.length} signals in ${Date.now() - started} ms`,
+    );
     return runtime;
   }
 

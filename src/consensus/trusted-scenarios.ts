@@ -29,6 +29,16 @@ export class TrustedScenarios {
     else if (!names.includes(scenario)) names.push(scenario);
   }
 
+  /** Every IP's names, in insertion order (snapshots: src/consensus/snapshot). */
+  entries(): Array<[string, string[]]> {
+    return [...this.byIp].map(([key, names]) => [key, [...names]]);
+  }
+
+  /** Loads names saved by `entries()` (restoring a snapshot into an empty instance). */
+  load(entries: Iterable<[string, string[]]>): void {
+    for (const [key, names] of entries) this.byIp.set(key, [...names]);
+  }
+
   /** Sorted trusted scenario names of `ipKey` (empty when none). */
   of(ipKey: string): string[] {
     return [...(this.byIp.get(ipKey) ?? [])].sort();
