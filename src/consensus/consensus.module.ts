@@ -13,6 +13,8 @@ import { HttpProofVerifier, ProofVerifier } from './delisting/proof-verifier.js'
 import { ExplainService } from './explain.service.js';
 import { LISTING_PUBLISHER } from './listing-publisher.js';
 import { NeverListService } from './never-list/never-list.service.js';
+import { ScoresFeed } from './scores-feed.js';
+import { ScoresFeedRepository } from './scores-feed.repository.js';
 import { ConsensusSnapshotRepository } from './snapshot/consensus-snapshot.repository.js';
 import { ConsensusSnapshots } from './snapshot/consensus-snapshot.service.js';
 
@@ -29,9 +31,11 @@ import { ConsensusSnapshots } from './snapshot/consensus-snapshot.service.js';
     DelistingService,
     ExplainService,
     NeverListService,
+    ScoresFeedRepository,
+    ScoresFeed,
     { provide: ProofVerifier, useClass: HttpProofVerifier },
     { provide: LISTING_PUBLISHER, useExisting: BlocklistService },
   ],
-  exports: [ConsensusService, NeverListService, DelistingService],
+  exports: [ConsensusService, NeverListService, DelistingService, ScoresFeed],
 })
 export class ConsensusModule {}

@@ -4,7 +4,6 @@ import { ConsensusModule } from '../consensus/consensus.module.js';
 import { LookupBus } from './events/lookup-bus.js';
 import { FastLookupRoute } from './fast-lookup-route.js';
 import { LookupIndexService } from './index/lookup-index.service.js';
-import { ScoreFeedRepository } from './index/score-feed.repository.js';
 import { ApiKeyAuthenticator } from './keys/api-key.authenticator.js';
 import { ApiKeysController } from './keys/api-keys.controller.js';
 import { ApiKeysRepository } from './keys/api-keys.repository.js';
@@ -26,7 +25,6 @@ import { UsageRepository } from './usage/usage.repository.js';
   controllers: [LookupController, ApiKeysController, PlansController, UsageController],
   providers: [
     LookupBus,
-    ScoreFeedRepository,
     LookupIndexService,
     ApiKeysRepository,
     ApiKeysService,

@@ -1,26 +1,31 @@
 import { Logger } from '@nestjs/common';
 import { parseIp } from '../../src/common/ip/ip-address.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { ScoresFeed } from '../../src/consensus/scores-feed.js';
+import { ScoresFeedRepository } from '../../src/consensus/scores-feed.repository.js';
+import type { FeedScoreRow } from '../../src/consensus/scores-feed.types.js';
 import { PrismaService } from '../../src/infra/prisma/prisma.service.js';
+import { ReadReplica } from '../../src/infra/prisma/read-replica.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
-import type { ScoreRow } from '../../src/lookup/index/score-columns.js';
-import { ScoreFeedRepository } from '../../src/lookup/index/score-feed.repository.js';
 import { sql } from '../setup/db.js';
-import { testConfig } from '../setup/test-app.js';
+import { testEnv } from '../setup/test-env.js';
 
 const NET = '45.85.14';
 
 /** The lookup index against the real ip_score table: snapshot load, catch-up by version, generations in progress. */
 describe('lookup index feed', () => {
-  const config = testConfig();
+  const config = loadConfig(testEnv());
   const db = config.database.url;
   let prisma: PrismaService;
-  let feed: ScoreFeedRepository;
+  let replica: ReadReplica;
+  let feed: ScoresFeed;
   let savedCursor: Array<Record<string, unknown>>;
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
     prisma = new PrismaService(config);
-    feed = new ScoreFeedRepository(prisma);
+    replica = new ReadReplica(prisma, config);
+    feed = new ScoresFeed(new ScoresFeedRepository(), replica);
     savedCursor = await sql(db, 'SELECT id, last_signal_id, generation, last_tick_at FROM consensus_cursor WHERE id = 1');
   });
   afterAll(async () => {
@@ -29,6 +34,7 @@ describe('lookup index feed', () => {
     for (const c of savedCursor) {
       await sql(db, 'INSERT INTO consensus_cursor (id, last_signal_id, generation, last_tick_at) VALUES ($1, $2, $3, $4)', [c.id, c.last_signal_id, c.generation, c.last_tick_at]);
     }
+    await replica.onApplicationShutdown();
     await prisma.onApplicationShutdown();
   });
 
@@ -48,10 +54,11 @@ describe('lookup index feed', () => {
   it('hands over changed rows page by page in (version, key) order', async () => {
     const v = await nextVersion();
     for (let i = 1; i <= 5; i++) await write(i, 1, v + (i % 2));
-    const pages: ScoreRow[][] = [];
-    const total = await feed.changedSince(v - 1, v + 1, (rows) => pages.push(rows.filter((r) => r.ipKey.startsWith(NET))), 2);
+    const pages: FeedScoreRow[][] = [];
+    const snapshot = await feed.changesSince(v - 1, (rows) => pages.push(rows.filter((r) => r.ipKey.startsWith(NET))), { announced: 0, held: 0 }, 2);
     const seen = pages.flat();
-    expect(total).toBeGreaterThanOrEqual(5);
+    expect(snapshot).toEqual(expect.objectContaining({ max: v + 1, source: 'primary' }));
+    expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(seen.map((r) => r.ipKey)).toEqual([`${NET}.2`, `${NET}.4`, `${NET}.1`, `${NET}.3`, `${NET}.5`]);
     expect(seen[0]).toEqual(expect.objectContaining({ score: 1, reporters: 2, established: 1, asns: 2, listed: false, scenarios: 'http-probing\u001fssh-bf' }));
     expect(seen[0].firstSeen).toBeGreaterThan(1_700_000_000);

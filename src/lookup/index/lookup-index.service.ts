@@ -1,18 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ScoresFeed } from '../../consensus/scores-feed.js';
+import type { FeedNeed } from '../../consensus/scores-feed.types.js';
 import { IndexBuilder } from './index-builder.js';
 import { IpScoreIndex } from './ip-score-index.js';
-import { completeGeneration } from './generations.js';
-import { ScoreFeedRepository } from './score-feed.repository.js';
-
-const RETRY_UNSEEN_MS = 100;
-const RETRY_UNSEEN_FOR_MS = 10_000;
 
 /**
  * Owns this replica's IpScoreIndex: a full load from a consistent snapshot at boot (and periodically,
  * to drop rows retention deleted), then catch-up by version: every row of a generation newer than the
  * index's, whether the generation was announced on pub/sub or found by polling. The index's version is
  * the newest complete generation; rows of a generation still being written are applied and read again
- * on the next catch-up, until the generation is complete.
+ * on the next catch-up, until the generation is complete. Rows come from consensus's ScoresFeed, which
+ * reads a read replica when one is configured: the index never moves back to an older generation
+ * because a replica lags (docs/scaling.md "Read replica").
  */
 @Injectable()
 export class LookupIndexService {
@@ -22,11 +21,10 @@ export class LookupIndexService {
   private running: Promise<void> | null = null;
   private again = false;
   private announced = 0;
-  private announcedAtMs = 0;
   /** when the index last moved to a newer generation (epoch ms) */
   lastAdvanceMs = 0;
 
-  constructor(private readonly feed: ScoreFeedRepository) {}
+  constructor(private readonly feed: ScoresFeed) {}
 
   get ready(): boolean {
     return this.loaded;
@@ -36,20 +34,38 @@ export class LookupIndexService {
     return this.index;
   }
 
-  /** Builds a new index from a snapshot and swaps it in, then catches up past the snapshot. */
+  /** What a snapshot must show before the index uses it. */
+  private need(): FeedNeed {
+    return { announced: this.announced, held: this.loaded ? this.index.version : 0 };
+  }
+
+  /**
+   * Builds a new index from a snapshot and swaps it in, then catches up past the snapshot. A snapshot
+   * older than the index is refused unless it is the primary's (the database itself went back, e.g.
+   * a restore): a lagging replica never turns the index back.
+   */
   async load(): Promise<void> {
     const started = Date.now();
-    const builder = new IndexBuilder();
-    const versions = await this.feed.loadAll((rows) => {
-      for (const row of rows) builder.add(row);
-    });
-    const next = builder.build(0);
-    next.version = completeGeneration(versions, this.announced);
+    let builder = new IndexBuilder();
+    const snapshot = await this.feed.loadAll(() => {
+      builder = new IndexBuilder();
+      return (rows) => {
+        for (const row of rows) builder.add(row);
+      };
+    }, this.need());
+    if (this.loaded && snapshot.complete < this.index.version) {
+      if (snapshot.source !== 'primary') {
+        this.logger.warn(`lookup index reload refused: the ${snapshot.source} is at generation ${snapshot.complete}, the index at ${this.index.version}`);
+        return;
+      }
+      this.logger.warn(`the database went back from generation ${this.index.version} to ${snapshot.complete}: the index follows it`);
+    }
+    const next = builder.build(snapshot.complete);
     if (builder.skipped > 0) this.logger.warn(`${builder.skipped} ip_score keys could not be parsed and were skipped`);
     this.index = next;
     this.loaded = true;
     this.lastAdvanceMs = Date.now();
-    this.logger.log(`lookup index loaded: ${next.size} keys at generation ${next.version} in ${Date.now() - started} ms`);
+    this.logger.log(`lookup index loaded: ${next.size} keys at generation ${next.version} from the ${snapshot.source} in ${Date.now() - started} ms`);
     await this.catchUp();
   }
 
@@ -58,10 +74,7 @@ export class LookupIndexService {
    * Calls made while one runs are coalesced into one more run.
    */
   catchUp(version = 0): Promise<void> {
-    if (version > this.announced) {
-      this.announced = version;
-      this.announcedAtMs = Date.now();
-    }
+    if (version > this.announced) this.announced = version;
     if (this.running) {
       this.again = true;
       return this.running;
@@ -81,21 +94,19 @@ export class LookupIndexService {
 
   private async catchUpOnce(): Promise<void> {
     const index = this.index;
-    const versions = await this.feed.versions();
-    if (this.announced > versions.max) {
-      // Announced but not visible yet (a lagging read replica): look again shortly.
-      if (Date.now() - this.announcedAtMs < RETRY_UNSEEN_FOR_MS) setTimeout(() => void this.catchUp().catch(() => undefined), RETRY_UNSEEN_MS).unref();
-      else this.announced = 0;
-    }
-    if (versions.max <= index.version) return;
     let skipped = 0;
-    await this.feed.changedSince(index.version, versions.max, (rows) => {
-      skipped += index.apply(rows);
-    });
+    const snapshot = await this.feed.changesSince(
+      index.version,
+      (rows) => {
+        skipped += index.apply(rows);
+      },
+      this.need(),
+    );
     if (skipped > 0) this.logger.warn(`${skipped} ip_score keys could not be parsed and were skipped`);
-    const complete = completeGeneration(versions, this.announced);
-    if (complete > index.version) {
-      index.version = complete;
+    // The index was swapped by a reload meanwhile: that one is newer.
+    if (index !== this.index) return;
+    if (snapshot.complete > index.version) {
+      index.version = snapshot.complete;
       this.lastAdvanceMs = Date.now();
     }
     index.compactIfNeeded();

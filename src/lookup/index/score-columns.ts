@@ -1,26 +1,11 @@
 // Per-IP values of the lookup index as parallel typed arrays (no object per IP): 15 bytes a row.
+import type { FeedScoreRow } from '../../consensus/scores-feed.types.js';
 import { reporterBucketIndex } from '../../common/reporter-bucket.js';
 import { confidenceIndex, publicScore } from './reputation.js';
 
-/** One ip_score row as the index reads it. Times are epoch seconds, 0 when absent. */
-export interface ScoreRow {
-  ipKey: string;
-  /** consensus S (weight sum, typically 0-10) */
-  score: number;
-  reporters: number;
-  established: number;
-  asns: number;
-  /** scenario classes joined by SCENARIO_SEPARATOR ('' when none) */
-  scenarios: string;
-  firstSeen: number;
-  lastSeen: number;
-  listed: boolean;
-  listedUntil: number;
-  honeypot: boolean;
-  version: number;
-}
-
-export const SCENARIO_SEPARATOR = '\u001f';
+// Rows come from consensus's scores feed (src/consensus/scores-feed.ts), in its shape and encoding.
+export { SCENARIO_SEPARATOR } from '../../consensus/scores-feed.types.js';
+export type ScoreRow = FeedScoreRow;
 
 /** The compact form of a row (what one index slot stores). */
 export interface EncodedScore {
