@@ -19,7 +19,8 @@ import { BlocklistService } from '../src/blocklist/blocklist.service.js';
 import { freePort, type RunningServer } from './lib/child-server.js';
 import { timeBudgetSec } from './lib/options.js';
 import { compareServers, printReport } from './lib/runner.js';
-import { benchOptionsOrExit, repoRoot, runBenchMain, type BenchSession } from './lib/session.js';
+import { benchOptionsOrExit, runBenchMain, type BenchSession } from './lib/session.js';
+import { projectRoot } from '../src/common/util/project-root.js';
 import { prepareDatabase } from './blocklist/database.js';
 import { closeHttp, getRaw, waitFor200 } from './blocklist/http.js';
 import { rawFileServerChild } from './blocklist/raw-file-server.js';
@@ -47,7 +48,7 @@ const publishChanges = int('BENCH_PUBLISH_CHANGES', 10_000, 1, 1_000_000);
 const publishRounds = int('BENCH_PUBLISH_ROUNDS', 3, 1, 10);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quorum_bench_bl';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
-const root = repoRoot(import.meta.url);
+const root = projectRoot();
 const log = (message: string) => process.stderr.write(`bench:blocklist: ${message}\n`);
 const withSuffix = (suffix: string) => {
   const url = new URL(databaseUrl);

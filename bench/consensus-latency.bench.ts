@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './lib/child-server.js';
-import { repoRoot, runBenchMain } from './lib/session.js';
+import { runBenchMain } from './lib/session.js';
+import { projectRoot } from '../src/common/util/project-root.js';
 import { batchBody, routableIpv4, signedHeaders } from './ingest/batches.js';
 import { createBenchOrganization, enrollAgents, flushRedisDb, migrateBenchDatabase, type BenchAgent } from './ingest/bench-data.js';
 import { KeepAliveClient } from './ingest/http-client.js';
@@ -17,7 +18,7 @@ const targets = Number(process.env.BENCH_TARGETS ?? 20);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quorum_bench_latency';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const tickMs = 15_000;
-const root = repoRoot(import.meta.url);
+const root = projectRoot();
 const log = (m: string) => process.stderr.write(`bench:consensus-latency: ${m}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -14,7 +14,8 @@ import * as dns from 'dns-packet';
 import pg from 'pg';
 import { freePort, type RunningServer } from './lib/child-server.js';
 import { interleavedSchedule } from './lib/schedule.js';
-import { benchOptionsOrExit, type BenchSession, repoRoot, runBenchMain } from './lib/session.js';
+import { benchOptionsOrExit, type BenchSession, runBenchMain } from './lib/session.js';
+import { projectRoot } from '../src/common/util/project-root.js';
 import { LatencySamples } from './lib/stats.js';
 import { runUdpLoad, type UdpSegment } from './dnsbl/udp-load.js';
 import { createBenchKey, flushRedisDb, migrate, seedScores } from './lookup/bench-db.js';
@@ -29,7 +30,7 @@ const v4Count = Number(process.env.BENCH_DNSBL_IPS ?? 200_000);
 const v6Count = 10_000;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quorum_dnsbl_bench';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
-const root = repoRoot(import.meta.url);
+const root = projectRoot();
 const log = (message: string) => process.stderr.write(`bench:dnsbl: ${message}\n`);
 const budgetSec = Math.ceil(2 * options.startTimeoutSec + 300 + 2 * options.warmupSec + 2 * (options.durationSec + options.rounds * 2));
 

@@ -8,11 +8,12 @@ import { probe, type RequestSpec } from './lib/measure.js';
 import { timeBudgetSec } from './lib/options.js';
 import { rawFastifyChild } from './lib/raw-fastify.js';
 import { compareServers, printReport } from './lib/runner.js';
-import { benchOptionsOrExit, repoRoot, runBenchMain } from './lib/session.js';
+import { benchOptionsOrExit, runBenchMain } from './lib/session.js';
+import { projectRoot } from '../src/common/util/project-root.js';
 
 const request: RequestSpec = { method: 'GET', path: '/healthz' };
 const options = benchOptionsOrExit({ connections: 50, durationSec: 10 });
-const root = repoRoot(import.meta.url);
+const root = projectRoot();
 const echoOutput = process.env.BENCH_VERBOSE === '1';
 
 await runBenchMain(timeBudgetSec(options, 2), async (session) => {

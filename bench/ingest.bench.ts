@@ -15,7 +15,8 @@ import pg from 'pg';
 import { SignalsRepository } from '../src/signals/signals.repository.js';
 import { freePort } from './lib/child-server.js';
 import { interleavedSchedule } from './lib/schedule.js';
-import { benchOptionsOrExit, repoRoot, runBenchMain } from './lib/session.js';
+import { benchOptionsOrExit, runBenchMain } from './lib/session.js';
+import { projectRoot } from '../src/common/util/project-root.js';
 import { batchBody, generateSignals, signalRows, signedHeaders } from './ingest/batches.js';
 import { createBenchOrganization, enrollAgents, flushRedisDb, migrateBenchDatabase, resetBenchTables, type BenchAgent } from './ingest/bench-data.js';
 import { KeepAliveClient } from './ingest/http-client.js';
@@ -27,7 +28,7 @@ const batchSize = intFromEnv('BENCH_BATCH_SIZE', 100, 1, 250);
 const poolSize = intFromEnv('DATABASE_POOL_SIZE', 10, 1, 200);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quorum_bench';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
-const root = repoRoot(import.meta.url);
+const root = projectRoot();
 const log = (message: string) => process.stderr.write(`bench:ingest: ${message}\n`);
 // The ceiling's rows carry this owner so both sides can be counted apart in the same table.
 const CEILING_OWNER = 'bench-ceiling-direct-insert';

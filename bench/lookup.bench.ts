@@ -17,7 +17,8 @@ import { probe } from './lib/measure.js';
 import { rawFastifyChild } from './lib/raw-fastify.js';
 import { compareToBaseline, summarise, unhealthy } from './lib/report.js';
 import { interleavedSchedule } from './lib/schedule.js';
-import { benchOptionsOrExit, type BenchSession, repoRoot, runBenchMain } from './lib/session.js';
+import { benchOptionsOrExit, type BenchSession, runBenchMain } from './lib/session.js';
+import { projectRoot } from '../src/common/util/project-root.js';
 import { createBenchKey, flushRedisDb, migrate, seedScores, writeGeneration } from './lookup/bench-db.js';
 import { measureIndex } from './lookup/in-process.js';
 import { lookupMix, scoredIpv4 } from './lookup/ip-mix.js';
@@ -32,7 +33,7 @@ const v6Count = 50_000;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quorum_lookup_bench';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const redisPrefix = 'quorum-bench-lookup';
-const root = repoRoot(import.meta.url);
+const root = projectRoot();
 const log = (message: string) => process.stderr.write(`bench:lookup: ${message}\n`);
 const budgetSec = Math.ceil(2 * options.startTimeoutSec + 300 + 2 * options.warmupSec + 3 * (options.durationSec + options.rounds * 2));
 

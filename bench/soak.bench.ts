@@ -19,7 +19,8 @@ import { type BenchAgent, createBenchOrganization, enrollAgents, flushRedisDb, m
 import { KeepAliveClient } from './ingest/http-client.js';
 import { startChildProcess } from './lib/child-process.js';
 import { freePort, type RunningServer } from './lib/child-server.js';
-import { type BenchSession, repoRoot, runBenchMain } from './lib/session.js';
+import { type BenchSession, runBenchMain } from './lib/session.js';
+import { projectRoot } from '../src/common/util/project-root.js';
 import { ratio } from './lib/stats.js';
 import { createBenchKey } from './lookup/bench-db.js';
 import { prng } from './lookup/ip-mix.js';
@@ -60,7 +61,7 @@ const DELTA_POLLS_PER_SEC = 1;
 const REDIS_PREFIX = 'quorum-bench-soak';
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/quorum_bench_soak';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
-const root = repoRoot(import.meta.url);
+const root = projectRoot();
 const bin = join(root, 'bin', 'quorum.js');
 const log = (m: string) => process.stderr.write(`bench:soak: ${m}\n`);
 const out = (m: string) => process.stdout.write(`${m}\n`);

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startChildServer, type ChildServerSpec, type RunningServer } from './child-server.js';
 import { benchOptionsFromEnv, type BenchOptions } from './options.js';
 import { armWatchdog, installCleanup } from './processes.js';
@@ -56,16 +53,5 @@ export function benchOptionsOrExit(defaults: Partial<BenchOptions> = {}): BenchO
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
-  }
-}
-
-/** The folder holding package.json above a module (works from bench/ and from dist/bench/). */
-export function repoRoot(moduleUrl: string): string {
-  let dir = dirname(fileURLToPath(moduleUrl));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(moduleUrl)}`);
-    dir = parent;
   }
 }

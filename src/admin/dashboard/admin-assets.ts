@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../../common/util/project-root.js';
 
 /** The dashboard's built files (scripts/build-admin.mjs writes them to dist/web/admin). */
 export const ADMIN_ASSETS: Record<string, string> = {
@@ -11,18 +11,8 @@ export const ADMIN_ASSETS: Record<string, string> = {
   'styles.css': 'text/css; charset=utf-8',
 };
 
-function projectRoot(start: string): string {
-  let dir = start;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above the admin module');
-    dir = parent;
-  }
-  return dir;
-}
-
 export function adminAssetsDir(): string {
-  return join(projectRoot(dirname(fileURLToPath(import.meta.url))), 'dist', 'web', 'admin');
+  return join(projectRoot(), 'dist', 'web', 'admin');
 }
 
 /** Reads a built asset (null when unknown or not built). Small files, cached after the first read. */

@@ -1,22 +1,7 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/**
- * The project root: the nearest folder holding package.json above this module. Works from
- * `src/` (tests) and from `dist/src/` (compiled), which sit at different depths.
- */
-export function findProjectRoot(fromDir: string = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = fromDir;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fromDir}`);
-    dir = parent;
-  }
-}
+import { join } from 'node:path';
+import { projectRoot } from '../util/project-root.js';
 
 /** Absolute path of a file in the repository's top-level `data/` folder. */
 export function dataFilePath(name: string): string {
-  return join(findProjectRoot(), 'data', name);
+  return join(projectRoot(), 'data', name);
 }

@@ -3,7 +3,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCidr } from './cidr.js';
-import { dataFilePath, findProjectRoot } from './data-path.js';
+import { projectRoot } from '../util/project-root.js';
+import { dataFilePath } from './data-path.js';
 
 interface Row {
   cidr: string;
@@ -54,7 +55,7 @@ describe('data/iana-special-purpose.json', () => {
       const out = join(dir, 'out.json');
       const seed = { ...data, ipv4: { ...data.ipv4, entries: [] }, ipv6: { ...data.ipv6, entries: [] } };
       writeFileSync(out, JSON.stringify(seed));
-      const root = findProjectRoot();
+      const root = projectRoot();
       execFileSync(process.execPath, [
         join(root, 'scripts/update-iana-special-purpose.mjs'),
         '--ipv4', join(root, 'data/iana/iana-ipv4-special-registry-1.csv'),
@@ -74,7 +75,7 @@ describe('data/iana-special-purpose.json', () => {
       const out = join(dir, 'out.json');
       copyFileSync(file, out);
       writeFileSync(join(dir, 'bad.csv'), 'Prefix,Name\n10.0.0.0/8,x\n');
-      const root = findProjectRoot();
+      const root = projectRoot();
       expect(() =>
         execFileSync(process.execPath, [
           join(root, 'scripts/update-iana-special-purpose.mjs'),

@@ -1,8 +1,5 @@
 import { migrateCommand } from './migrate.command.js';
 import { normaliseMigrationName } from './migrate.js';
-import { findProjectRoot } from './project-paths.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 
 describe('migrateCommand argument handling', () => {
   const url = 'postgresql://postgres@127.0.0.1:1/never_used';
@@ -46,13 +43,5 @@ describe('normaliseMigrationName', () => {
   });
   it('rejects names with nothing usable', () => {
     expect(() => normaliseMigrationName(' -- ')).toThrow('invalid migration name');
-  });
-});
-
-describe('findProjectRoot', () => {
-  it('finds the folder holding package.json and prisma/', () => {
-    const root = findProjectRoot(__dirname);
-    expect(existsSync(join(root, 'package.json'))).toBe(true);
-    expect(existsSync(join(root, 'prisma', 'schema.prisma'))).toBe(true);
   });
 });
