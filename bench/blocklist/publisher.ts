@@ -4,6 +4,7 @@ import { BlocklistRepository } from '../../src/blocklist/blocklist.repository.js
 import { BlocklistService } from '../../src/blocklist/blocklist.service.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { PrismaService } from '../../src/infra/prisma/prisma.service.js';
+import { ReadReplica } from '../../src/infra/prisma/read-replica.js';
 import { RedisService } from '../../src/infra/redis/redis.service.js';
 
 export interface Publisher {
@@ -19,7 +20,7 @@ export async function createPublisher(databaseUrl: string, redisUrl: string, red
   const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, QUORUM_LOG_LEVEL: 'warn' });
   const prisma = new PrismaService(config);
   const redis = new RedisService(config);
-  const repository = new BlocklistRepository(prisma);
+  const repository = new BlocklistRepository(prisma, new ReadReplica(prisma, config));
   const sync = new BlocklistSync(repository, redis, { httpAdapter: undefined } as unknown as HttpAdapterHost, config);
   const service = new BlocklistService(repository, sync, redis, config);
   for (let i = 0; redis.client.status !== 'ready'; i++) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
+import { READ_REPLICA_BEHIND, ReadReplica } from '../infra/prisma/read-replica.js';
 import type { NewRow, OpenRow, StoredEntry, VersionInfo } from './blocklist.types.js';
 import type { PublishPlan } from './publish-plan.js';
 import type { BlocklistScope } from './render/types.js';
@@ -36,6 +37,11 @@ UNION ALL
 SELECT ${ENTRY_COLUMNS} FROM blocklist_entry
 WHERE removed_in > $2 AND until > $3 AND until <= $4 AND added_in <= $1`;
 
+const LATEST_VERSION_ID = 'SELECT coalesce(max(id), 0) AS id FROM blocklist_version';
+
+/** How long entry reads wait for a read replica to reach the version they are for, before reading the primary. */
+const REPLICA_WAIT_MS = 1_000;
+
 interface VersionRow {
   id: number;
   created_at: Date;
@@ -54,10 +60,18 @@ function toEntry(t: EntryTuple): StoredEntry {
   return { value, ipKey: ipKey === value ? value : ipKey, scope, scenarioClass, score, until: new Date(untilMs), addedInVersion };
 }
 
-/** Versions and entry rows of the blocklist (plain SQL over the pool: these are bulk paths). */
+/**
+ * Versions and entry rows of the blocklist (plain SQL over the pool: these are bulk paths). The entry
+ * reads of a given version (the list at a version, the rows opened, closed or expiring between two)
+ * go to the read replica when one is configured and it has that version, else to the primary; version
+ * numbers and writes always go to the primary (docs/scaling.md "Read replica").
+ */
 @Injectable()
 export class BlocklistRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly replica: ReadReplica,
+  ) {}
 
   /**
    * One transaction per version, serialised by an advisory lock: reads the open rows of the given
@@ -127,25 +141,40 @@ export class BlocklistRepository {
   }
 
   entriesAt(version: number): Promise<StoredEntry[]> {
-    return this.entries(ENTRIES_AT, [version]);
+    return this.entries(version, ENTRIES_AT, [version]);
   }
 
   openedBetween(from: number, to: number): Promise<StoredEntry[]> {
-    return this.entries(OPENED_BETWEEN, [from, to]);
+    return this.entries(to, OPENED_BETWEEN, [from, to]);
   }
 
   closedBetween(from: number, to: number): Promise<StoredEntry[]> {
-    return this.entries(CLOSED_BETWEEN, [from, to]);
+    return this.entries(to, CLOSED_BETWEEN, [from, to]);
   }
 
   /** Rows listed at both versions whose `until` falls in (after, upTo]. */
   expiringBetween(from: number, to: number, after: Date, upTo: Date): Promise<StoredEntry[]> {
-    return this.entries(EXPIRING_BETWEEN, [from, to, after, upTo]);
+    return this.entries(to, EXPIRING_BETWEEN, [from, to, after, upTo]);
   }
 
-  private async entries(text: string, values: unknown[]): Promise<StoredEntry[]> {
-    const result = await this.prisma.pool.query<EntryTuple>({ text, values, rowMode: 'array' });
-    return result.rows.map(toEntry);
+  /**
+   * Rows of a query bounded by version `version`. On a replica, from a snapshot that holds that version
+   * (its rows were written in the version's transaction, so they are all there); versions are never
+   * renumbered, so rows past it do not change the answer.
+   */
+  private async entries(version: number, text: string, values: unknown[]): Promise<StoredEntry[]> {
+    if (!this.replica.configured) {
+      const result = await this.prisma.pool.query<EntryTuple>({ text, values, rowMode: 'array' });
+      return result.rows.map(toEntry);
+    }
+    const { value } = await this.replica.snapshot(
+      async (client, source) => {
+        if (source === 'replica' && (await client.query<{ id: number }>(LATEST_VERSION_ID)).rows[0].id < version) return READ_REPLICA_BEHIND;
+        return (await client.query<EntryTuple>({ text, values, rowMode: 'array' })).rows;
+      },
+      { waitMs: REPLICA_WAIT_MS },
+    );
+    return value.map(toEntry);
   }
 
   private async insertRows(client: pg.PoolClient, rows: readonly NewRow[], version: number): Promise<void> {
