@@ -3,6 +3,7 @@ import { BlocklistSync } from '../../src/blocklist/blocklist-sync.service.js';
 import { BlocklistRepository } from '../../src/blocklist/blocklist.repository.js';
 import { BlocklistService } from '../../src/blocklist/blocklist.service.js';
 import { loadConfig } from '../../src/config/app-config.js';
+import { SystemClock } from '../../src/infra/clock/clock.js';
 import { PrismaService } from '../../src/infra/prisma/prisma.service.js';
 import { ReadReplica } from '../../src/infra/prisma/read-replica.js';
 import { RedisService } from '../../src/infra/redis/redis.service.js';
@@ -19,11 +20,11 @@ export interface Publisher {
 export async function createPublisher(databaseUrl: string, redisUrl: string, redisPrefix: string): Promise<Publisher> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, QUORUM_LOG_LEVEL: 'warn' });
   const prisma = new PrismaService(config);
-  const redis = new RedisService(config);
+  const redis = new RedisService(config, new SystemClock());
   const repository = new BlocklistRepository(prisma, new ReadReplica(prisma, config));
   const sync = new BlocklistSync(repository, redis, { httpAdapter: undefined } as unknown as HttpAdapterHost, config);
   const service = new BlocklistService(repository, sync, redis, config);
-  for (let i = 0; redis.client.status !== 'ready'; i++) {
+  for (let i = 0; !redis.isReady; i++) {
     if (i > 100) throw new Error(`Redis at ${redisUrl} is not reachable`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -12,15 +12,6 @@ export const FAILURE_WINDOW_MS = 15 * 60_000;
 /** The delay added to each attempt on an account past ACCOUNT_FAILURES: a slowdown, never a lockout. */
 export const ACCOUNT_DELAY_MS = 2_000;
 
-// INCR each counter, start its window on the first failure.
-const RECORD_FAILURE = `
-for i = 1, #KEYS do
-  local n = redis.call('INCR', KEYS[i])
-  if n == 1 or redis.call('PTTL', KEYS[i]) < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-end
-return 1
-`;
-
 /**
  * Operator login throttling that reveals nothing and locks nobody out (docs/security.md, "Authorization"):
  * counters are keyed by the submitted email whether or not such an account exists, so unknown and real
@@ -43,23 +34,23 @@ export class LoginThrottleService {
   /** Throws 429 `login_throttled` when this network has failed too often for this account; else waits ACCOUNT_DELAY_MS when the account is slowed. */
   async admit(email: string, sourceAddress: string): Promise<void> {
     const keys = this.keys(email, sourceAddress);
-    const replies = await this.run(() => this.redis.client.pipeline().get(keys.source).pttl(keys.source).get(keys.account).exec());
-    const value = (i: number): number => Number(replies?.[i]?.[1] ?? 0) || 0;
-    if (value(0) >= SOURCE_FAILURES) {
-      throw DomainError.tooManyRequests('Too many failed logins for this account from your network; retry later', Math.max(1, value(1)) / 1000, 'login_throttled');
+    const [source, account] = await this.run(() => Promise.all([this.redis.windows.peek(keys.source), this.redis.windows.peek(keys.account)]));
+    if (source.count >= SOURCE_FAILURES) {
+      throw DomainError.tooManyRequests('Too many failed logins for this account from your network; retry later', Math.max(1, source.resetMs) / 1000, 'login_throttled');
     }
-    if (value(2) >= ACCOUNT_FAILURES) await new Promise((resolve) => setTimeout(resolve, ACCOUNT_DELAY_MS));
+    if (account.count >= ACCOUNT_FAILURES) await new Promise((resolve) => setTimeout(resolve, ACCOUNT_DELAY_MS));
   }
 
   async recordFailure(email: string, sourceAddress: string): Promise<void> {
     const keys = this.keys(email, sourceAddress);
-    await this.run(() => this.redis.client.eval(RECORD_FAILURE, 2, keys.source, keys.account, FAILURE_WINDOW_MS));
+    // Two counters in two cluster slots: two single-key updates, not one script.
+    await this.run(() => Promise.all([this.redis.windows.hit(keys.source, FAILURE_WINDOW_MS), this.redis.windows.hit(keys.account, FAILURE_WINDOW_MS)]));
   }
 
   /** The right password proves the account holder: its counters start again. */
   async recordSuccess(email: string, sourceAddress: string): Promise<void> {
     const keys = this.keys(email, sourceAddress);
-    await this.run(() => this.redis.client.del(keys.source, keys.account));
+    await this.run(() => Promise.all([this.redis.windows.clear(keys.source), this.redis.windows.clear(keys.account)]));
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { withTimeout } from '../common/util/timeout.js';
 import { RedisService } from '../infra/redis/redis.service.js';
+import type { Subscription } from '../infra/redis/shared-state.js';
 import { BlocklistState } from './blocklist-state.js';
 import { BlocklistRepository } from './blocklist.repository.js';
-import { closeRedis } from '../infra/redis/close-redis.js';
 
 export const VERSION_CHANNEL_PARTS = ['blocklist', 'version'] as const;
 
@@ -32,7 +31,7 @@ export class BlocklistSync implements OnApplicationBootstrap, OnApplicationShutd
   });
   private running: Promise<void> | null = null;
   private rerun = false;
-  private subscriber: Redis | null = null;
+  private subscriber: Subscription | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastWarning = 0;
 
@@ -56,17 +55,16 @@ export class BlocklistSync implements OnApplicationBootstrap, OnApplicationShutd
     this.timer = null;
     const subscriber = this.subscriber;
     this.subscriber = null;
-    if (subscriber) await closeRedis(subscriber);
+    if (subscriber) await subscriber.close();
   }
 
   start(): void {
     if (this.started) return;
     this.started = true;
-    const subscriber = this.redis.client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
-    subscriber.on('error', (error: Error) => this.warn(`pub/sub: ${error.message}`));
-    subscriber.on('message', () => void this.refresh());
-    subscriber.subscribe(this.channel).catch((error: Error) => this.warn(`cannot subscribe: ${error.message}`));
-    this.subscriber = subscriber;
+    this.subscriber = this.redis.pubsub.subscribe(
+      { [this.channel]: () => void this.refresh() },
+      { onError: (error) => this.warn(`pub/sub: ${error.message}`), onResubscribed: () => void this.refresh() },
+    );
     this.timer = setInterval(() => void this.refresh(), this.config.blocklist.pollSeconds * 1000);
     this.timer.unref();
     void this.refresh();

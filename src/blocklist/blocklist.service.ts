@@ -69,7 +69,7 @@ export class BlocklistService {
 
   private async announce(version: VersionInfo): Promise<void> {
     try {
-      await this.redis.client.publish(this.sync.channel, String(version.id));
+      await this.redis.pubsub.publish(this.sync.channel, String(version.id));
     } catch (error) {
       // API processes also poll for new versions: they catch up within QUORUM_BLOCKLIST_POLL_SECONDS.
       this.logger.warn(`version ${version.id} not announced: ${(error as Error).message}`);

@@ -17,7 +17,17 @@ export interface AppConfig {
    * streaming replica for bulk reads that tolerate lag (docs/scaling.md "Read replica"), or null.
    */
   readonly database: { readonly url: string; readonly poolSize: number; readonly configured: boolean; readonly replicaUrl: string | null };
-  readonly redis: { readonly url: string; readonly prefix: string; readonly configured: boolean };
+  /**
+   * Where the shared state lives (src/infra/redis): one Redis (`url`), a Redis Cluster (`clusterNodes`,
+   * from REDIS_CLUSTER_NODES), or in-process maps (`memory`: the embedded mode, set by src/embedded).
+   */
+  readonly redis: {
+    readonly url: string;
+    readonly prefix: string;
+    readonly configured: boolean;
+    readonly backend: 'redis' | 'cluster' | 'memory';
+    readonly clusterNodes: readonly string[];
+  };
   /** BullMQ's datastore: Redis, or its PostgreSQL backend on `database.url` (the embedded mode). */
   readonly queue: { readonly backend: 'redis' | 'postgres' };
   readonly log: { readonly level: Env['QUORUM_LOG_LEVEL'] };
@@ -180,7 +190,13 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       configured: cleaned.DATABASE_URL !== undefined,
       replicaUrl: env.DATABASE_REPLICA_URL ?? null,
     },
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, configured: cleaned.REDIS_URL !== undefined },
+    redis: {
+      url: env.REDIS_URL,
+      prefix: env.REDIS_PREFIX,
+      configured: cleaned.REDIS_URL !== undefined || env.REDIS_CLUSTER_NODES !== undefined,
+      backend: env.REDIS_CLUSTER_NODES ? 'cluster' : 'redis',
+      clusterNodes: env.REDIS_CLUSTER_NODES ?? [],
+    },
     queue: { backend: 'redis' },
     log: { level: env.QUORUM_LOG_LEVEL },
     auth: { jwtSecret: env.QUORUM_JWT_SECRET, jwtTtlSeconds: env.QUORUM_JWT_TTL_SECONDS },

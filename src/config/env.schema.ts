@@ -28,6 +28,8 @@ export const ENV_SCHEMA = {
   DATABASE_REPLICA_URL: z.url().optional(),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379/0'),
   REDIS_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('quorum'),
+  /** A Redis Cluster instead of REDIS_URL: seed nodes `host:port` (or `redis://[user:pass@]host:port`), comma-separated (docs/scaling.md "Redis Cluster"). */
+  REDIS_CLUSTER_NODES: csv.pipe(z.array(z.string().regex(/^(rediss?:\/\/([^@/\s]+@)?)?[A-Za-z0-9.\-_]+:\d{1,5}\/?$/, 'host:port or redis://[user:pass@]host:port')).max(64)).optional(),
   QUORUM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   QUORUM_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   QUORUM_TRUSTED_PROXIES: csv.default([]),

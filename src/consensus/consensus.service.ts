@@ -145,7 +145,7 @@ export class ConsensusService {
     const version = await this.persistRun(runtime, result, now, generation, delisted);
     await this.repository.saveCursor({ lastSignalId: lastId, generation, lastTickAt: now });
     this.generation = generation;
-    await this.redis.client.publish(this.redis.key('scores', 'version'), generation.toString()).catch(() => 0);
+    await this.redis.pubsub.publish(this.redis.key('scores', 'version'), generation.toString()).catch(() => 0);
     if (this.snapshots.isDue(now.getTime())) await this.saveSnapshot(runtime, { lastSignalId: lastId, generation, runAt: now.getTime() });
     return { outcome: 'done', signals: count, added: result.added.length, removed: result.removed.length, version };
   }

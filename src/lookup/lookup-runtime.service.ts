@@ -6,8 +6,8 @@ import { NetworkIdentityService } from '../common/network/network-identity.servi
 import { ReadinessService } from '../health/readiness.service.js';
 import { MetricsService } from '../infra/metrics/metrics.service.js';
 import { RedisService } from '../infra/redis/redis.service.js';
+import type { Subscription } from '../infra/redis/shared-state.js';
 import { LookupBus, parseInvalidation } from './events/lookup-bus.js';
-import { RedisSubscriber } from './events/redis-subscriber.js';
 import { LookupIndexService } from './index/lookup-index.service.js';
 import { NeverListService } from '../consensus/never-list/never-list.service.js';
 import { LookupLimitsService } from './limits/lookup-limits.service.js';
@@ -28,7 +28,7 @@ const LIMITS_SWEEP_MS = 5_000;
 export class LookupRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('LookupRuntime');
   private readonly timers: NodeJS.Timeout[] = [];
-  private subscriber: RedisSubscriber | null = null;
+  private subscriber: Subscription | null = null;
   private stopped = false;
 
   constructor(
@@ -58,22 +58,22 @@ export class LookupRuntime implements OnApplicationBootstrap, BeforeApplicationS
       if (!metadataLoaded) throw new Error('IP metadata dataset loading');
     });
     this.registerMetrics();
-    this.subscriber = new RedisSubscriber({
-      url: this.config.redis.url,
-      channels: {
+    this.subscriber = this.redis.pubsub.subscribe(
+      {
         [this.redis.key('scores', 'version')]: (message) => void this.index.catchUp(Number(message) || 0).catch((e: Error) => this.warn('catch-up', e)),
         [this.bus.channel]: (message) => {
           const parsed = parseInvalidation(message);
           if (parsed) this.bus.dispatch(parsed);
         },
       },
-      onResubscribed: () => {
-        this.bus.resync();
-        void this.index.catchUp().catch((e: Error) => this.warn('catch-up', e));
+      {
+        onResubscribed: () => {
+          this.bus.resync();
+          void this.index.catchUp().catch((e: Error) => this.warn('catch-up', e));
+        },
+        onError: (error) => this.warn('subscriber', error),
       },
-      onError: (error) => this.warn('subscriber', error),
-    });
-    this.subscriber.start();
+    );
     void this.start();
     const c = this.config.lookup;
     this.every(c.pollIntervalMs, () => this.index.catchUp());
@@ -134,7 +134,7 @@ export class LookupRuntime implements OnApplicationBootstrap, BeforeApplicationS
     if (this.stopped) return;
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
-    await this.subscriber?.stop();
+    await this.subscriber?.close();
     await this.usage.flush().catch(() => undefined);
     await this.limits.releaseAll().catch(() => undefined);
   }

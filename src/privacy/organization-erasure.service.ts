@@ -68,7 +68,7 @@ export class OrganizationErasureService {
 
   private async invalidateCaches(organizationId: string): Promise<void> {
     // API-key caches of every replica drop the organisation (same channel as the lookup domain's bus).
-    await this.redis.client.publish(this.redis.key('lookup', 'invalidate'), JSON.stringify({ t: 'org', org: organizationId })).catch(() => 0);
+    await this.redis.pubsub.publish(this.redis.key('lookup', 'invalidate'), JSON.stringify({ t: 'org', org: organizationId })).catch(() => 0);
   }
 
   /** Withdrawn votes take effect when the engines rebuild from the remaining signals. */

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { EmbeddedRedisServer } from '../../src/embedded/redis/embedded-redis-server.js';
-import type { RedisService } from '../../src/infra/redis/redis.service.js';
+import { SystemClock } from '../../src/infra/clock/clock.js';
+import { RedisService } from '../../src/infra/redis/redis.service.js';
 import { IngestGateService } from '../../src/signals/ingest-gate.service.js';
 import { createOrganization, enrollAgent, signBatch } from '../factories/agent.factory.js';
 import { signal } from '../factories/signal.factory.js';
@@ -58,36 +57,27 @@ describe('batch rate: a token bucket sized for a real engine flush', () => {
   });
 
   it.each(['redis', 'embedded'])('accepts past the bucket with weight 0 (flag 8), refuses only past the overflow, and refills at the sustained rate (%s)', async (backend) => {
-    let embedded: EmbeddedRedisServer | null = null;
-    let client: Redis | null = null;
     let gate = t.app.get(IngestGateService);
     if (backend === 'embedded') {
-      // `npm start` without services runs on the in-process Redis: the same script must work there.
-      embedded = new EmbeddedRedisServer();
-      client = new Redis(await embedded.start(), { maxRetriesPerRequest: 1 });
-      const redis = { client, key: (...parts: string[]) => ['quorum-test', ...parts].join(':') } as unknown as RedisService;
-      gate = new IngestGateService(redis, t.config);
+      // `npm start` without services keeps the shared state in process: the same gate must hold there.
+      const config = { ...t.config, redis: { ...t.config.redis, backend: 'memory' as const } };
+      gate = new IngestGateService(new RedisService(config, new SystemClock()), config);
     }
-    try {
-      const { burstBatches: burst, overflowBatches: overflow, maxBatchesPerSecond: rate } = t.config.signals;
-      const agentId = randomUUID();
-      const t0 = Date.UTC(2030, 0, 1, 12);
-      const pass = (atMs: number) => gate.pass(agentId, randomBytes(12).toString('base64url'), [], atMs);
-      for (let i = 0; i < burst; i++) expect((await pass(t0)).overRate).toBe(false);
-      for (let i = 0; i < overflow; i++) expect((await pass(t0)).overRate).toBe(true);
-      const refused = await pass(t0).then(
-        () => null,
-        (error: { status: number; headers?: Record<string, string> }) => error,
-      );
-      expect(refused?.status).toBe(429);
-      expect(Number(refused?.headers?.['retry-after'])).toBe(Math.max(1, Math.ceil(1 / rate)));
-      // The debt is paid back at `rate` per second before full weight returns.
-      const repaid = t0 + ((overflow + 2) / rate) * 1000;
-      expect((await pass(repaid - 1000 * (2 / rate))).overRate).toBe(true);
-      expect((await pass(repaid + 1000 * (2 / rate))).overRate).toBe(false);
-    } finally {
-      await client?.quit();
-      await embedded?.close();
-    }
+    const { burstBatches: burst, overflowBatches: overflow, maxBatchesPerSecond: rate } = t.config.signals;
+    const agentId = randomUUID();
+    const t0 = Date.UTC(2030, 0, 1, 12);
+    const pass = (atMs: number) => gate.pass(agentId, randomBytes(12).toString('base64url'), [], atMs);
+    for (let i = 0; i < burst; i++) expect((await pass(t0)).overRate).toBe(false);
+    for (let i = 0; i < overflow; i++) expect((await pass(t0)).overRate).toBe(true);
+    const refused = await pass(t0).then(
+      () => null,
+      (error: { status: number; headers?: Record<string, string> }) => error,
+    );
+    expect(refused?.status).toBe(429);
+    expect(Number(refused?.headers?.['retry-after'])).toBe(Math.max(1, Math.ceil(1 / rate)));
+    // The debt is paid back at `rate` per second before full weight returns.
+    const repaid = t0 + ((overflow + 2) / rate) * 1000;
+    expect((await pass(repaid - 1000 * (2 / rate))).overRate).toBe(true);
+    expect((await pass(repaid + 1000 * (2 / rate))).overRate).toBe(false);
   });
 });

@@ -92,7 +92,7 @@ suite('real proof of control against a server inside a network namespace (no moc
     // Rate limits need Redis: commands fail fast until the connection is ready.
     const redis = t.app.get(RedisService);
     const readyBy = Date.now() + 60_000;
-    while (redis.client.status !== 'ready') {
+    while (!redis.isReady) {
       if (Date.now() > readyBy) throw new Error('Redis not ready within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RedisService } from '../../infra/redis/redis.service.js';
 import { DomainError } from '../errors/domain-error.js';
 
-/** Single-use tokens (batch and login nonces), remembered for a period across API replicas. */
+/** Single-use tokens (login nonces), remembered for a period across API replicas. */
 @Injectable()
 export class NonceStore {
   constructor(private readonly redis: RedisService) {}
@@ -10,8 +10,7 @@ export class NonceStore {
   /** True when the nonce was unused (and is now taken), false when already seen. */
   async claim(scope: string, subject: string, nonce: string, ttlMs: number): Promise<boolean> {
     try {
-      const result = await this.redis.client.set(this.redis.key('nonce', scope, subject, nonce), '1', 'PX', ttlMs, 'NX');
-      return result === 'OK';
+      return await this.redis.nonces.claim(this.redis.key('nonce', scope, subject, nonce), ttlMs);
     } catch {
       throw DomainError.unavailable('Replay protection is unavailable (Redis unreachable); retry shortly');
     }
@@ -19,6 +18,6 @@ export class NonceStore {
 
   /** Gives a nonce back when the request it guarded was not committed. */
   async release(scope: string, subject: string, nonce: string): Promise<void> {
-    await this.redis.client.del(this.redis.key('nonce', scope, subject, nonce)).catch(() => undefined);
+    await this.redis.nonces.release(this.redis.key('nonce', scope, subject, nonce)).catch(() => undefined);
   }
 }

@@ -1,31 +1,61 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { throttledErrorLog } from '../../common/logging/throttled-error-log.js';
+import { withTimeout } from '../../common/util/timeout.js';
+import { Clock } from '../clock/clock.js';
 import { closeRedis } from './close-redis.js';
+import { MemoryKeyspace } from './memory-keyspace.js';
+import { createRedisClient } from './redis-client.js';
+import { type SharedStores, sharedStores } from './shared-stores.js';
+import type { KeyEraser, NonceRegistry, PubSub, SharedBackend, WindowCounters } from './shared-state.js';
 
 /**
- * The application's Redis connection (rate limits, nonces, quotas, pub/sub publishing). Commands fail
- * fast while Redis is down (no offline queue), so callers answer 503 instead of hanging; the client
- * keeps reconnecting with backoff. BullMQ uses its own connections (see queue.module.ts).
+ * The application's shared state (rate windows, nonces, quotas, pub/sub) on the configured backend:
+ * one Redis (`REDIS_URL`), a Redis Cluster (`REDIS_CLUSTER_NODES`), or in-process maps (the embedded
+ * mode). Callers use the typed stores (`windows`, `nonces`, `pubsub`, `eraser`; domain stores build on
+ * `backend`), never a client. Redis commands fail fast while it is down (no offline queue), so callers
+ * answer 503 instead of hanging; the client keeps reconnecting with backoff. BullMQ has its own
+ * connections (src/infra/queue).
  */
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
   private readonly logger = new Logger('RedisService');
-  readonly client: Redis;
   readonly prefix: string;
+  readonly backend: SharedBackend;
+  private readonly stores: SharedStores;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, clock: Clock) {
     this.prefix = `${config.redis.prefix}:`;
-    this.client = new Redis(config.redis.url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 5_000,
-      retryStrategy: (attempt) => Math.min(200 * 2 ** Math.min(attempt, 6), 10_000),
-      lazyConnect: false,
-    });
-    this.client.on('error', throttledErrorLog((message) => this.logger.warn(message), 'Redis unavailable'));
+    if (config.redis.backend === 'memory') {
+      this.backend = { kind: 'memory', keyspace: new MemoryKeyspace(clock) };
+    } else {
+      const client = createRedisClient(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000, lazyConnect: false }, { enableOfflineQueue: false });
+      client.on('error', throttledErrorLog((message) => this.logger.warn(message), 'Redis unavailable'));
+      this.backend = { kind: 'redis', client };
+    }
+    this.stores = sharedStores(this.backend, config.redis, clock);
+  }
+
+  get windows(): WindowCounters {
+    return this.stores.windows;
+  }
+
+  get nonces(): NonceRegistry {
+    return this.stores.nonces;
+  }
+
+  get pubsub(): PubSub {
+    return this.stores.pubsub;
+  }
+
+  get eraser(): KeyEraser {
+    return this.stores.eraser;
+  }
+
+  /** Connected (always, in memory): commands fail fast until then. */
+  get isReady(): boolean {
+    return this.backend.kind === 'memory' || this.backend.client.status === 'ready';
   }
 
   key(...parts: string[]): string {
@@ -33,17 +63,13 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async ping(timeoutMs = 2_000): Promise<void> {
-    if (this.client.status !== 'ready') throw new Error(`Redis connection is ${this.client.status}`);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.client.ping(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Redis ping timed out after ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]).finally(() => clearTimeout(timer));
+    if (this.backend.kind === 'memory') return;
+    const client = this.backend.client;
+    if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
+    await withTimeout(client.ping(), timeoutMs, 'Redis ping');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await closeRedis(this.client);
+    if (this.backend.kind === 'redis') await closeRedis(this.backend.client);
   }
 }

@@ -55,7 +55,7 @@ export class LookupBus {
   async publish(message: InvalidationMessage): Promise<void> {
     this.dispatch(message);
     try {
-      await this.redis.client.publish(this.channel, JSON.stringify(message));
+      await this.redis.pubsub.publish(this.channel, JSON.stringify(message));
     } catch (error) {
       this.logger.warn(`could not publish a lookup cache invalidation (${(error as Error).message}); other replicas catch up on cache expiry`);
     }

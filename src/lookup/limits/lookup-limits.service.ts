@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../infra/clock/clock.js';
 import { RedisService } from '../../infra/redis/redis.service.js';
 import { type LimitWindows, LeaseMeter, type MeterLimits, type MeterVerdict } from './lease-meter.js';
-import { RedisLeaseStore } from './redis-lease.store.js';
+import { leaseStore } from './redis-lease.store.js';
 
 /** Idle quota leases go back to Redis after this long, so other replicas can use them. */
 export const LEASE_IDLE_MS = 10_000;
@@ -16,7 +16,7 @@ export class LookupLimitsService {
   private lastWarnMs = 0;
 
   constructor(redis: RedisService, clock: Clock) {
-    const store = new RedisLeaseStore(redis.client, (org, kind, windowId) => redis.key('lookup', 'quota', org, kind, String(windowId)));
+    const store = leaseStore(redis.backend, (org, kind, windowId) => redis.key('lookup', 'quota', org, kind, String(windowId)));
     this.meter = new LeaseMeter(store, () => clock.nowMs(), (error) => this.warn(error));
   }
 

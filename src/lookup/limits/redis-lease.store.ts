@@ -1,4 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { MemoryKeyspace } from '../../infra/redis/memory-keyspace.js';
+import type { RedisClient } from '../../infra/redis/redis-client.js';
+import type { SharedBackend } from '../../infra/redis/shared-state.js';
 import type { LeaseGrant, LeaseRequest, LeaseStore } from './lease.js';
 import type { WindowKind } from './quota-windows.js';
 
@@ -20,52 +22,58 @@ if v < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL') end
 return v
 `;
 
-interface Queued {
-  request: LeaseRequest;
-  resolve: (grant: LeaseGrant) => void;
-  reject: (error: unknown) => void;
-}
+export type QuotaKey = (org: string, kind: WindowKind, windowId: number) => string;
 
 /**
- * Window counters in Redis. Reservations made in the same tick (any organisations, any windows) go
- * out as one pipeline: one round trip however many leases need refilling.
+ * Window counters in Redis, one single-key script per reservation (so each counter may live in any
+ * cluster slot). Reservations made in the same tick go out back to back on one connection (pipelined
+ * by the connection, one round trip in practice), whatever organisations and windows they touch.
  */
 export class RedisLeaseStore implements LeaseStore {
-  private queue: Queued[] = [];
-
   constructor(
-    private readonly redis: Redis,
-    private readonly key: (org: string, kind: WindowKind, windowId: number) => string,
+    private readonly redis: RedisClient,
+    private readonly key: QuotaKey,
   ) {}
 
-  reserve(request: LeaseRequest): Promise<LeaseGrant> {
-    return new Promise<LeaseGrant>((resolve, reject) => {
-      if (this.queue.push({ request, resolve, reject }) === 1) queueMicrotask(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
-    const pipeline = this.redis.pipeline();
-    for (const { request: r } of batch) pipeline.eval(RESERVE, 1, this.key(r.org, r.kind, r.windowId), r.want, r.limit, Math.ceil(r.expireAtMs));
-    pipeline.exec().then(
-      (results) => {
-        batch.forEach((item, i) => {
-          const [error, value] = results?.[i] ?? [new Error('no reply'), null];
-          if (error) item.reject(error);
-          else {
-            const [granted, total] = value as [number, number];
-            item.resolve({ granted: Number(granted), total: Number(total) });
-          }
-        });
-      },
-      (error: unknown) => batch.forEach((item) => item.reject(error)),
-    );
+  async reserve(r: LeaseRequest): Promise<LeaseGrant> {
+    const [granted, total] = (await this.redis.eval(RESERVE, 1, this.key(r.org, r.kind, r.windowId), r.want, r.limit, Math.ceil(r.expireAtMs))) as [number, number];
+    return { granted: Number(granted), total: Number(total) };
   }
 
   async release(org: string, kind: WindowKind, windowId: number, units: number): Promise<void> {
     if (units <= 0) return;
     await this.redis.eval(RELEASE, 1, this.key(org, kind, windowId), units);
   }
+}
+
+/** The same counters in the in-process keyspace (embedded mode). */
+export class MemoryLeaseStore implements LeaseStore {
+  constructor(
+    private readonly keyspace: MemoryKeyspace,
+    private readonly key: QuotaKey,
+  ) {}
+
+  async reserve(r: LeaseRequest): Promise<LeaseGrant> {
+    const key = this.key(r.org, r.kind, r.windowId);
+    const used = this.keyspace.get<number>(key) ?? 0;
+    const granted = Math.max(0, Math.min(r.want, r.limit - used));
+    if (granted === 0) return { granted: 0, total: used };
+    this.keyspace.set(key, used + granted, Math.ceil(r.expireAtMs));
+    return { granted, total: used + granted };
+  }
+
+  async release(org: string, kind: WindowKind, windowId: number, units: number): Promise<void> {
+    if (units <= 0) return;
+    const key = this.key(org, kind, windowId);
+    const used = this.keyspace.get<number>(key);
+    if (used !== undefined) this.keyspace.set(key, Math.max(0, used - units), this.expiry(key));
+  }
+
+  private expiry(key: string): number {
+    return this.keyspace.expiresAt(key) ?? this.keyspace.clock.nowMs();
+  }
+}
+
+export function leaseStore(backend: SharedBackend, key: QuotaKey): LeaseStore {
+  return backend.kind === 'memory' ? new MemoryLeaseStore(backend.keyspace, key) : new RedisLeaseStore(backend.client, key);
 }
