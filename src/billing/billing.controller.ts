@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { auditActor } from '../common/auth/principal-class.js';
 import type { RequestWithRawBody } from '../common/http/json-body.js';
 import { BillingService } from './billing.service.js';
-import { CheckoutRequestDto, PortalRequestDto, ReconciliationDto, ReconciliationQueryDto, SessionUrlDto, WebhookAckDto } from './dto/billing.dto.js';
+import { CheckoutRequestDto, PlanChangeDto, PlanChangeRequestDto, PortalRequestDto, ReconciliationDto, ReconciliationQueryDto, SessionUrlDto, WebhookAckDto } from './dto/billing.dto.js';
 import { UsageReporterService } from './usage/usage-reporter.service.js';
 
 @ApiTags('billing')
@@ -24,6 +24,22 @@ export class BillingController {
   @ApiOkResponse({ type: SessionUrlDto })
   checkout(@Body() body: CheckoutRequestDto, @CurrentPrincipal() principal: Principal): Promise<SessionUrlDto> {
     return this.billing.checkout(body.organization_id, body.plan_id, { success: body.success_url, cancel: body.cancel_url }, auditActor(principal));
+  }
+
+  @Post('plan-change')
+  @HttpCode(200)
+  @Auth('billing.planChange')
+  @ApiOperation({
+    summary: "Change the plan of the organisation's live subscription (the same Stripe subscription, prorated)",
+    description: 'Upgrades and downgrades between paid plans: the Stripe subscription item gets the new price, Stripe prorates and invoices the difference; the plan applies when Stripe confirms (webhook). Never a second subscription.',
+  })
+  @ApiOkResponse({ type: PlanChangeDto })
+  @ApiBadRequestResponse({ description: 'the plan has no Stripe price' })
+  @ApiForbiddenResponse({ description: 'not an owner, admin or billing member (or billing operator) of the organisation' })
+  @ApiConflictResponse({ description: 'no_subscription (start a checkout), plan_unchanged' })
+  async planChange(@Body() body: PlanChangeRequestDto, @CurrentPrincipal() principal: Principal): Promise<PlanChangeDto> {
+    const changed = await this.billing.changePlan(body.organization_id, body.plan_id, auditActor(principal));
+    return { subscription_id: changed.subscriptionId, from_plan_id: changed.fromPlanId, plan_id: changed.planId, status: changed.status };
   }
 
   @Post('portal')

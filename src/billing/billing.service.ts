@@ -9,6 +9,7 @@ import { JobName, jobId } from '../infra/queue/queue.constants.js';
 import { QueueService } from '../infra/queue/queue.service.js';
 import { BillingRepository } from './billing.repository.js';
 import { requireStripe, STRIPE_CLIENT } from './stripe.client.js';
+import type { SubscriptionState } from './subscription-state.js';
 
 /** Subscription states that still bill or may bill again: a new checkout would make a second subscription. */
 const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused']);
@@ -47,12 +48,12 @@ export class BillingService {
     const price = this.config.billing.prices[planId];
     if (!price) throw DomainError.badRequest(`Plan "${planId}" has no Stripe price (STRIPE_PRICES)`);
     const stripe = requireStripe(this.stripe);
-    // One subscription per organisation: a plan change goes through the existing one (Stripe's billing
-    // portal, POST /v1/billing/portal), never through a second checkout.
-    const live = (await this.billing.subscriptionsOf(organizationId)).find((s) => LIVE_STATUSES.has(s.status));
+    // One subscription per organisation: a plan change goes through the existing one
+    // (POST /v1/billing/plan-change, or Stripe's billing portal), never through a second checkout.
+    const live = await this.liveSubscription(organizationId);
     if (live) {
       throw DomainError.conflict(
-        `This organisation already has a ${live.status} subscription (plan ${live.planId}): change the plan in the billing portal (POST /v1/billing/portal)`,
+        `This organisation already has a ${live.status} subscription (plan ${live.planId}): change its plan with POST /v1/billing/plan-change`,
         'subscription_active',
       );
     }
@@ -81,6 +82,36 @@ export class BillingService {
     return { id: session.id, url: session.url };
   }
 
+  private async liveSubscription(organizationId: string): Promise<SubscriptionState | undefined> {
+    return (await this.billing.subscriptionsOf(organizationId)).find((s) => LIVE_STATUSES.has(s.status));
+  }
+
+  /**
+   * A plan change on the organisation's live subscription: the licensed item's price is replaced on the
+   * same Stripe subscription (never a second one), Stripe prorates the rest of the period and invoices
+   * the difference at once (`always_invoice`; a downgrade leaves a credit). The new plan applies when
+   * Stripe's customer.subscription.updated event arrives, as for changes made in the billing portal.
+   */
+  async changePlan(organizationId: string, planId: string, actor: string): Promise<{ subscriptionId: string; fromPlanId: string; planId: string; status: string }> {
+    const price = this.config.billing.prices[planId];
+    if (!price || planId === 'overage') throw DomainError.badRequest(`Plan "${planId}" has no Stripe price (STRIPE_PRICES)`);
+    const stripe = requireStripe(this.stripe);
+    const live = await this.liveSubscription(organizationId);
+    if (!live) throw DomainError.conflict('This organisation has no live subscription: start one with POST /v1/billing/checkout', 'no_subscription');
+    if (live.planId === planId) throw DomainError.conflict(`The subscription is on plan ${planId} already`, 'plan_unchanged');
+    const subscription = await stripe.subscriptions.retrieve(live.id);
+    const item = subscription.items.data.find((i) => i.price.recurring?.usage_type !== 'metered');
+    if (!item) throw DomainError.unavailable(`Stripe subscription ${live.id} has no licensed item to change`);
+    const updated = await stripe.subscriptions.update(
+      live.id,
+      { items: [{ id: item.id, price }], proration_behavior: 'always_invoice', metadata: { organization_id: organizationId, plan_id: planId } },
+      // a retried request (double click, network retry) changes the plan once
+      { idempotencyKey: `quorum-plan-change-${live.id}-${item.price.id}-${price}` },
+    );
+    await this.audit.record(actor, 'billing.plan_change_requested', `organization:${organizationId}`, { subscription: live.id, from: live.planId, to: planId });
+    return { subscriptionId: updated.id, fromPlanId: live.planId, planId, status: updated.status };
+  }
+
   /**
    * Expires the customer's open Checkout sessions, all of them or all but the newest; returns the one
    * kept. Concurrent checkouts all end up keeping the same newest one, so only one can be paid.
@@ -104,7 +135,7 @@ export class BillingService {
   async portal(organizationId: string, returnUrl: string | undefined, actor: string): Promise<{ id: string; url: string }> {
     const customer = await this.billing.customerOf(organizationId);
     if (!customer) throw DomainError.notFound('This organisation has no billing account yet; start a checkout first');
-    const session = await requireStripe(this.stripe).billingPortal.sessions.create({ customer, return_url: returnUrl ?? this.defaultUrl('/admin/') });
+    const session = await requireStripe(this.stripe).billingPortal.sessions.create({ customer, return_url: returnUrl ?? this.defaultUrl(actor.startsWith('member:') ? '/app/#/billing' : '/admin/') });
     await this.audit.record(actor, 'billing.portal_opened', `organization:${organizationId}`, { session: session.id });
     return { id: session.id, url: session.url };
   }

@@ -1,9 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Stripe from 'stripe';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
 import { LookupUsageService } from '../../src/lookup/usage/lookup-usage.service.js';
 import type { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
-import { deliver, startFakeStripe } from '../fakes/stripe/harness.js';
+import { deliver, FAKE_SECRET_KEY, startFakeStripe } from '../fakes/stripe/harness.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { createMember, type Member } from '../support/principals.js';
 import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
@@ -22,11 +23,13 @@ describe('customer billing and usage', () => {
   let t: TestApp;
   let app: NestFastifyApplication;
   let fake: FakeStripe;
+  let fakePort = 0;
   let seq = 0;
 
   beforeAll(async () => {
     const started = await startFakeStripe();
     fake = started.fake;
+    fakePort = Number(started.env.STRIPE_API_PORT);
     t = await createTestApp(started.env);
     app = t.app;
     await waitFor('the lookup index', 60_000, () => app.get(LookupIndexService).ready);
@@ -86,6 +89,76 @@ describe('customer billing and usage', () => {
     const invoices = await call('GET', `/v1/organizations/${c.org}/invoices`, c.billing.headers);
     expect(invoices.json().invoices).toEqual([expect.objectContaining({ status: 'paid', amount_cents: expect.any(Number), currency: 'usd' })]);
     expect((await call('GET', `/v1/organizations/${c.org}/invoices`, c.developer.headers)).statusCode).toBe(403);
+  });
+
+  it('changes the plan on the existing subscription (prorated, invoiced), never a second one, and the new limits apply', async () => {
+    const c = await customer();
+    const first = await call('POST', '/v1/billing/checkout', c.billing.headers, { organization_id: c.org, plan_id: 'pro' });
+    const { subscription, events } = fake.completeCheckout(first.json().id as string);
+    await deliver(app, events);
+    const planOf = async () => (await call('GET', `/v1/admin/organizations/${c.org}/plan`, c.billing.headers)).json() as { id: string; daily_quota: number };
+    expect((await planOf()).id).toBe('pro');
+
+    // developers and viewers may not; a plan without a Stripe price, or the current plan, is refused
+    expect((await call('POST', '/v1/billing/plan-change', c.developer.headers, { organization_id: c.org, plan_id: 'business' })).statusCode).toBe(403);
+    expect((await call('POST', '/v1/billing/plan-change', c.billing.headers, { organization_id: c.org, plan_id: 'enterprise' })).statusCode).toBe(400);
+    const same = await call('POST', '/v1/billing/plan-change', c.billing.headers, { organization_id: c.org, plan_id: 'pro' });
+    expect([same.statusCode, same.json().code]).toEqual([409, 'plan_unchanged']);
+
+    const up = await call('POST', '/v1/billing/plan-change', c.owner.headers, { organization_id: c.org, plan_id: 'business' });
+    expect(up.statusCode).toBe(200);
+    expect(up.json()).toEqual({ subscription_id: subscription.id, from_plan_id: 'pro', plan_id: 'business', status: 'active' });
+    // Stripe's answer changed the subscription item in place: one subscription, its licensed item on the business price
+    const customerId = subscription.customer as string;
+    const subs = [...fake.subscriptions.values()].filter((s) => s.customer === customerId);
+    expect(subs).toHaveLength(1);
+    const items = (subs[0].items as { data: Array<{ price: { id: string } }> }).data.map((i) => i.price.id);
+    expect(items).toEqual(['price_business', 'price_overage']);
+    const changeEvents = fake.takeEvents();
+    expect(changeEvents.map((e) => e.type)).toEqual(['customer.subscription.updated', 'invoice.paid']);
+    // the proration: the price difference for the rest of the period (nearly all of it)
+    const prorated = (changeEvents[1].data.object as { amount_paid: number }).amount_paid;
+    expect(prorated).toBeGreaterThan(19_900 - 4_900 - 100);
+    expect(prorated).toBeLessThanOrEqual(19_900 - 4_900);
+    // the plan applies when Stripe confirms
+    expect((await planOf()).id).toBe('pro');
+    await deliver(app, changeEvents);
+    const business = await planOf();
+    expect(business.id).toBe('business');
+    const invoices = (await call('GET', `/v1/organizations/${c.org}/invoices`, c.billing.headers)).json().invoices as Array<{ amount_cents: number }>;
+    expect(invoices.map((i) => i.amount_cents).sort((a, b) => a - b)).toEqual([prorated, 4_900].sort((a, b) => a - b));
+
+    // and back down: a credit, no charge
+    const down = await call('POST', '/v1/billing/plan-change', c.billing.headers, { organization_id: c.org, plan_id: 'pro' });
+    expect(down.json().from_plan_id).toBe('business');
+    const downEvents = fake.takeEvents();
+    expect((downEvents[1].data.object as { amount_paid: number }).amount_paid).toBe(0);
+    await deliver(app, downEvents);
+    expect((await planOf()).id).toBe('pro');
+    expect([...fake.subscriptions.values()].filter((s) => s.customer === customerId)).toHaveLength(1);
+    expect([...fake.sessions.values()].filter((s) => s.customer === customerId)).toHaveLength(1);
+
+    // without a subscription there is nothing to change
+    const fresh = await customer();
+    const none = await call('POST', '/v1/billing/plan-change', fresh.billing.headers, { organization_id: fresh.org, plan_id: 'business' });
+    expect([none.statusCode, none.json().code]).toEqual([409, 'no_subscription']);
+  });
+
+  it('the fake Stripe answers subscriptions.update as the real SDK sends it', async () => {
+    const sdk = new Stripe(FAKE_SECRET_KEY, { host: '127.0.0.1', port: fakePort, protocol: 'http', maxNetworkRetries: 0 });
+    const c = await customer();
+    const first = await call('POST', '/v1/billing/checkout', c.billing.headers, { organization_id: c.org, plan_id: 'pro' });
+    const { subscription } = fake.completeCheckout(first.json().id as string);
+    const read = await sdk.subscriptions.retrieve(subscription.id as string);
+    const licensed = read.items.data.find((i) => i.price.recurring?.usage_type === 'licensed');
+    expect(licensed?.price.id).toBe('price_pro');
+    const updated = await sdk.subscriptions.update(read.id, { items: [{ id: licensed?.id, price: 'price_business' }], proration_behavior: 'create_prorations', metadata: { plan_id: 'business' } });
+    expect(updated.items.data.map((i) => i.price.id)).toEqual(['price_business', 'price_overage']);
+    expect(updated.metadata).toMatchObject({ plan_id: 'business', organization_id: c.org });
+    expect(fake.takeEvents().map((e) => e.type)).toEqual(['customer.subscription.updated']);
+    // Stripe's error shapes come back as the SDK's errors
+    await expect(sdk.subscriptions.update(read.id, { items: [{ id: 'si_unknown', price: 'price_business' }] })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', code: 'resource_missing', param: 'items[0][id]' });
+    await expect(sdk.subscriptions.update(read.id, { items: [{ id: licensed?.id, price: 'price_nope' }] })).rejects.toMatchObject({ type: 'StripeInvalidRequestError', param: 'items[0][price]' });
   });
 
   it('keeps at most one open checkout per organisation: a new one expires the earlier, concurrent ones leave one open', async () => {

@@ -8,6 +8,18 @@ export class CheckoutRequestDto {
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_tld: false }) cancel_url?: string;
 }
 
+export class PlanChangeRequestDto {
+  @ApiProperty() @IsUUID() organization_id!: string;
+  @ApiProperty({ example: 'business', description: 'a plan with a Stripe price (STRIPE_PRICES)' }) @IsString() @Matches(/^[\w-]{1,64}$/) plan_id!: string;
+}
+
+export class PlanChangeDto {
+  @ApiProperty({ description: 'the existing Stripe subscription, changed in place' }) subscription_id!: string;
+  @ApiProperty({ example: 'pro' }) from_plan_id!: string;
+  @ApiProperty({ example: 'business', description: 'applies when Stripe confirms the change (webhook), within seconds' }) plan_id!: string;
+  @ApiProperty({ example: 'active' }) status!: string;
+}
+
 export class PortalRequestDto {
   @ApiProperty() @IsUUID() organization_id!: string;
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_tld: false }) return_url?: string;

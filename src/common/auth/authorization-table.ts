@@ -133,11 +133,14 @@ export const AUTHORIZATION_TABLE = {
   // ---- an organisation's usage, plan and billing ----
   /** API keys need the read-only `usage` scope (a key reads its own organisation's usage, nothing else). */
   'usage.read': { allow: [...ANY_OPERATOR, ...ANY_MEMBER, 'apiKey'], scopes: ['usage'], organization: { param: 'id' } },
+  /** Active local mirrors per day (the mirror meter), like the lookup usage. */
+  'mirrorUsage.read': { allow: [...ANY_OPERATOR, ...ANY_MEMBER, 'apiKey'], scopes: ['usage'], organization: { param: 'id' } },
   'organizationPlan.read': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
   'invoices.list': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
   /** Plans change through Stripe events, or through this audited admin action. */
   'organizationPlan.set': { allow: staff('admin'), organization: { param: 'id' } },
   'billing.checkout': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing')], organization: { body: 'organization_id' } },
+  'billing.planChange': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing')], organization: { body: 'organization_id' } },
   'billing.portal': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing')], organization: { body: 'organization_id' } },
   'dashboard.customer': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing', 'support')], organization: { param: 'id' } },
   /** A customer closes its account: its owner erases the organisation. */

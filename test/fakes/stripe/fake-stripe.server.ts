@@ -48,6 +48,17 @@ export class FakeStripe {
   readonly requests: Array<{ method: string; path: string }> = [];
   /** drop the connection of this many meter-event answers, after the request took effect (lost answers) */
   dropMeterEventAnswers = 0;
+  /** Events of changes made through the API (subscription updates), for the test to deliver (takeEvents). */
+  private readonly pendingEvents: StripeEventJson[] = [];
+  /**
+   * Hosted pages: with a deliverer, Checkout and billing portal URLs point at this server, which serves
+   * a small page for each (pay / cancel, return), and events are handed to the deliverer as they happen,
+   * as Stripe would send them to the webhook (browser tests). Without one, the URLs are Stripe-like
+   * placeholders and tests deliver events themselves.
+   */
+  hosted: { deliver(events: StripeEventJson[]): Promise<void> } | null = null;
+  private port = 0;
+  private readonly portalReturns = new Map<string, string>();
   private readonly idempotent = new Map<string, { status: number; body: Json }>();
   private readonly prices = new Map<string, FakePrice>();
   private server: Server | null = null;
@@ -63,7 +74,8 @@ export class FakeStripe {
   async start(): Promise<number> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
   }
 
   async stop(): Promise<void> {
@@ -89,6 +101,7 @@ export class FakeStripe {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname });
+    if (url.pathname.startsWith('/hosted/')) return this.page(method, url, res);
     const send = (status: number, body: Json): void => {
       if (url.pathname === '/v1/billing/meter_events' && this.dropMeterEventAnswers > 0) {
         this.dropMeterEventAnswers--;
@@ -125,6 +138,7 @@ export class FakeStripe {
     if (method === 'POST' && parts[1] === 'checkout' && parts[2] === 'sessions' && parts[4] === 'expire') return this.expireSession(parts[3]);
     if (method === 'POST' && path === '/v1/billing_portal/sessions') return this.createPortal(p);
     if (method === 'GET' && parts[1] === 'subscriptions' && parts[2]) return this.find(this.subscriptions, parts[2], 'subscription');
+    if (method === 'POST' && parts[1] === 'subscriptions' && parts[2] && !parts[3]) return this.updateSubscriptionApi(parts[2], p);
     if (method === 'GET' && parts[1] === 'prices' && parts[2]) return this.priceObject(parts[2]);
     if (method === 'POST' && path === '/v1/billing/meter_events') return this.createMeterEvent(p);
     throw new FakeStripeError(404, 'invalid_request_error', `Unrecognized request URL (${method}: ${path}).`);
@@ -180,7 +194,7 @@ export class FakeStripe {
       line_items_request: lines,
       subscription_metadata: (p.subscription_data as FormObject | undefined)?.metadata ?? {},
     };
-    session.url = `https://checkout.stripe.test/c/pay/${session.id as string}`;
+    session.url = this.hosted ? `http://127.0.0.1:${this.port}/hosted/checkout/${session.id as string}` : `https://checkout.stripe.test/c/pay/${session.id as string}`;
     this.sessions.set(session.id as string, session);
     return session;
   }
@@ -203,7 +217,10 @@ export class FakeStripe {
     const customer = this.required(p, 'customer');
     this.find(this.customers, customer, 'customer');
     const session = id('bps');
-    return { id: session, object: 'billing_portal.session', customer, return_url: text(p.return_url) ?? null, url: `https://billing.stripe.test/p/session/${session}`, created: this.now(), livemode: false };
+    const returnUrl = text(p.return_url) ?? null;
+    if (returnUrl) this.portalReturns.set(session, returnUrl);
+    const url = this.hosted ? `http://127.0.0.1:${this.port}/hosted/portal/${session}` : `https://billing.stripe.test/p/session/${session}`;
+    return { id: session, object: 'billing_portal.session', customer, return_url: returnUrl, url, created: this.now(), livemode: false };
   }
 
   private createMeterEvent(p: FormObject): Json {
@@ -218,6 +235,85 @@ export class FakeStripe {
     const event = { object: 'billing.meter_event', event_name: this.required(p, 'event_name'), identifier, payload: { stripe_customer_id: customer, value }, timestamp: Number(text(p.timestamp) ?? this.now()), created: this.now(), livemode: false };
     this.meterEvents.set(identifier, event);
     return event;
+  }
+
+  /**
+   * POST /v1/subscriptions/{id}: a plan change on the existing subscription (items[n][id] + items[n][price],
+   * proration_behavior, metadata), as the SDK's subscriptions.update sends it. With `always_invoice` the
+   * prorated difference for the rest of the period is invoiced at once (a downgrade's credit: an invoice of 0).
+   */
+  private updateSubscriptionApi(subscriptionId: string, p: FormObject): Json {
+    const sub = this.find(this.subscriptions, subscriptionId, 'subscription');
+    if (sub.status === 'canceled') throw new FakeStripeError(400, 'invalid_request_error', 'A canceled subscription can only update its cancellation_details and metadata.', 'resource_missing');
+    const items = (sub.items as { data: Array<Json & { id: string; price: Json }> }).data;
+    const changes = Array.isArray(p.items) ? (p.items as FormObject[]) : [];
+    const behaviour = text(p.proration_behavior) ?? 'create_prorations';
+    if (!['create_prorations', 'always_invoice', 'none'].includes(behaviour)) throw new FakeStripeError(400, 'invalid_request_error', `Invalid proration_behavior: ${behaviour}`, 'parameter_invalid_string', 'proration_behavior');
+    let difference = 0;
+    for (const [i, change] of changes.entries()) {
+      const item = items.find((it) => it.id === text(change.id));
+      if (!item) throw new FakeStripeError(400, 'invalid_request_error', `No such subscription item: '${text(change.id) ?? ''}'`, 'resource_missing', `items[${i}][id]`);
+      const price = this.prices.get(text(change.price) ?? '');
+      if (!price) throw new FakeStripeError(400, 'invalid_request_error', `No such price: '${text(change.price) ?? ''}'`, 'resource_missing', `items[${i}][price]`);
+      const period = Number(item.current_period_end) - Number(item.current_period_start);
+      const left = Math.max(0, Number(item.current_period_end) - this.now());
+      difference += Math.round(((price.unitAmount - Number(item.price.unit_amount)) * left) / Math.max(1, period));
+      item.price = { id: price.id, object: 'price', unit_amount: price.unitAmount, currency: 'usd', recurring: { interval: price.interval ?? 'month', interval_count: 1, usage_type: price.metered ? 'metered' : 'licensed' } };
+    }
+    if (p.metadata && typeof p.metadata === 'object') sub.metadata = { ...(sub.metadata as Json), ...(p.metadata as Json) };
+    const events = [this.event('customer.subscription.updated', sub)];
+    if (behaviour === 'always_invoice') events.push(this.invoiceFor(sub, Math.max(0, difference), 'invoice.paid'));
+    this.emit(events);
+    return sub;
+  }
+
+  /** Events caused by API calls: handed to the hosted deliverer, or kept for takeEvents(). */
+  private emit(events: StripeEventJson[]): void {
+    if (this.hosted) {
+      const hosted = this.hosted;
+      // after the answer, as Stripe's webhooks come after the API call returns
+      setImmediate(() => void hosted.deliver(events).catch((error: Error) => process.stderr.write(`fake Stripe: delivery failed: ${error.message}\n`)));
+    } else this.pendingEvents.push(...events);
+  }
+
+  /** The events of API-made changes since the last call, in order. */
+  takeEvents(): StripeEventJson[] {
+    return this.pendingEvents.splice(0);
+  }
+
+  /** The hosted Checkout and billing portal pages (hosted mode): plain HTML forms, no script. */
+  private async page(method: string, url: URL, res: ServerResponse): Promise<void> {
+    const [, , kind, sessionId, action] = url.pathname.split('/');
+    const html = (status: number, title: string, body: string): void => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`);
+    };
+    const escape = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    try {
+      if (kind === 'checkout') {
+        const session = this.find(this.sessions, sessionId, 'checkout.session');
+        if (method === 'GET') {
+          const lines = (session.line_items_request as FormObject[]).map((l) => this.prices.get(text(l.price) ?? '')).filter((x): x is FakePrice => Boolean(x) && !x?.metered);
+          const total = lines.reduce((sum, price) => sum + price.unitAmount, 0);
+          return html(200, 'Fake Stripe Checkout', `<p data-amount="${total}">Subscribe: $${(total / 100).toFixed(2)} per month (${session.status as string})</p><form method="post" action="/hosted/checkout/${sessionId}/pay"><button type="submit" id="pay">Pay</button></form><form method="post" action="/hosted/checkout/${sessionId}/cancel"><button type="submit" id="cancel">Back</button></form>`);
+        }
+        if (action === 'pay') {
+          const { events } = this.completeCheckout(sessionId);
+          await this.hosted?.deliver(events);
+          res.writeHead(303, { location: String(session.success_url) }).end();
+          return;
+        }
+        res.writeHead(303, { location: String(session.cancel_url ?? session.success_url) }).end();
+        return;
+      }
+      if (kind === 'portal') {
+        const back = this.portalReturns.get(sessionId) ?? '/';
+        return html(200, 'Fake Stripe billing portal', `<p>Cards and invoices of this customer.</p><a id="return" href="${escape(back)}">Return to Quorum</a>`);
+      }
+      html(404, 'Not found', '');
+    } catch (error) {
+      html(400, 'Fake Stripe error', `<p>${escape((error as Error).message)}</p>`);
+    }
   }
 
   /** Sum of meter event values per customer (what Stripe would bill). */
@@ -295,7 +391,10 @@ export class FakeStripe {
 
   invoiceEvent(subscription: Json, type: 'invoice.paid' | 'invoice.payment_failed', created = this.now()): StripeEventJson {
     const items = (subscription.items as { data: Array<{ price: { unit_amount: number } ; quantity?: number }> }).data;
-    const amount = items.reduce((sum, i) => sum + i.price.unit_amount * (i.quantity ?? 0), 0);
+    return this.invoiceFor(subscription, items.reduce((sum, i) => sum + i.price.unit_amount * (i.quantity ?? 0), 0), type, created);
+  }
+
+  private invoiceFor(subscription: Json, amount: number, type: 'invoice.paid' | 'invoice.payment_failed', created = this.now()): StripeEventJson {
     const paid = type === 'invoice.paid';
     const invoice = {
       id: id('in'),
