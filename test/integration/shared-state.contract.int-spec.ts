@@ -21,10 +21,10 @@ import { testConfig } from '../setup/test-app.js';
 type BackendName = 'memory' | 'redis' | 'cluster';
 
 interface Harness {
-  readonly clock: FixedClock;
-  readonly stores: SharedStores;
-  readonly ledger: IngestLedger;
-  readonly leases: LeaseStore;
+  clock: FixedClock;
+  stores: SharedStores;
+  ledger: IngestLedger;
+  leases: LeaseStore;
   /** a fresh key prefix per case: cases never see each other's keys */
   prefix: string;
 }
@@ -58,7 +58,8 @@ describe.each(backends)('shared-state contract (%s)', (name) => {
       await waitFor('the Redis connection', 30_000, () => client?.status === 'ready');
       backend = { kind: 'redis', client };
     }
-    Object.assign(h, { stores: sharedStores(backend, redisConfig, h.clock), ledger: ingestLedger(backend) });
+    h.stores = sharedStores(backend, redisConfig, h.clock);
+    h.ledger = ingestLedger(backend);
     h.leases = leaseStore(backend, (org, kind, windowId) => `${h.prefix}quota:${org}:${kind}:${windowId}`);
   }, 90_000);
 
