@@ -133,8 +133,6 @@ export const AUTHORIZATION_TABLE = {
   // ---- an organisation's usage, plan and billing ----
   /** API keys need the read-only `usage` scope (a key reads its own organisation's usage, nothing else). */
   'usage.read': { allow: [...ANY_OPERATOR, ...ANY_MEMBER, 'apiKey'], scopes: ['usage'], organization: { param: 'id' } },
-  /** Active local mirrors per day (the mirror meter), like the lookup usage. */
-  'mirrorUsage.read': { allow: [...ANY_OPERATOR, ...ANY_MEMBER, 'apiKey'], scopes: ['usage'], organization: { param: 'id' } },
   'organizationPlan.read': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
   'invoices.list': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
   /** Plans change through Stripe events, or through this audited admin action. */
