@@ -34,7 +34,7 @@ export class BouncerKeysController {
 
   @Post()
   @Auth('bouncerKeys.create')
-  @ApiOperation({ summary: 'Create a bouncer key (the key is shown once)' })
+  @ApiOperation({ summary: 'Create a bouncer key (the key is shown once)', description: 'Creates a key with which a CrowdSec bouncer (firewall, nginx...) pulls the organisation\'s decisions from /v1/decisions/stream. The key is in this answer only and stored as a hash. Audited.' })
   async create(@Param('organizationId', ParseUUIDPipe) organizationId: string, @Body() body: CreateBouncerKeyDto): Promise<Record<string, unknown>> {
     const { key, record } = await this.keys.create(organizationId, body.name);
     return { ...toDto(record), key };
@@ -42,7 +42,7 @@ export class BouncerKeysController {
 
   @Get()
   @Auth('bouncerKeys.list')
-  @ApiOperation({ summary: 'List bouncer keys (never the keys themselves)' })
+  @ApiOperation({ summary: 'List bouncer keys (never the keys themselves)', description: 'The organisation\'s bouncer keys with name, creation, last pull and revocation. Never the keys.' })
   async list(@Param('organizationId', ParseUUIDPipe) organizationId: string): Promise<Array<Record<string, unknown>>> {
     return (await this.keys.list(organizationId)).map(toDto);
   }
@@ -50,7 +50,7 @@ export class BouncerKeysController {
   @Delete(':id')
   @Auth('bouncerKeys.revoke')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke a bouncer key' })
+  @ApiOperation({ summary: 'Revoke a bouncer key', description: 'Revokes the key: bouncers using it are refused from the next pull. Audited.' })
   async revoke(@Param('organizationId', ParseUUIDPipe) organizationId: string, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.keys.revoke(organizationId, id);
   }

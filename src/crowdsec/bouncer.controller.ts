@@ -22,7 +22,7 @@ export class BouncerController {
 
   @Head('stream')
   @Auth('bouncer.stream')
-  @ApiOperation({ summary: 'Check a bouncer key (200, no body)' })
+  @ApiOperation({ summary: 'Check a bouncer key (200, no body)', description: 'HEAD on the stream, as CrowdSec bouncers do at start-up to test their key: 200 with no body when the key is valid, 403 otherwise (in CrowdSec\'s error shape).' })
   async check(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     if (!(await this.authenticate(request, reply))) return;
     void reply.status(200).send();
@@ -31,7 +31,7 @@ export class BouncerController {
   @Get('stream')
   @Auth('bouncer.stream')
   @ApiHeader({ name: 'x-api-key', required: true })
-  @ApiOperation({ summary: 'LAPI-compatible decisions stream (startup, scopes, origins, scenarios_containing, scenarios_not_containing)' })
+  @ApiOperation({ summary: 'LAPI-compatible decisions stream (startup, scopes, origins, scenarios_containing, scenarios_not_containing)', description: 'The community blocklist as a Local API decisions stream, for CrowdSec bouncers pointed at Quorum. `startup=true` returns every current decision; later pulls return what was added and deleted since this key\'s last pull. Filters as in the Local API.' })
   async pull(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const key = await this.authenticate(request, reply);
     if (!key) return;

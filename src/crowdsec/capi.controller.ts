@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AgentsService } from '../agents/agents.service.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -29,7 +29,8 @@ export class CapiController {
   @Post('signals')
   @Auth('crowdsec.signals')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Push up to 50 CrowdSec signals (stored through the native ingestion path)' })
+  @ApiOperation({ summary: 'Push up to 50 CrowdSec signals (stored through the native ingestion path)', description: 'CrowdSec engines push their alerts here, as to CrowdSec\'s Central API. Each signal is mapped to a Quorum signal and goes through the same ingestion path as native batches (validation, de-duplication, per-agent rate limit).' })
+  @ApiResponse({ status: 429, description: 'The watcher is over its ingestion rate (token bucket); retry later' })
   async signals(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
     await this.capi.ingestSignals(capiAgent(request), body);
     return OK;
@@ -37,7 +38,7 @@ export class CapiController {
 
   @Get('decisions/stream')
   @Auth('crowdsec.decisions')
-  @ApiOperation({ summary: 'Pull the community blocklist: everything on startup=true, else what changed since this watcher\'s last pull' })
+  @ApiOperation({ summary: 'Pull the community blocklist: everything on startup=true, else what changed since this watcher\'s last pull', description: 'The Central API decisions stream: on `startup=true` every current decision, then only what changed since this watcher\'s previous pull. Version 3 also links the full lists for the engine to download.' })
   async decisions(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest): Promise<unknown> {
     const agent = capiAgent(request);
     const startup = query.startup === 'true';
@@ -56,7 +57,7 @@ export class CapiController {
   @Post('metrics')
   @Auth('crowdsec.metrics')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Engine metrics (kept as sent, latest per watcher)' })
+  @ApiOperation({ summary: 'Engine metrics (kept as sent, latest per watcher)', description: 'Engine and bouncer metrics sent by CrowdSec engines; kept as sent, the latest per watcher, for operators.' })
   async metrics(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
     const agent = capiAgent(request);
     if (!isObject(body)) throw crowdsecValidationError([{ field: 'body', messages: ['body must be a JSON object'] }]);
@@ -67,7 +68,7 @@ export class CapiController {
   @Post('usage-metrics')
   @Auth('crowdsec.usageMetrics')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Usage metrics (>= 1.6.3); 422 only for payloads that must never be resent' })
+  @ApiOperation({ summary: 'Usage metrics (>= 1.6.3); 422 only for payloads that must never be resent', description: 'Usage metrics sent by CrowdSec 1.6.3 and later. Malformed payloads that the engine would resend forever are answered 422; anything else is acknowledged.' })
   async usageMetrics(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
     const agent = capiAgent(request);
     const problem = usageMetricsProblem(body);
@@ -79,7 +80,7 @@ export class CapiController {
   @Post('decisions/delete')
   @Auth('crowdsec.decisionsDelete')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Local decision deletions reported by enrolled engines (acknowledged; Quorum holds no per-engine decisions)' })
+  @ApiOperation({ summary: 'Local decision deletions reported by enrolled engines (acknowledged; Quorum holds no per-engine decisions)', description: 'Enrolled engines report decisions their operators deleted locally. Quorum acknowledges them; it keeps no per-engine decisions, so nothing else happens.' })
   deleteDecisions(@Body() body: unknown, @Req() request: FastifyRequest): { message: string } {
     capiAgent(request);
     const uuids = parseDecisionUuids(body);
@@ -90,7 +91,7 @@ export class CapiController {
   @Get('blocklists/:name/:capability')
   @Auth('crowdsec.capabilityList')
   @Header('cache-control', 'no-cache')
-  @ApiOperation({ summary: 'A list named in links.blocklists (URL as given there): one value per line; honours If-Modified-Since' })
+  @ApiOperation({ summary: 'A list named in links.blocklists (URL as given there): one value per line; honours If-Modified-Since', description: 'Downloads a list linked from a version 3 decisions answer, at the capability URL given there: one value per line. Honours If-Modified-Since with 304. The capability in the URL is the credential.' })
   async blocklist(
     @Param('name') name: string,
     @Param('capability') capability: string,

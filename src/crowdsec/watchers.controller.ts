@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AgentsService } from '../agents/agents.service.js';
 import { Auth } from '../common/auth/auth.decorator.js';
@@ -17,7 +17,8 @@ export class WatchersController {
   @Post()
   @Auth('watchers.register')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Register a CrowdSec watcher (machine_id + password; optional registration_token = enrollment key)' })
+  @ApiOperation({ summary: 'Register a CrowdSec watcher (machine_id + password; optional registration_token = enrollment key)', description: '`cscli capi register` lands here: a watcher is created with its machine id and password (hashed). With a registration token (an enrollment key) it joins that organisation. Registrations are capped per source network, keyed or anonymous.' })
+  @ApiResponse({ status: 429, description: 'A registration cap is reached; retry after the window' })
   async register(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
     const input = parseCredentials(body);
     if ('problems' in input) throw crowdsecValidationError(input.problems);
@@ -28,7 +29,7 @@ export class WatchersController {
   @Post('login')
   @Auth('watchers.login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log a CrowdSec watcher in: a JWT with exp (never organization_id) and an RFC 3339 expire' })
+  @ApiOperation({ summary: 'Log a CrowdSec watcher in: a JWT with exp (never organization_id) and an RFC 3339 expire', description: 'Exchanges machine id and password for a short-lived JWT, in the shape the CrowdSec engine expects.' })
   async login(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ code: number; expire: string; token: string }> {
     const input = parseCredentials(body);
     if ('problems' in input) throw crowdsecValidationError(input.problems);
@@ -45,7 +46,7 @@ export class WatchersController {
 
   @Post('enroll')
   @Auth('watchers.enroll')
-  @ApiOperation({ summary: 'Attach the watcher to an organisation by one of its enrollment keys: 202 enrolled, 200 already enrolled' })
+  @ApiOperation({ summary: 'Attach the watcher to an organisation by one of its enrollment keys: 202 enrolled, 200 already enrolled', description: '`cscli console enroll <key>` lands here: the watcher joins the organisation of the enrollment key. 202 when enrolled, 200 when it already was.' })
   async enroll(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ message: string }> {
     const agent = capiAgent(request);
     const input = parseEnroll(body);

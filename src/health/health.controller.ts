@@ -16,7 +16,7 @@ export class HealthController {
   @Get('healthz')
   @Auth('health.live')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Liveness: the process is up' })
+  @ApiOperation({ summary: 'Liveness: the process is up', description: 'Answers 200 while the process can serve HTTP; it checks no dependency, so an orchestrator restarts the process only when it is truly stuck. Never rate limited, needs no credentials.' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
@@ -25,7 +25,7 @@ export class HealthController {
   @Get('readyz')
   @Auth('health.ready')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis, queues (and the lookup index) reachable' })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis, queues (and the lookup index) reachable', description: 'Answers 200 when every dependency this process needs answers within its bound: PostgreSQL, Redis, the job queues and, on API processes, a loaded lookup index. Otherwise 503 with one entry per failing dependency, so a load balancer stops sending traffic until it recovers.' })
   @ApiOkResponse({ description: 'Ready' })
   @ApiServiceUnavailableResponse({ description: 'Not ready: the body names each failing dependency' })
   async readyz(@Res() reply: FastifyReply): Promise<void> {
@@ -35,7 +35,7 @@ export class HealthController {
 
   @Get('metrics')
   @Auth('health.metrics')
-  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOperation({ summary: 'Prometheus metrics', description: 'Process and service metrics in the Prometheus text format: HTTP requests by route and status, latencies, event-loop lag, ingestion and scoring counters, queue depths. Restrict it at the network edge in production.' })
   async prometheus(@Res() reply: FastifyReply): Promise<void> {
     const { contentType, body } = await this.metrics.render();
     await reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);

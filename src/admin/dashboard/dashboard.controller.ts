@@ -11,7 +11,7 @@ export class DashboardController {
 
   @Get('overview')
   @Auth('dashboard.overview')
-  @ApiOperation({ summary: 'Dashboard overview: revenue, subscriptions, usage vs capacity, community health' })
+  @ApiOperation({ summary: 'Dashboard overview: revenue, subscriptions, usage vs capacity, community health', description: 'Staff operators: monthly recurring revenue, subscriptions by plan and status, lookups used against capacity, and community health (agents, signals, listings).' })
   @ApiOkResponse({ type: OverviewDto })
   overview(): Promise<OverviewDto> {
     return this.dashboard.overview();
@@ -19,7 +19,7 @@ export class DashboardController {
 
   @Get('customers')
   @Auth('dashboard.customers')
-  @ApiOperation({ summary: 'Customer organisations: plan, status, usage this month vs quota, overage, last invoice (search, sort)' })
+  @ApiOperation({ summary: 'Customer organisations: plan, status, usage this month vs quota, overage, last invoice (search, sort)', description: 'Staff operators: one row per customer organisation with plan, subscription status, usage this month against quota, overage and last invoice; `q` searches by name, `sort` orders the rows.' })
   @ApiOkResponse({ type: CustomerListDto })
   async customers(@Query() query: CustomersQueryDto): Promise<CustomerListDto> {
     return { customers: await this.dashboard.customers(query.q, query.sort, query.dir) };
@@ -27,7 +27,7 @@ export class DashboardController {
 
   @Get('customers/:id')
   @Auth('dashboard.customer')
-  @ApiOperation({ summary: 'One customer: daily usage (30 days), subscriptions, keys (prefixes), invoices, agents' })
+  @ApiOperation({ summary: 'One customer: daily usage (30 days), subscriptions, keys (prefixes), invoices, agents', description: 'One customer organisation: 30 days of daily usage, subscriptions, API keys (prefixes only), invoices and agents. Staff, or operators attached to that organisation.' })
   @ApiOkResponse({ type: CustomerDetailDto })
   customer(@Param('id', ParseUUIDPipe) id: string): Promise<CustomerDetailDto> {
     return this.dashboard.customer(id);

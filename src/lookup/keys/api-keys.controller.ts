@@ -14,7 +14,7 @@ export class ApiKeysController {
 
   @Post()
   @Auth('apiKeys.create')
-  @ApiOperation({ summary: 'Create a lookup API key (the key is in this answer only)' })
+  @ApiOperation({ summary: 'Create a lookup API key (the key is in this answer only)', description: 'Creates an API key for the organisation with the scopes asked for (lookup, usage) and an optional expiry. The secret is in this answer only and is stored as a hash; afterwards only its prefix is shown. Audited.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   async create(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKeyDto> {
     const { key, record } = await this.keys.create(id, body.name, body.scopes ?? ['lookup'], auditActor(principal));
@@ -23,7 +23,7 @@ export class ApiKeysController {
 
   @Get()
   @Auth('apiKeys.list')
-  @ApiOperation({ summary: "List an organisation's API keys (prefixes only)" })
+  @ApiOperation({ summary: "List an organisation's API keys (prefixes only)", description: 'The organisation\'s keys with name, prefix, scopes, creation, expiry, revocation and last use. Never the secrets.' })
   @ApiOkResponse({ type: ApiKeyListDto })
   async list(@Param('id', ParseUUIDPipe) id: string): Promise<ApiKeyListDto> {
     return { api_keys: (await this.keys.list(id)).map(toApiKeyDto) };
@@ -31,7 +31,7 @@ export class ApiKeysController {
 
   @Delete(':keyId')
   @Auth('apiKeys.revoke')
-  @ApiOperation({ summary: 'Revoke an API key: every API replica refuses it within a second' })
+  @ApiOperation({ summary: 'Revoke an API key: every API replica refuses it within a second', description: 'Revokes the key: every API process refuses it within a second (revocations are broadcast). Audited. Revoking a revoked key is a no-op.' })
   @ApiOkResponse({ type: ApiKeyDto })
   async revoke(
     @Param('id', ParseUUIDPipe) id: string,

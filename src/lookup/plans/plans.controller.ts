@@ -15,7 +15,7 @@ export class PlansController {
 
   @Get('plans')
   @Auth('plans.list')
-  @ApiOperation({ summary: 'List the lookup plans' })
+  @ApiOperation({ summary: 'List the lookup plans', description: 'Staff operators: every plan definition with its limits (per second, day, month), bulk size, answer fields and views, and its Stripe price.' })
   @ApiOkResponse({ type: PlanListDto })
   async list(): Promise<PlanListDto> {
     return { plans: (await this.plans.list()).map(toPlanDto) };
@@ -23,7 +23,7 @@ export class PlansController {
 
   @Get('plans/:id')
   @Auth('plans.read')
-  @ApiOperation({ summary: 'One lookup plan' })
+  @ApiOperation({ summary: 'One lookup plan', description: 'Staff operators: one plan definition.' })
   @ApiOkResponse({ type: PlanDto })
   async get(@Param('id') id: string): Promise<PlanDto> {
     return toPlanDto(await this.plans.get(id));
@@ -31,7 +31,7 @@ export class PlansController {
 
   @Put('plans/:id')
   @Auth('plans.update')
-  @ApiOperation({ summary: 'Change a plan (limits, bulk size, fields, views); audited, applied by every replica at once' })
+  @ApiOperation({ summary: 'Change a plan (limits, bulk size, fields, views); audited, applied by every replica at once', description: 'Staff admins change a plan\'s limits, bulk size, fields or views. Every API process applies the new definition at once (broadcast). Audited.' })
   @ApiOkResponse({ type: PlanDto })
   async update(@Param('id') id: string, @Body() body: UpdatePlanDto, @CurrentPrincipal() principal: Principal): Promise<PlanDto> {
     const changes: PlanChanges = {
@@ -49,7 +49,7 @@ export class PlansController {
 
   @Get('organizations/:id/plan')
   @Auth('organizationPlan.read')
-  @ApiOperation({ summary: "An organisation's lookup plan" })
+  @ApiOperation({ summary: "An organisation's lookup plan", description: 'The plan an organisation is on, its limits and where it came from (Stripe subscription or an operator\'s decision).' })
   @ApiOkResponse({ type: PlanDto })
   async organizationPlan(@Param('id', ParseUUIDPipe) id: string): Promise<PlanDto> {
     return toPlanDto(await this.plans.get(await this.plans.planIdOf(id)));
@@ -57,7 +57,7 @@ export class PlansController {
 
   @Put('organizations/:id/plan')
   @Auth('organizationPlan.set')
-  @ApiOperation({ summary: 'Put an organisation on a plan (audited)' })
+  @ApiOperation({ summary: 'Put an organisation on a plan (audited)', description: 'Staff admins put an organisation on a plan outside Stripe (for example a trial). Audited. A later Stripe subscription event for the organisation sets its plan again.' })
   @ApiOkResponse({ type: PlanDto })
   async setOrganizationPlan(@Param('id', ParseUUIDPipe) id: string, @Body() body: OrganizationPlanDto, @CurrentPrincipal() principal: Principal): Promise<PlanDto> {
     await this.plans.setOrganizationPlan(id, body.plan_id, auditActor(principal));

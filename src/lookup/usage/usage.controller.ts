@@ -22,7 +22,7 @@ export class UsageController {
 
   @Get()
   @Auth('usage.read')
-  @ApiOperation({ summary: 'Answered lookups per API key per hour (flushed every few seconds)' })
+  @ApiOperation({ summary: 'Answered lookups per API key per hour (flushed every few seconds)', description: 'Hourly counts of answered lookups per key over the requested window, as metered for billing (reserved addresses and refused requests are not counted). Counters are flushed every few seconds, so the current hour may lag slightly. API keys need the `usage` scope and read only their own organisation.' })
   @ApiOkResponse({ type: UsageDto })
   async get(@Param('id', ParseUUIDPipe) id: string, @Query() query: UsageQueryDto): Promise<UsageDto> {
     const to = query.to ? new Date(query.to) : this.clock.now();
@@ -40,7 +40,7 @@ export class UsageController {
 
   @Get('daily')
   @Auth('usage.read')
-  @ApiOperation({ summary: 'Answered lookups per API key per UTC day (default: the last 30 days), with each key\'s prefix and name' })
+  @ApiOperation({ summary: 'Answered lookups per API key per UTC day (default: the last 30 days), with each key\'s prefix and name', description: 'Daily counts per key with each key\'s prefix and name, for the usage chart of the portal and for reconciliation with invoices. `from` and `to` bound the window (at most 93 days apart).' })
   @ApiOkResponse({ type: DailyUsageDto })
   async daily(@Param('id', ParseUUIDPipe) id: string, @Query() query: DailyUsageQueryDto): Promise<DailyUsageDto> {
     const lastDay = query.to ?? dayOf(this.clock.now());
