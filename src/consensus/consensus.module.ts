@@ -9,6 +9,7 @@ import { ConsensusRepository } from './consensus.repository.js';
 import { ConsensusService } from './consensus.service.js';
 import { DelistingRepository } from './delisting/delisting.repository.js';
 import { DelistingService } from './delisting/delisting.service.js';
+import { DelistingController } from './delisting/delisting.controller.js';
 import { HttpProofVerifier, ProofVerifier } from './delisting/proof-verifier.js';
 import { ExplainService } from './explain.service.js';
 import { LISTING_PUBLISHER } from './listing-publisher.js';
@@ -20,7 +21,7 @@ import { ConsensusSnapshots } from './snapshot/consensus-snapshot.service.js';
 
 @Module({
   imports: [AgentsModule, SignalsModule, BlocklistModule],
-  controllers: [ConsensusController],
+  controllers: [ConsensusController, DelistingController],
   providers: [
     ConsensusRepository,
     ConsensusService,

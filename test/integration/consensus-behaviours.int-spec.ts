@@ -74,9 +74,9 @@ describe('consensus behaviours through the real job: never-list, canaries, delis
     const { id, token, proof_url } = created.json();
     expect(proof_url).toBe(`http://${target}/.well-known/quorum-delisting/${id}`);
     // The proof lives on the internet: stub the HTTP fetch of it (every verifier instance).
-    const spy = jest.spyOn(HttpProofVerifier.prototype, 'verify').mockResolvedValue(false);
+    const spy = jest.spyOn(HttpProofVerifier.prototype, 'verifyBy').mockResolvedValue(null);
     expect((await t.app.inject({ method: 'POST', url: `/v1/delisting-requests/${id}/verify`, payload: { token } })).statusCode).toBe(422);
-    spy.mockResolvedValue(true);
+    spy.mockResolvedValue('http');
     const verified = await t.app.inject({ method: 'POST', url: `/v1/delisting-requests/${id}/verify`, payload: { token } });
     expect(verified.json()).toEqual(expect.objectContaining({ status: 'verified' }));
     expect(spy).toHaveBeenCalledWith(target, id, token);

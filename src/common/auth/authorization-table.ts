@@ -66,6 +66,8 @@ export const AUTHORIZATION_TABLE = {
   'explain.detail': { allow: staff('admin', 'billing', 'support'), within: 'explain.read' },
   'delisting.create': { allow: ANYONE },
   'delisting.verify': { allow: ANYONE },
+  /** A reasoned review instead of a proof (carrier NAT): the request token is the credential. */
+  'delisting.reviewRequest': { allow: ANYONE },
   'delisting.status': { allow: ANYONE },
   'privacy.ipRequest.create': { allow: ANYONE },
   'privacy.ipRequest.verify': { allow: ANYONE },
@@ -93,6 +95,8 @@ export const AUTHORIZATION_TABLE = {
   'crowdsec.metrics': { allow: ['watcher'] },
   'crowdsec.usageMetrics': { allow: ['watcher'] },
   'crowdsec.decisionsDelete': { allow: ['watcher'] },
+  /** Proof of control of a listed IP from an agent running on it (the request token, sent from the IP). */
+  'delisting.agentProof': { allow: ['agent', 'watcher'] },
 
   // ---- blocklist and lookups ----
   'blocklist.download': { allow: ['agent', 'watcher', 'apiKey'] },

@@ -35,8 +35,8 @@ export class DelistingExpiryService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const unreviewed = this.metrics.gauge('quorum_delisting_unreviewed', 'Proven delisting requests waiting for review (escalated: waiting longer than 72 h)', ['state']);
-    const oldest = this.metrics.gauge('quorum_delisting_oldest_unreviewed_age_seconds', 'Age of the oldest proven, unreviewed delisting request', []);
+    const unreviewed = this.metrics.gauge('quorum_delisting_unreviewed', 'Delisting requests waiting for review, proven or reasoned (escalated: waiting longer than 72 h)', ['state']);
+    const oldest = this.metrics.gauge('quorum_delisting_oldest_unreviewed_age_seconds', 'Age of the oldest delisting request waiting for review', []);
     const limit = this.metrics.gauge('quorum_delisting_unreviewed_limit_seconds', 'When an unreviewed delisting request expires', []);
     limit.set(DELISTING_EXPIRY.expireMs / 1000);
     this.metrics.onCollect(async () => {
@@ -46,7 +46,7 @@ export class DelistingExpiryService implements OnModuleInit {
       const stats = await this.repository.unreviewedStats();
       unreviewed.set({ state: 'waiting' }, stats.waiting);
       unreviewed.set({ state: 'escalated' }, stats.escalated);
-      oldest.set(stats.oldestVerifiedAt ? Math.max(0, Math.round((nowMs - stats.oldestVerifiedAt.getTime()) / 1000)) : 0);
+      oldest.set(stats.oldestWaitingSince ? Math.max(0, Math.round((nowMs - stats.oldestWaitingSince.getTime()) / 1000)) : 0);
     });
   }
 
