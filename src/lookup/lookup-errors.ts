@@ -2,7 +2,7 @@ import { DomainError } from '../common/errors/domain-error.js';
 import type { LimitWindows, MeterVerdict } from './limits/lease-meter.js';
 import { limitHeaders } from './limits/limit-headers.js';
 
-const VIEW_NAMES = { ip: 'single IP lookups', bulk: 'bulk lookups', range: 'range lookups' } as const;
+const VIEW_NAMES = { ip: 'single IP lookups', bulk: 'bulk lookups', range: 'range lookups', mirror: 'the local mirror' } as const;
 
 export const lookupError = {
   invalid(code: string, message: string, rate: LimitWindows): DomainError {

@@ -12,7 +12,7 @@ import { ApiKeyCache, type ApiKeyPrincipal } from './api-key-cache.js';
 import { type ApiKeyRecord, ApiKeysRepository } from './api-keys.repository.js';
 
 /** `usage` is read-only: the key's organisation's usage (GET /v1/organizations/{id}/usage). */
-export const API_KEY_SCOPES = ['lookup', 'blocklist', 'bouncer', 'usage'] as const;
+export const API_KEY_SCOPES = ['lookup', 'blocklist', 'bouncer', 'usage', 'mirror'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 export const API_KEY_KIND = 'qk';
 const UNKNOWN_KEY_TTL_MS = 5_000;

@@ -4,8 +4,8 @@ import type { MeterLimits } from '../limits/lease-meter.js';
 export const PLAN_FIELDS = ['reporters', 'scenarios', 'history', 'network', 'range'] as const;
 export type PlanField = (typeof PLAN_FIELDS)[number];
 
-/** Endpoints a plan may call: single IP, bulk, CIDR range. */
-export const PLAN_VIEWS = ['ip', 'bulk', 'range'] as const;
+/** Endpoints a plan may call: single IP, bulk, CIDR range, the local mirror feed (src/lookup/mirror). */
+export const PLAN_VIEWS = ['ip', 'bulk', 'range', 'mirror'] as const;
 export type PlanView = (typeof PLAN_VIEWS)[number];
 
 export const DEFAULT_PLAN_ID = 'free';
