@@ -31,8 +31,11 @@ export class MaintenanceProcessor extends RegistryProcessor {
   }
 }
 
-/** Scoring runs one job at a time per worker; the scoring lock serialises workers. */
-@Processor(QueueName.Scoring, { concurrency: 1 })
+/**
+ * Scoring runs one job at a time per worker; the scoring lock serialises workers. Started by the
+ * scoring leadership (scoring-leadership.ts) only in the worker that leads; the others stand by.
+ */
+@Processor(QueueName.Scoring, { concurrency: 1, autorun: false })
 export class ScoringProcessor extends RegistryProcessor {
   constructor(registry: JobRegistry) {
     super(registry);

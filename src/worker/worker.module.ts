@@ -8,6 +8,8 @@ import { DOMAIN_MODULES } from '../app/domain-modules.js';
 import { JobRegistry } from '../infra/queue/job-registry.js';
 import { JobScheduler } from './job-scheduler.js';
 import { QUEUE_PROCESSORS } from './queue-processors.js';
+import { ScoringLeaderLock } from './scoring-leader-lock.repository.js';
+import { ScoringLeadership } from './scoring-leadership.js';
 
 /** The worker process: BullMQ processors only, no HTTP listener. */
 @Module({})
@@ -15,8 +17,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger), DiscoveryModule, AuthModule, ...DOMAIN_MODULES],
-      providers: [JobRegistry, JobScheduler, ...QUEUE_PROCESSORS],
+      imports: [CoreModule.forRoot(config, logger, 'worker'), DiscoveryModule, AuthModule, ...DOMAIN_MODULES],
+      providers: [JobRegistry, JobScheduler, ...QUEUE_PROCESSORS, ScoringLeaderLock, ScoringLeadership],
     };
   }
 }
