@@ -1,4 +1,3 @@
-import type { HttpAdapterHost } from '@nestjs/core';
 import { BlocklistSync } from '../../src/blocklist/blocklist-sync.service.js';
 import { BlocklistRepository } from '../../src/blocklist/blocklist.repository.js';
 import { BlocklistService } from '../../src/blocklist/blocklist.service.js';
@@ -22,7 +21,7 @@ export async function createPublisher(databaseUrl: string, redisUrl: string, red
   const prisma = new PrismaService(config);
   const redis = new RedisService(config, new SystemClock());
   const repository = new BlocklistRepository(prisma, new ReadReplica(prisma, config));
-  const sync = new BlocklistSync(repository, redis, { httpAdapter: undefined } as unknown as HttpAdapterHost, config);
+  const sync = new BlocklistSync(repository, redis, 'worker', config);
   const service = new BlocklistService(repository, sync, redis, config);
   for (let i = 0; !redis.isReady; i++) {
     if (i > 100) throw new Error(`Redis at ${redisUrl} is not reachable`);

@@ -15,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig, logger: Logger, extraModules: Array<Type<unknown>> = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, logger), AuthModule, HealthModule, ...DOMAIN_MODULES, ...extraModules],
+      imports: [CoreModule.forRoot(config, logger, 'api'), AuthModule, HealthModule, ...DOMAIN_MODULES, ...extraModules],
       providers: [
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { InjectProcessRole, type ProcessRole } from '../common/process/process-role.js';
 import { withTimeout } from '../common/util/timeout.js';
 import { RedisService } from '../infra/redis/redis.service.js';
 import type { Subscription } from '../infra/redis/shared-state.js';
@@ -12,8 +12,8 @@ import { BlocklistRepository } from './blocklist.repository.js';
 export const VERSION_CHANNEL_PARTS = ['blocklist', 'version'] as const;
 
 /**
- * Keeps this process's copy of the current list up to date. Started in API processes (those with an
- * HTTP adapter) at boot, or on first use anywhere else. A new version is announced on Redis pub/sub
+ * Keeps this process's copy of the current list up to date. Started at boot in application contexts of
+ * role `api` (src/common/process/process-role.ts), or on first use anywhere else. A new version is announced on Redis pub/sub
  * (`<prefix>blocklist:version`), and the latest version id is also polled as a catch-up, so a process
  * that missed a message (or Redis) is at most one poll behind. Moving forward reads only the rows the
  * new versions opened and closed.
@@ -38,7 +38,7 @@ export class BlocklistSync implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly repository: BlocklistRepository,
     private readonly redis: RedisService,
-    private readonly adapterHost: HttpAdapterHost,
+    @InjectProcessRole() private readonly role: ProcessRole,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -47,7 +47,7 @@ export class BlocklistSync implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    if (this.adapterHost.httpAdapter) this.start();
+    if (this.role === 'api') this.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -12,6 +12,6 @@ import { ConsensusModule } from '../consensus/consensus.module.js';
 @Module({})
 export class AdminCliModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
-    return { module: AdminCliModule, imports: [CoreModule.forRoot(config, logger), AuthModule, AuditModule, AgentsModule, AdminModule, ConsensusModule] };
+    return { module: AdminCliModule, imports: [CoreModule.forRoot(config, logger, 'cli'), AuthModule, AuditModule, AgentsModule, AdminModule, ConsensusModule] };
   }
 }

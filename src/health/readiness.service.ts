@@ -3,6 +3,7 @@ import { withTimeout } from '../common/util/timeout.js';
 import { QueueService } from '../infra/queue/queue.service.js';
 import { RedisService } from '../infra/redis/redis.service.js';
 import { DatabaseHealthRepository } from './database-health.repository.js';
+import { type ReadinessCheck, ReadinessChecks } from './readiness-checks.js';
 
 export type CheckState = 'up' | 'down';
 export interface ReadinessReport {
@@ -10,22 +11,14 @@ export interface ReadinessReport {
   checks: Record<string, { status: CheckState; error?: string }>;
 }
 
-/** A named readiness condition other domains can add (e.g. the lookup index being loaded). */
-export type ReadinessCheck = () => Promise<void>;
-
 @Injectable()
 export class ReadinessService {
-  private readonly extra = new Map<string, ReadinessCheck>();
-
   constructor(
     private readonly database: DatabaseHealthRepository,
     private readonly redis: RedisService,
     private readonly queues: QueueService,
+    private readonly extra: ReadinessChecks,
   ) {}
-
-  register(name: string, check: ReadinessCheck): void {
-    this.extra.set(name, check);
-  }
 
   async report(): Promise<ReadinessReport> {
     const checks: Array<[string, ReadinessCheck]> = [

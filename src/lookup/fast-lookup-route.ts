@@ -6,6 +6,7 @@ import { refusal } from '../common/auth/authorization.js';
 import { ruleOf } from '../common/auth/authorization-table.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { type ErrorBody, mapError } from '../common/errors/error-body.js';
+import { InjectProcessRole, type ProcessRole } from '../common/process/process-role.js';
 import { ApiKeyAuthenticator } from './keys/api-key.authenticator.js';
 import { limitHeaders } from './limits/limit-headers.js';
 import { LookupService } from './lookup.service.js';
@@ -32,13 +33,15 @@ export class FastLookupRoute {
   private readonly logger = new Logger('FastLookupRoute');
 
   constructor(
+    @InjectProcessRole() role: ProcessRole,
     adapterHost: HttpAdapterHost,
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly lookups: LookupService,
   ) {
+    if (role !== 'api') return;
     // Providers are built before Nest registers its routes, so the hook sees the lookup route go by.
-    const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
-    fastify?.addHook('onRoute', (route: RouteOptions) => {
+    const fastify = adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onRoute', (route: RouteOptions) => {
       if ((route.config as Record<string, unknown> | undefined)?.[FAST_LOOKUP] === true) route.handler = this.handle;
     });
   }

@@ -1,9 +1,9 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { NetworkIdentityService } from '../common/network/network-identity.service.js';
-import { ReadinessService } from '../health/readiness.service.js';
+import { InjectProcessRole, type ProcessRole } from '../common/process/process-role.js';
+import { ReadinessChecks } from '../health/readiness-checks.js';
 import { MetricsService } from '../infra/metrics/metrics.service.js';
 import { RedisService } from '../infra/redis/redis.service.js';
 import type { Subscription } from '../infra/redis/shared-state.js';
@@ -19,7 +19,7 @@ const PLANS_REFRESH_MS = 60_000;
 const LIMITS_SWEEP_MS = 5_000;
 
 /**
- * Runs the lookup domain in an API process (never in a worker: it has no HTTP adapter): loads plans,
+ * Runs the lookup domain in an application context of role `api` (never in a worker): loads plans,
  * never-list and index in the background (`/readyz` reports `lookup-index` down until they and the IP
  * metadata dataset are loaded), follows new scoring generations (pub/sub + polling), flushes usage,
  * and hands leases and counts back at shutdown.
@@ -32,8 +32,8 @@ export class LookupRuntime implements OnApplicationBootstrap, BeforeApplicationS
   private stopped = false;
 
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly moduleRef: ModuleRef,
+    @InjectProcessRole() private readonly role: ProcessRole,
+    private readonly readiness: ReadinessChecks,
     private readonly index: LookupIndexService,
     private readonly neverList: NeverListService,
     private readonly plans: LookupPlansService,
@@ -47,13 +47,13 @@ export class LookupRuntime implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.adapterHost.httpAdapter) return;
+    if (this.role !== 'api') return;
     // Answers carry ASN and country: wait for the offline dataset too (it resolves even if it failed to load).
     let metadataLoaded = false;
     void this.network.ready().then(() => {
       metadataLoaded = true;
     });
-    this.moduleRef.get(ReadinessService, { strict: false }).register('lookup-index', async () => {
+    this.readiness.register('lookup-index', async () => {
       if (!this.index.ready) throw new Error('lookup index loading');
       if (!metadataLoaded) throw new Error('IP metadata dataset loading');
     });

@@ -22,7 +22,7 @@ export const BACKUP_USAGE = `Usage:
 @Module({})
 class BackupCliModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
-    return { module: BackupCliModule, imports: [CoreModule.forRoot(config, logger), AuthModule, AuditModule, AgentsModule, PrivacyModule] };
+    return { module: BackupCliModule, imports: [CoreModule.forRoot(config, logger, 'cli'), AuthModule, AuditModule, AgentsModule, PrivacyModule] };
   }
 }
 
