@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts Quorum (API + worker in one process) on a fresh clone: installs dependencies and builds.
 # - Neither DATABASE_URL nor REDIS_URL set (or --embedded): embedded mode, no services needed
-#   (PGlite + an in-process Redis under .data/embedded), demo data seeded on first start.
+#   (PGlite under .data/embedded, shared state in process, no Redis), demo data seeded on first start.
 # - Otherwise: makes sure PostgreSQL and Redis run (installing Debian's packages when missing and
 #   root), applies migrations, then serves on them. Extra args go to `quorum all`.
 set -euo pipefail

@@ -11,7 +11,7 @@ Commands:
   worker              run the job worker (no HTTP)
   all                 run the API, with the worker in a child process (scoring never blocks HTTP)
   all --in-process    run API and worker on one event loop (one process, as before)
-  all --embedded      the same on embedded PGlite and in-process Redis (no services; --data-dir d, --demo)
+  all --embedded      the same on embedded PGlite with in-process shared state (no services; --data-dir d, --demo)
   demo                embedded mode with demo agents reporting a live attack (all --embedded --demo)
   migrate             apply pending database migrations
   migrate-dev <name>  author a new migration from prisma/schema.prisma and apply it

@@ -25,23 +25,23 @@ export function parseEmbeddedArgs(args: readonly string[], cwd = process.cwd()):
 }
 
 /**
- * `quorum all --embedded [--demo] [--data-dir d]`: API and worker in one process on PGlite and the
- * in-process Redis, migrations applied, a demo seeded on first start.
+ * `quorum all --embedded [--demo] [--data-dir d]`: API and worker in one process on PGlite with the
+ * shared state in process (no Redis), migrations applied, a demo seeded on first start.
  */
 export async function runEmbedded(args: readonly string[]): Promise<void> {
   const options = parseEmbeddedArgs(args);
   const services = await startEmbeddedServices(options.dataDir);
   let config: AppConfig;
   try {
-    const base = loadConfigFromProcess({ DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl });
-    config = { ...base, queue: { backend: 'postgres' } };
+    const base = loadConfigFromProcess({ DATABASE_URL: services.databaseUrl, REDIS_CLUSTER_NODES: '' });
+    config = { ...base, redis: { ...base.redis, backend: 'memory', clusterNodes: [] }, queue: { backend: 'postgres' } };
   } catch (error) {
     await services.close();
     throw error;
   }
   const logger = createRootLogger(config.log.level);
   for (const line of EMBEDDED_LIMITATIONS) logger.warn(`embedded mode: ${line}`);
-  logger.info({ dataDir: options.dataDir }, 'embedded mode: PGlite and in-process Redis started');
+  logger.info({ dataDir: options.dataDir }, 'embedded mode: PGlite started, shared state in process');
   await applyMigrations(services.databaseUrl, { log: (msg) => logger.info(`migrate: ${msg}`) });
   logger.info({ version: await migrateQueueTables(services.databaseUrl) }, 'embedded mode: queue tables ready');
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FixedClock } from '../../src/infra/clock/clock.js';
 import { closeRedis } from '../../src/infra/redis/close-redis.js';
 import { MemoryKeyspace } from '../../src/infra/redis/memory-keyspace.js';
+import { MemoryPubSub } from '../../src/infra/redis/memory-stores.js';
 import { type RedisClient, createRedisClient } from '../../src/infra/redis/redis-client.js';
 import { type SharedBackend, hashTag } from '../../src/infra/redis/shared-state.js';
 import { type SharedStores, sharedStores } from '../../src/infra/redis/shared-stores.js';
@@ -52,7 +53,7 @@ describe.each(backends)('shared-state contract (%s)', (name) => {
     h.clock = new FixedClock(new Date(Math.floor(Date.now() / 1000) * 1000));
     let backend: SharedBackend;
     if (name === 'memory') {
-      backend = { kind: 'memory', keyspace: new MemoryKeyspace(h.clock) };
+      backend = { kind: 'memory', keyspace: new MemoryKeyspace(h.clock), pubsub: new MemoryPubSub() };
     } else {
       client = createRedisClient(redisConfig, { maxRetriesPerRequest: 2 });
       await waitFor('the Redis connection', 30_000, () => client?.status === 'ready');

@@ -5,9 +5,8 @@ import { throttledErrorLog } from '../../common/logging/throttled-error-log.js';
 import { withTimeout } from '../../common/util/timeout.js';
 import { Clock } from '../clock/clock.js';
 import { closeRedis } from './close-redis.js';
-import { MemoryKeyspace } from './memory-keyspace.js';
 import { createRedisClient } from './redis-client.js';
-import { type SharedStores, sharedStores } from './shared-stores.js';
+import { type SharedStores, processMemoryBackend, sharedStores } from './shared-stores.js';
 import type { KeyEraser, NonceRegistry, PubSub, SharedBackend, WindowCounters } from './shared-state.js';
 
 /**
@@ -28,7 +27,7 @@ export class RedisService implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig, clock: Clock) {
     this.prefix = `${config.redis.prefix}:`;
     if (config.redis.backend === 'memory') {
-      this.backend = { kind: 'memory', keyspace: new MemoryKeyspace(clock) };
+      this.backend = processMemoryBackend(config.redis.prefix, clock);
     } else {
       const client = createRedisClient(config.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000, lazyConnect: false }, { enableOfflineQueue: false });
       client.on('error', throttledErrorLog((message) => this.logger.warn(message), 'Redis unavailable'));

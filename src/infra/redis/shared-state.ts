@@ -1,4 +1,5 @@
 import type { MemoryKeyspace } from './memory-keyspace.js';
+import type { MemoryPubSub } from './memory-stores.js';
 import type { RedisClient } from './redis-client.js';
 
 /**
@@ -63,7 +64,9 @@ export interface KeyEraser {
  * What a domain store is built on: a Redis connection, or the in-process keyspace. Domain stores with
  * their own atomic operation (the ingest ledger, the quota leases) choose their implementation from it.
  */
-export type SharedBackend = { readonly kind: 'redis'; readonly client: RedisClient } | { readonly kind: 'memory'; readonly keyspace: MemoryKeyspace };
+export type SharedBackend =
+  | { readonly kind: 'redis'; readonly client: RedisClient }
+  | { readonly kind: 'memory'; readonly keyspace: MemoryKeyspace; readonly pubsub: MemoryPubSub };
 
 /**
  * `{id}`: a Redis Cluster hash tag. Keys that one script touches together carry the same tag, so they
