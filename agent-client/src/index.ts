@@ -11,6 +11,10 @@ export { checkScenario, type Condition, type ScenarioDefinition, scenarioHash } 
 export { selectScenarios } from './detect/scenario-set.js';
 export type { Signal } from './detect/signal.js';
 export { ApiError, QuorumApi, type PushOutcome } from './http/quorum-api.js';
+export { MirrorAccessError, MirrorClient, type MirrorClientOptions, type MirrorStats, type SyncOutcome } from './mirror/mirror-client.js';
+export { type MirrorHttpOptions, MirrorHttpServer, type MirrorListen } from './mirror/mirror-http.js';
+export { type MirrorAnswer, type MirrorClassification, MirrorTable, type MirrorVerdict } from './mirror/mirror-table.js';
+export { decodeFrame, MirrorFrameError, mirrorPublicKey } from './mirror/mirror-wire.js';
 export { CidrMatcher, parseCidr, type Cidr } from './net/cidr.js';
 export { parseAddress, type Address } from './net/ip.js';
 export { writeFileAtomic } from './output/atomic-write.js';

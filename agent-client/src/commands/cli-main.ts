@@ -13,6 +13,7 @@ import type { FetchLike } from '../http/http-request.js';
 import { jsonLogger } from '../util/logger.js';
 import { initAgent } from './init.js';
 import { lookupIp } from './lookup.js';
+import { runMirror } from './mirror.js';
 import { registerAgent } from './register.js';
 import { showStatus } from './status.js';
 
@@ -28,6 +29,13 @@ commands:
   status        registration and the running agent's status file
   lookup IP     ask the server what it knows about an address (GET /v1/ip/IP), print the JSON answer
                   --api-key KEY (default $QUORUM_API_KEY)  --server URL (default: the config's)
+  mirror        keep a local, signed copy of the scored index (premium plans) and answer local programs
+                  GET /v1/ip/IP, GET /check (nginx auth_request: 200 allow, 403 deny), GET /healthz
+                  --api-key KEY (mirror scope; default $QUORUM_API_KEY)  --server URL
+                  --listen HOST:PORT (default 127.0.0.1:8181) | --socket PATH
+                  --deny-score N (0-101, default 63; listed addresses are always denied)
+                  --fail-closed (deny while no copy is loaded)  --public-key B64 (pin)
+                  --state-dir DIR (default <stateDir>/mirror)  --mirror-id ID (default: host name)
   token         log in with the agent key and print a bearer token (for curl)
   blocklist     print the community blocklist as the server renders it
                   --format json|txt|csv|nftables|ipset (default txt)
@@ -81,6 +89,40 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
         const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { config: { type: 'string' }, 'api-key': { type: 'string' }, server: { type: 'string' } } });
         if (positionals.length !== 1) throw new CliError('lookup: give exactly one IP address');
         return await lookupIp({ ip: positionals[0], apiKey: values['api-key'], server: values.server, configPath: configPathFrom(values.config, io), fetchImpl: ctx.fetchImpl }, io);
+      }
+      case 'mirror': {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            config: { type: 'string' },
+            'api-key': { type: 'string' },
+            server: { type: 'string' },
+            listen: { type: 'string' },
+            socket: { type: 'string' },
+            'deny-score': { type: 'string' },
+            'fail-closed': { type: 'boolean', default: false },
+            'public-key': { type: 'string' },
+            'state-dir': { type: 'string' },
+            'mirror-id': { type: 'string' },
+          },
+        });
+        return await runMirror(
+          {
+            apiKey: values['api-key'],
+            server: values.server,
+            configPath: configPathFrom(values.config, io),
+            listen: values.listen,
+            socket: values.socket,
+            denyScore: values['deny-score'],
+            failClosed: values['fail-closed'],
+            publicKey: values['public-key'],
+            stateDir: values['state-dir'],
+            mirrorId: values['mirror-id'],
+            stop: ctx.stop,
+            fetchImpl: ctx.fetchImpl,
+          },
+          io,
+        );
       }
       case 'token': {
         const { values } = parseArgs({ args: rest, options: { config: { type: 'string' } } });
