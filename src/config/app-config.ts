@@ -91,6 +91,8 @@ export interface AppConfig {
     /** UDP port of the DNSBL zone (src/dnsbl): undefined = off, 0 = any free port */
     readonly dnsblPort: number | undefined;
     readonly dnsblZone: string;
+    /** local mirror feed (src/lookup/mirror, docs/lookup.md "Local mirror") */
+    readonly mirror: { readonly signingKey: string | undefined; readonly publishMs: number; readonly keepDeltas: number };
   };
   readonly billing: BillingConfig;
   /** Customer email (src/members/mail): SMTP when a URL is set, else the local outbox table. */
@@ -251,6 +253,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
       keyCacheSeconds: env.QUORUM_LOOKUP_KEY_CACHE_SECONDS,
       dnsblPort: env.QUORUM_DNSBL_PORT,
       dnsblZone: env.QUORUM_DNSBL_ZONE,
+      mirror: { signingKey: env.QUORUM_MIRROR_SIGNING_KEY, publishMs: env.QUORUM_MIRROR_PUBLISH_MS, keepDeltas: env.QUORUM_MIRROR_KEEP_DELTAS },
     },
     mail: { smtpUrl: env.QUORUM_SMTP_URL, from: env.QUORUM_SMTP_FROM },
     billing: {

@@ -137,6 +137,11 @@ export const ENV_SCHEMA = {
     .string()
     .regex(/^(?=.{1,200}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a lower-case DNS name')
     .default('dnsbl.quorum.localhost'),
+  // Local mirror feed (src/lookup/mirror): Ed25519 signing key (PKCS#8 PEM or base64 32-byte seed;
+  // generated per process when unset outside production), publish check interval, deltas kept.
+  QUORUM_MIRROR_SIGNING_KEY: z.string().min(1).optional(),
+  QUORUM_MIRROR_PUBLISH_MS: int(50, 60_000).default(500),
+  QUORUM_MIRROR_KEEP_DELTAS: int(1, 100_000).default(2_000),
 } as const;
 
 export const DEVELOPMENT_SECRET = DEV_SECRET;

@@ -13,6 +13,10 @@ import { LookupController } from './lookup.controller.js';
 import { LookupRuntime } from './lookup-runtime.service.js';
 import { LookupService } from './lookup.service.js';
 import { LookupPlansService } from './plans/lookup-plans.service.js';
+import { MirrorActivityService } from './mirror/mirror-activity.js';
+import { MirrorActivityRepository } from './mirror/mirror-activity.repository.js';
+import { MirrorController } from './mirror/mirror.controller.js';
+import { MirrorService } from './mirror/mirror.service.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PlansRepository } from './plans/plans.repository.js';
 import { UsageController } from './usage/usage.controller.js';
@@ -22,7 +26,7 @@ import { UsageRepository } from './usage/usage.repository.js';
 /** Paid IP lookups: API keys, plans, limits, usage, and the in-memory score index. */
 @Module({
   imports: [AgentsModule, ConsensusModule],
-  controllers: [LookupController, ApiKeysController, PlansController, UsageController],
+  controllers: [LookupController, ApiKeysController, PlansController, UsageController, MirrorController],
   providers: [
     LookupBus,
     LookupIndexService,
@@ -37,6 +41,9 @@ import { UsageRepository } from './usage/usage.repository.js';
     LookupService,
     FastLookupRoute,
     LookupRuntime,
+    MirrorActivityRepository,
+    MirrorActivityService,
+    MirrorService,
   ],
   exports: [LookupPlansService, ApiKeysService, LookupUsageService, LookupIndexService, LookupService],
 })

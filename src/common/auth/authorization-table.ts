@@ -106,6 +106,11 @@ export const AUTHORIZATION_TABLE = {
   'lookup.bulk': { allow: ['apiKey'], scopes: ['lookup'] },
   'lookup.range': { allow: ['apiKey'], scopes: ['lookup'] },
   'bouncer.stream': { allow: ['bouncerKey'], enforcedBy: 'route' },
+  /** The local mirror feed (src/lookup/mirror): keys with the `mirror` scope; the plan's `mirror` view is checked by the route (402). */
+  'mirror.snapshot': { allow: ['apiKey'], scopes: ['mirror'] },
+  'mirror.deltas': { allow: ['apiKey'], scopes: ['mirror'] },
+  /** The feed's Ed25519 public key, for agents to pin. */
+  'mirror.publicKey': { allow: ANYONE },
 
   // ---- operators: their session ----
   'operators.me': { allow: ANY_OPERATOR },
@@ -137,6 +142,8 @@ export const AUTHORIZATION_TABLE = {
   // ---- an organisation's usage, plan and billing ----
   /** API keys need the read-only `usage` scope (a key reads its own organisation's usage, nothing else). */
   'usage.read': { allow: [...ANY_OPERATOR, ...ANY_MEMBER, 'apiKey'], scopes: ['usage'], organization: { param: 'id' } },
+  /** Active local mirrors per day (the mirror meter), like the lookup usage. */
+  'mirrorUsage.read': { allow: [...ANY_OPERATOR, ...ANY_MEMBER, 'apiKey'], scopes: ['usage'], organization: { param: 'id' } },
   'organizationPlan.read': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
   'invoices.list': { allow: [...org('admin', 'billing'), ...staff('admin', 'billing'), ...member('owner', 'admin', 'billing', 'viewer')], organization: { param: 'id' } },
   /** Plans change through Stripe events, or through this audited admin action. */
