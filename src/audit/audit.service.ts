@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../infra/clock/clock.js';
 import { GENESIS_HASH, verifyChain, type StoredAuditEntry } from './audit-chain.js';
 import { AuditRepository } from './audit.repository.js';
+import { entrySubjects, entryTokens, pseudonymiseEntry, resolveEntry } from './audit-pseudonyms.js';
 
 export interface AuditVerification {
   ok: boolean;
@@ -17,11 +18,24 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
-  record(actor: string, action: string, target: string | null = null, details: Record<string, unknown> | null = null): Promise<StoredAuditEntry> {
-    return this.repository.append({ at: this.clock.now(), actor, action, target, details });
+  /**
+   * Appends an entry. Identifiers it names (`operator:<id>`, `agent:<id>`, UUIDs and key prefixes in
+   * the details) are stored as keyed pseudonyms that an organisation erasure unlinks (docs/privacy.md R11).
+   */
+  async record(actor: string, action: string, target: string | null = null, details: Record<string, unknown> | null = null): Promise<StoredAuditEntry> {
+    const tokens = await this.repository.tokens(entrySubjects(actor, target, details));
+    return this.repository.append(pseudonymiseEntry({ at: this.clock.now(), actor, action, target, details }, tokens));
   }
 
-  recent(limit = 50): Promise<StoredAuditEntry[]> {
+  /** The newest entries, pseudonyms of subjects still present shown as their identifiers. */
+  async recent(limit = 50): Promise<StoredAuditEntry[]> {
+    const entries = await this.repository.recent(limit);
+    const subjects = await this.repository.subjects([...new Set(entries.flatMap(entryTokens))]);
+    return entries.map((e) => resolveEntry(e, subjects));
+  }
+
+  /** The newest entries exactly as stored (pseudonymous; what the chain hashed). */
+  stored(limit = 50): Promise<StoredAuditEntry[]> {
     return this.repository.recent(limit);
   }
 

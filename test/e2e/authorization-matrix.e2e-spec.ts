@@ -11,6 +11,7 @@ import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import type { MemberRole } from '../../src/common/auth/principal-class.js';
 import { createOperator, createOrganizationWorld, credentialOf, memberLogin, type Operator, operatorLogin, type OrganizationWorld } from '../support/principals.js';
+import { auditEntries } from '../support/audit-entries.js';
 
 /**
  * Every route x every principal class (of organisation A: credentials, operators, customer members; and Quorum staff) x a resource of A and of B:
@@ -204,7 +205,7 @@ describe('authorization matrix: every route x every principal x own / other orga
       const granted = await put(`/v1/admin/organizations/${worlds.B.id}/plan`, staff.admin!.headers, { plan_id: 'pro' });
       const [{ id: staffAdminId }] = await sql<{ id: string }>(t.config.database.url, 'SELECT id FROM operator_user WHERE email = $1', [staff.admin!.email]);
       expect(granted.statusCode).toBe(200);
-      const audit = await sql<{ actor: string }>(t.config.database.url, "SELECT actor FROM audit_log WHERE action = 'organization.plan_changed' AND target = $1", [`organization:${worlds.B.id}`]);
+      const audit = await auditEntries(t.app, { action: 'organization.plan_changed', target: `organization:${worlds.B.id}` });
       expect(audit.some((a) => a.actor === `operator:${staffAdminId}`)).toBe(true);
     }, 60_000);
 

@@ -11,6 +11,7 @@ import { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
 import { deliver, postWebhook, signPayload, startFakeStripe } from '../fakes/stripe/harness.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { auditEntries } from '../support/audit-entries.js';
 
 // operator logins hash with scrypt and checkouts go through the fake Stripe: slow on a loaded machine
 jest.setTimeout(30_000);
@@ -170,7 +171,7 @@ describe('billing: checkout, signed webhooks, entitlements', () => {
     const portal = await post('/v1/billing/portal', { organization_id: org });
     expect(portal.statusCode).toBe(200);
     expect(portal.json().url).toMatch(/^https:\/\/billing\.stripe\.test\//);
-    const audit = await sql(t.config.database.url, `SELECT action FROM audit_log WHERE target = $1 AND action LIKE 'billing.%' ORDER BY id`, [`organization:${org}`]);
+    const audit = await auditEntries(t.app, { target: `organization:${org}`, actionPrefix: 'billing.' });
     expect(audit.map((r) => r.action)).toEqual(expect.arrayContaining(['billing.checkout_started', 'billing.portal_opened']));
   });
 

@@ -9,6 +9,7 @@ import { enrollAgent } from '../factories/agent.factory.js';
 import { createMember } from '../support/principals.js';
 import { SmtpInbox } from '../support/smtp-inbox.js';
 import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
+import { auditEntries } from '../support/audit-entries.js';
 
 // scrypt hashing and SMTP round trips: slow on a loaded machine
 jest.setTimeout(60_000);
@@ -89,7 +90,7 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     const lookup = await get('/v1/ip/45.83.13.7', { 'x-api-key': created.json().key as string });
     expect(lookup.statusCode).toBe(200);
 
-    const audit = await sql<{ action: string }>(t.config.database.url, 'SELECT action FROM audit_log WHERE actor = $1 ORDER BY id', [`member:${res.json().member.id}`]);
+    const audit = await auditEntries(t.app, { actor: `member:${res.json().member.id}` });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['member.signed_up', 'member.email_verified', 'member.login', 'api_key.created']));
     expect((await post('/v1/portal/logout', {}, session)).statusCode).toBe(204);
     expect((await get('/v1/portal/me', session)).statusCode).toBe(401);
@@ -137,7 +138,7 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect((await setRole(admin, devId, 'viewer')).json().role).toBe('viewer');
     expect((await post(`/v1/organizations/${a.org}/api-keys`, { name: 'now a viewer' }, dev)).statusCode).toBe(403);
     expect((await get(`/v1/organizations/${a.org}/api-keys`, dev)).statusCode).toBe(200);
-    const audit = await sql<{ action: string }>(t.config.database.url, "SELECT action FROM audit_log WHERE target = $1 AND action IN ('member.invited')", [`organization:${a.org}`]);
+    const audit = await auditEntries(t.app, { target: `organization:${a.org}`, action: 'member.invited' });
     expect(audit).toHaveLength(2);
     // a pending invitation can be withdrawn: its link stops working
     const laterEmail = `later-${Date.now()}@example.net`;
@@ -187,7 +188,7 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     const revoke = await app.inject({ method: 'DELETE', url: `/v1/organizations/${a.org}/enrollment-keys/${created.json().id as string}`, headers: developer.headers });
     expect(revoke.statusCode).toBe(204);
     expect((await get(`/v1/organizations/${a.org}/enrollment-keys`, developer.headers)).json().enrollment_keys[0].revoked_at).toEqual(expect.any(String));
-    const audit = await sql<{ action: string }>(t.config.database.url, "SELECT action FROM audit_log WHERE actor = $1 AND action LIKE 'enrollment_key.%'", [`member:${developer.id}`]);
+    const audit = await auditEntries(t.app, { actor: `member:${developer.id}`, actionPrefix: 'enrollment_key.' });
     expect(audit.map((r) => r.action).sort()).toEqual(['enrollment_key.created', 'enrollment_key.revoked']);
   });
 
@@ -210,7 +211,7 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect((await post('/v1/portal/login', { email: a.email, password: PASSWORD, totp_code: next })).statusCode).toBe(200);
     expect((await post('/v1/portal/totp/setup', {}, a.session)).json().code).toBe('totp_enabled');
     expect((await post('/v1/portal/totp/disable', { password: 'not the password', code: next }, a.session)).statusCode).toBe(401);
-    const audit = await sql<{ action: string }>(t.config.database.url, "SELECT action FROM audit_log WHERE actor = $1 AND action LIKE 'member.totp%'", [`member:${a.owner}`]);
+    const audit = await auditEntries(t.app, { actor: `member:${a.owner}`, actionPrefix: 'member.totp' });
     expect(audit.map((r) => r.action).sort()).toEqual(['member.totp_enabled', 'member.totp_setup']);
   });
 

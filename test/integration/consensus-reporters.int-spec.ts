@@ -6,6 +6,7 @@ import { attackerIp, signal } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { scoringTestOverrides } from '../setup/test-env.js';
+import { auditEntries } from '../support/audit-entries.js';
 
 const DAY = 86_400_000;
 
@@ -88,7 +89,7 @@ describe('consensus reporters: configured priors and registration between rebuil
 
     const organizations = t.app.get(OrganizationsService);
     for (const id of orgs) await organizations.setKind(id, 'internal', 'test-operator', 'our own fleet');
-    const audit = await sql(t.config.database.url, `SELECT target, details FROM audit_log WHERE action = 'organization.kind' ORDER BY id`);
+    const audit = await auditEntries(t.app, { action: 'organization.kind' });
     expect(audit.map((a) => a.target)).toEqual(orgs.map((id) => `organization:${id}`));
     expect(audit[0].details).toEqual({ from: 'customer', to: 'internal', reason: 'our own fleet' });
     expect((await scoringRun(t)).outcome).toBe('done');
