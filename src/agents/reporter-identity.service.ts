@@ -10,6 +10,16 @@ export interface ReporterIdentity {
   owner: string;
 }
 
+/** HMAC of the agent id under its organisation's key: the input format lives only here. */
+function reporterPseudonym(secret: Buffer, agentId: string): string {
+  return pseudonym(secret, `agent:${agentId}`);
+}
+
+/** HMAC of the organisation id under its own key (one vote per owner). */
+function ownerPseudonym(secret: Buffer, organizationId: string): string {
+  return pseudonym(secret, `org:${organizationId}`);
+}
+
 /**
  * Reporter pseudonyms for the signal and scoring tables (GDPR R5): computed under a per-organisation
  * key that lives apart from the signal store, so destroying the key unlinks the signals.
@@ -28,7 +38,17 @@ export class ReporterIdentityService {
       secret = loaded;
       this.secrets.set(organizationId, secret);
     }
-    return { reporter: pseudonym(secret, `agent:${agentId}`), owner: pseudonym(secret, `org:${organizationId}`) };
+    return { reporter: reporterPseudonym(secret, agentId), owner: ownerPseudonym(secret, organizationId) };
+  }
+
+  /**
+   * The pseudonyms an erasure must find (its owner and every agent's reporter), computed here, the one
+   * place their input formats live; null once the organisation's key is destroyed.
+   */
+  async pseudonymsForErasure(organizationId: string, agentIds: readonly string[]): Promise<{ owner: string; reporters: string[] } | null> {
+    const secret = await this.organizations.reporterSecret(organizationId);
+    if (!secret) return null;
+    return { owner: ownerPseudonym(secret, organizationId), reporters: agentIds.map((id) => reporterPseudonym(secret, id)) };
   }
 
   /** Owner pseudonyms of the organisations vouched for as `internal` (their key still exists). */
@@ -38,7 +58,7 @@ export class ReporterIdentityService {
       const secret = this.secrets.get(id) ?? (await this.organizations.reporterSecret(id));
       if (!secret) continue;
       this.secrets.set(id, secret);
-      out.push(pseudonym(secret, `org:${id}`));
+      out.push(ownerPseudonym(secret, id));
     }
     return out;
   }

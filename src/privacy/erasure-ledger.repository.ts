@@ -39,30 +39,4 @@ export class ErasureLedgerRepository {
   async deleteBefore(cutoff: Date): Promise<number> {
     return (await this.prisma.pool.query('DELETE FROM erasure_ledger WHERE erased_at < $1', [cutoff])).rowCount ?? 0;
   }
-
-  /** Organisations present, for matching organisation entries after a restore. */
-  async organizationIds(): Promise<string[]> {
-    return (await this.prisma.pool.query<{ id: string }>('SELECT id::text AS id FROM organization')).rows.map((r) => r.id);
-  }
-
-  /** Every IPv4 consensus key any per-IP store holds (IPv6 /64 keys are matched through their addresses). */
-  async ipv4Keys(): Promise<string[]> {
-    const rows = await this.prisma.pool.query<{ k: string }>(
-      `SELECT ip_key AS k FROM signal WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
-       UNION SELECT ip_key FROM ip_score WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
-       UNION SELECT ip_key FROM listing_explanation WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
-       UNION SELECT ip_key FROM blocklist_entry WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
-       UNION SELECT ip_key FROM delisting_request WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'`,
-    );
-    return rows.rows.map((r) => r.k);
-  }
-
-  /** Every IPv6 address (with its /64 key) the per-address stores hold. */
-  async ipv6Addresses(): Promise<Array<{ ip: string; key: string }>> {
-    const rows = await this.prisma.pool.query<{ ip: string; key: string }>(
-      `SELECT ip, ip_key AS key FROM signal WHERE scope = 'ip' AND ip LIKE '%:%'
-       UNION SELECT ip, ip_key FROM delisting_request WHERE ip LIKE '%:%'`,
-    );
-    return rows.rows;
-  }
 }

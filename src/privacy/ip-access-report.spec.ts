@@ -1,5 +1,5 @@
 import { accessReport } from './ip-access-report.js';
-import type { HeldIpData } from './ip-data.repository.js';
+import type { HeldIpData } from './ip-data.service.js';
 import { reporterBucket } from '../common/reporter-bucket.js';
 import { ipSubject, organizationSubject } from './subject-hash.js';
 

@@ -1,5 +1,5 @@
 import { AUTOMATED_DECISION, CATEGORIES, COMPLAINT, LAWFUL_BASIS, PURPOSES, RECIPIENTS, RIGHTS, type RetentionNotice, SOURCE, retentionNotice } from './article15-notice.js';
-import { COPY_LIMIT, type HeldIpData } from './ip-data.repository.js';
+import { COPY_LIMIT, type HeldIpData } from './ip-data.service.js';
 import type { RetentionPeriods } from './retention-policy.js';
 import { type ReporterBucket, reporterBucket } from '../common/reporter-bucket.js';
 

@@ -13,7 +13,7 @@ import { Clock } from '../infra/clock/clock.js';
 import { JobName, jobId } from '../infra/queue/queue.constants.js';
 import { QueueService } from '../infra/queue/queue.service.js';
 import { ErasureLedgerService } from './erasure-ledger.service.js';
-import { IpDataRepository } from './ip-data.repository.js';
+import { IpDataService } from './ip-data.service.js';
 import { type IpAccessReport, accessReport } from './ip-access-report.js';
 import { type PrivacyRequestKind, type PrivacyRequestRecord, PrivacyRequestsRepository } from './privacy-requests.repository.js';
 import { ipAddressSubject, ipSubject } from './subject-hash.js';
@@ -38,7 +38,7 @@ export class IpRightsService {
   private readonly logger = new Logger('IpRights');
 
   constructor(
-    private readonly data: IpDataRepository,
+    private readonly data: IpDataService,
     private readonly requests: PrivacyRequestsRepository,
     private readonly verifier: ProofVerifier,
     private readonly limiter: RateLimiterService,

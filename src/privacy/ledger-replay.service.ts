@@ -2,15 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../infra/clock/clock.js';
-import { ErasureLedgerRepository } from './erasure-ledger.repository.js';
+import { AgentsLifecycle } from '../agents/agents.erasure.js';
+import { DataLifecycles } from './data-lifecycles.js';
 import { ErasureLedgerService } from './erasure-ledger.service.js';
-import { IpDataRepository } from './ip-data.repository.js';
+import { IpDataService } from './ip-data.service.js';
 import { OrganizationErasureService } from './organization-erasure.service.js';
 import { PrivacyRequestsRepository } from './privacy-requests.repository.js';
 import { ipAddressSubject, ipSubject, organizationSubject } from './subject-hash.js';
 
 const DAY_MS = 86_400_000;
-const NO_REQUEST = '00000000-0000-0000-0000-000000000000';
 
 export interface ReplayReport {
   entries: number;
@@ -32,9 +32,10 @@ export class LedgerReplayService {
 
   constructor(
     private readonly ledger: ErasureLedgerService,
-    private readonly candidates: ErasureLedgerRepository,
+    private readonly agents: AgentsLifecycle,
+    private readonly lifecycles: DataLifecycles,
     private readonly organizations: OrganizationErasureService,
-    private readonly ipData: IpDataRepository,
+    private readonly ipData: IpDataService,
     private readonly requests: PrivacyRequestsRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,7 +51,7 @@ export class LedgerReplayService {
     const addresses = want('ip_address');
     const now = this.clock.now();
 
-    for (const id of await this.candidates.organizationIds()) {
+    for (const id of await this.agents.organizationIds()) {
       if (!orgs.has(organizationSubject(secret, id))) continue;
       await this.organizations.erase(id, 'erasure-ledger-replay');
       report.organizations++;
@@ -58,14 +59,22 @@ export class LedgerReplayService {
     // Organisations the restore brought back half-erased (erased_at set) are finished too.
     await this.organizations.purgeLeftovers();
 
-    for (const key of await this.candidates.ipv4Keys()) {
+    // Candidates: every IPv4 key and IPv6 address any domain holds (IPv6 /64 keys are matched through their addresses).
+    const keys = new Set<string>();
+    const v6 = new Map<string, { ip: string; key: string }>();
+    for (const lifecycle of this.lifecycles.all()) {
+      const held = await lifecycle.heldIps();
+      for (const k of held.keys) keys.add(k);
+      for (const a of held.addresses) v6.set(a.ip, a);
+    }
+    for (const key of keys) {
       if (!ips.has(ipSubject(secret, key))) continue;
-      await this.ipData.erase(key, key, now, NO_REQUEST);
+      await this.ipData.erase(key, key, now, null);
       report.ipKeys++;
     }
-    for (const { ip, key } of await this.candidates.ipv6Addresses()) {
+    for (const { ip, key } of v6.values()) {
       if (!addresses.has(ipAddressSubject(secret, ip))) continue;
-      await this.ipData.erase(key, ip, now, NO_REQUEST);
+      await this.ipData.erase(key, ip, now, null);
       report.ipv6Addresses++;
     }
     // Markers (keyed hashes already): set again unless their 30 days have passed.

@@ -63,4 +63,34 @@ export class PrivacyRequestsRepository {
     const row = await this.prisma.ipProtection.findUnique({ where: { ipHash } });
     return row && row.expiresAt > now ? row.expiresAt : null;
   }
+
+  /** Keyed hashes of IPs under a protection marker (consensus honours them: src/privacy/ip-protections.ts). */
+  async activeProtections(now: Date): Promise<string[]> {
+    return (await this.prisma.ipProtection.findMany({ where: { expiresAt: { gt: now } }, select: { ipHash: true } })).map((r) => r.ipHash);
+  }
+
+  /** R9: other requests still pending for an erased address drop its raw IP and token at once. */
+  async supersedePending(address: string, requestId: string | null, now: Date): Promise<number> {
+    const result = await this.prisma.privacyRequest.updateMany({
+      where: { status: 'pending_proof', ip: address, ...(requestId ? { id: { not: requestId } } : {}) },
+      data: { ip: null, tokenHash: null, status: 'superseded', closedAt: now, outcome: { superseded_by: requestId ?? 'erasure-ledger-replay' } },
+    });
+    return result.count;
+  }
+
+  /** Closed requests after their period; never-proven ones (they hold the raw IP) after 7 days. */
+  async deleteExpired(closedBefore: Date, pendingBefore: Date): Promise<number> {
+    const closed = await this.prisma.privacyRequest.deleteMany({ where: { closedAt: { lt: closedBefore } } });
+    const pending = await this.prisma.privacyRequest.deleteMany({ where: { closedAt: null, createdAt: { lt: pendingBefore } } });
+    return closed.count + pending.count;
+  }
+
+  async deleteExpiredProtections(now: Date): Promise<number> {
+    return (await this.prisma.ipProtection.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+  }
+
+  async oldest(): Promise<Date | null> {
+    const rows = await this.prisma.$queryRaw<Array<{ d: Date | null }>>`SELECT min(coalesce(closed_at, created_at)) AS d FROM privacy_request`;
+    return rows[0]?.d ?? null;
+  }
 }

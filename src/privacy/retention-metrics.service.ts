@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../infra/clock/clock.js';
 import { MetricsService } from '../infra/metrics/metrics.service.js';
 import { retentionLimits } from './retention-policy.js';
-import { RetentionRepository } from './retention.repository.js';
+import { DataLifecycles } from './data-lifecycles.js';
 
 /** Scrapes read the oldest rows at most this often (the queries touch every retained table). */
 const REFRESH_MS = 60_000;
@@ -19,7 +19,7 @@ export class RetentionMetricsService implements OnModuleInit {
 
   constructor(
     private readonly metrics: MetricsService,
-    private readonly repository: RetentionRepository,
+    private readonly lifecycles: DataLifecycles,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -32,7 +32,9 @@ export class RetentionMetricsService implements OnModuleInit {
       const nowMs = this.clock.nowMs();
       if (nowMs - this.refreshedAt < REFRESH_MS) return;
       this.refreshedAt = nowMs;
-      for (const [table, oldest] of Object.entries(await this.repository.oldestRows())) {
+      const rows: Record<string, Date | null> = {};
+      for (const lifecycle of this.lifecycles.all()) Object.assign(rows, await lifecycle.oldestRows());
+      for (const [table, oldest] of Object.entries(rows)) {
         age.set({ table }, oldest ? Math.max(0, Math.round((nowMs - new Date(oldest).getTime()) / 1000)) : 0);
       }
     });

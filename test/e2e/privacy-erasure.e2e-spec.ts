@@ -3,7 +3,7 @@ import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
 import { ReporterIdentityService } from '../../src/agents/reporter-identity.service.js';
 import { AuditService } from '../../src/audit/audit.service.js';
 import { ConsensusService } from '../../src/consensus/consensus.service.js';
-import { BILLING_TABLES } from '../../src/privacy/organization-erasure.repository.js';
+import { BILLING_RECORDS } from '../../src/billing/billing.erasure.js';
 import { createOrganization, enrollAgent, keyPair, signBatch, type TestAgent } from '../factories/agent.factory.js';
 import { signal } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
@@ -128,7 +128,7 @@ describe('organisation erasure (GDPR R7)', () => {
 
     // No trace in any table, except billing records kept for tax law.
     const hits = await tablesHolding(db, needles);
-    for (const table of BILLING_TABLES) delete hits[table];
+    for (const table of BILLING_RECORDS) delete hits[table];
     expect(hits).toEqual({});
 
     // Audit entry and confirmation.
