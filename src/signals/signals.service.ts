@@ -89,7 +89,7 @@ export class SignalsService {
       }
     }
     const targets = [...new Set(accepted.filter((s) => (s.flags & SIGNAL_FLAGS.stale) === 0).map((s) => s.ipKey))];
-    const ticket = await this.gate.pass(agent.id, nonce, targets, nowMs);
+    const ticket = await this.gate.pass(identity.reporter, nonce, targets, nowMs);
     const admitted = new Set(targets.filter((_, i) => ticket.admitted[i]));
     const rows: SignalRow[] = accepted.map((s) => {
       let flags = ticket.overRate ? s.flags | SIGNAL_FLAGS.overRate : s.flags;
