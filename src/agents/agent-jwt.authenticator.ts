@@ -75,7 +75,8 @@ export class AgentJwtAuthenticator implements Authenticator, OnModuleInit {
     }
     if ('failure' in outcome) throw DomainError.unauthorized(`Invalid token: ${outcome.failure}`, ErrorCode.InvalidToken);
     request[AGENT_RECORD_KEY] = outcome.user;
-    return { kind: 'agent', agentId: outcome.user.id, organizationId: outcome.user.organizationId };
+    const agent = outcome.user;
+    return { kind: 'agent', agentId: agent.id, organizationId: agent.organizationId, agentKind: agent.kind, lastSignalAt: agent.lastSignalAt };
   }
 
   /** Runs the passport strategy once, the way passport does, without the express middleware. */

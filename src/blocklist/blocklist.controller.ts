@@ -2,6 +2,8 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiGoneResponse, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Auth } from '../common/auth/auth.decorator.js';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator.js';
+import type { Principal } from '../common/auth/principal.js';
 import { Clock } from '../infra/clock/clock.js';
 import { BlocklistViewsService } from './blocklist-views.service.js';
 import { BlocklistChangesDto, BlocklistChangesQueryDto, BlocklistQueryDto, scenarioList } from './dto/blocklist-query.dto.js';
@@ -31,8 +33,13 @@ export class BlocklistController {
   @ApiProduces('application/json', 'text/plain', 'text/csv')
   @ApiOkResponse({ description: 'The list in the requested format (header `x-blocklist-version`: its version)' })
   @ApiNotModifiedResponse({ description: 'The copy named by If-None-Match / If-Modified-Since is current' })
-  async download(@Query() query: BlocklistQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const body = await this.views.view(audienceOf(request), query.format ?? 'json', scenarioList(query.scenarios));
+  async download(
+    @Query() query: BlocklistQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const body = await this.views.view(audienceOf(principal), query.format ?? 'json', scenarioList(query.scenarios));
     this.send(request, reply, body);
   }
 
@@ -45,8 +52,13 @@ export class BlocklistController {
   })
   @ApiOkResponse({ type: BlocklistChangesDto })
   @ApiGoneResponse({ description: '`cursor_expired`: do a full download' })
-  async changes(@Query() query: BlocklistChangesQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const body = await this.views.changes(audienceOf(request), Number(query.since), scenarioList(query.scenarios));
+  async changes(
+    @Query() query: BlocklistChangesQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const body = await this.views.changes(audienceOf(principal), Number(query.since), scenarioList(query.scenarios));
     this.send(request, reply, body);
   }
 

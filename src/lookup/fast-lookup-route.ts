@@ -2,25 +2,25 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { refusal } from '../common/auth/authorization.js';
 import { ruleOf } from '../common/auth/authorization-table.js';
+import { RequestAuthorizer } from '../common/auth/request-authorizer.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { type ErrorBody, mapError } from '../common/errors/error-body.js';
+import { sendError } from '../common/errors/http-exception.filter.js';
 import { InjectProcessRole, type ProcessRole } from '../common/process/process-role.js';
-import { ApiKeyAuthenticator } from './keys/api-key.authenticator.js';
 import { limitHeaders } from './limits/limit-headers.js';
 import { LookupService } from './lookup.service.js';
 
 const FAST_LOOKUP = 'quorumFastLookup';
-/** The row of the authorization table this route applies itself (the guard does not run on it). */
+/** The row of the authorization table this route applies (the guard does not run on it). */
 const LOOKUP_IP_RULE = ruleOf('lookup.ip');
 
 /**
  * Marks the single-IP lookup route. The route stays declared, documented and authorised as a Nest
  * controller method, but its Fastify handler is replaced by `FastLookupRoute.handle`, which runs the
- * same steps (x-api-key authenticator, `lookup` scope, LookupService, the standard error body) without
- * Nest's per-request router, guard and pipe machinery: on the first-packet path that machinery costs
- * more than the lookup itself. Instance-wide Fastify hooks (request id, metrics, access log) still run.
+ * same steps without Nest's per-request router, guard and pipe machinery (on the first-packet path that
+ * machinery costs more than the lookup itself): the guard's own RequestAuthorizer with the route's row,
+ * LookupService, and the exception filter's sendError. Instance-wide Fastify hooks (request id,
+ * metrics, access log) still run.
  */
 export const FastLookup = (): MethodDecorator => RouteConfig({ [FAST_LOOKUP]: true });
 
@@ -35,7 +35,7 @@ export class FastLookupRoute {
   constructor(
     @InjectProcessRole() role: ProcessRole,
     adapterHost: HttpAdapterHost,
-    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly authorizer: RequestAuthorizer,
     private readonly lookups: LookupService,
   ) {
     if (role !== 'api') return;
@@ -48,27 +48,15 @@ export class FastLookupRoute {
 
   readonly handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     try {
-      const principal = await this.authenticator.authenticate(request as never);
-      if (!principal) throw DomainError.unauthorized('Missing or invalid credentials');
-      const denied = refusal(LOOKUP_IP_RULE, principal, { params: {}, body: undefined });
-      if (denied) throw denied;
+      const principal = await this.authorizer.authorize(LOOKUP_IP_RULE, request as unknown as Record<string, unknown>);
+      // The row admits API keys only; this narrows the type for LookupService.
       if (principal.kind !== 'apiKey') throw DomainError.forbidden();
       const result = await this.lookups.ip(principal, (request.params as IpParams).ip);
       reply.headers(limitHeaders(result.rate));
       return result.body;
     } catch (error) {
-      return this.fail(request, reply, error);
+      sendError(request, reply, error, this.logger);
+      return reply;
     }
   };
-
-  /** The global exception filter's answer, for this route. */
-  private fail(request: FastifyRequest, reply: FastifyReply, error: unknown): ErrorBody {
-    const mapped = mapError(error);
-    if (mapped.status >= 500) this.logger.error({ err: error, requestId: request.id }, 'unhandled error');
-    for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
-    const body: ErrorBody = { statusCode: mapped.status, code: mapped.code, message: mapped.message, requestId: String(request.id) };
-    if (mapped.details !== undefined) body.details = mapped.details;
-    reply.code(mapped.status);
-    return body;
-  }
 }

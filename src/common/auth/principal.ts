@@ -3,7 +3,16 @@ import type { MemberRole, OperatorRole } from './principal-class.js';
 
 /** Who made the request, attached to the request by the guard. */
 export type Principal =
-  | { kind: 'agent'; agentId: string; organizationId: string; tokenId?: string; /** quorum, honeypot or crowdsec (set by the guard) */ agentKind?: string }
+  | {
+      kind: 'agent';
+      agentId: string;
+      organizationId: string;
+      tokenId?: string;
+      /** quorum, honeypot or crowdsec (the agent record the authenticator re-read) */
+      agentKind?: string;
+      /** when the agent last pushed an accepted signal (the blocklist view it gets), from the same record */
+      lastSignalAt?: Date | null;
+    }
   | { kind: 'apiKey'; apiKeyId: string; organizationId: string; scopes: string[]; planId: string }
   | { kind: 'operator'; operatorId: string; role: OperatorRole; organizationId: string | null }
   /** A person of a customer organisation (src/members), never staff: always bound to its organisation. */
