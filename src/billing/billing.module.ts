@@ -3,6 +3,7 @@ import { AgentsModule } from '../agents/agents.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { LookupModule } from '../lookup/lookup.module.js';
+import { UsageLedgerModule } from '../lookup/usage/usage-ledger.js';
 import { BillingEventsService } from './billing-events.service.js';
 import { BillingController } from './billing.controller.js';
 import { BillingRepository } from './billing.repository.js';
@@ -17,7 +18,7 @@ import { UsageReporterService } from './usage/usage-reporter.service.js';
 
 /** Stripe billing: checkout/portal, webhook intake and processing, entitlements, metered usage. */
 @Module({
-  imports: [AgentsModule, LookupModule],
+  imports: [AgentsModule, LookupModule, UsageLedgerModule],
   controllers: [BillingController, PublicPlansController, InvoicesController],
   providers: [
     { provide: STRIPE_CLIENT, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createStripeClient(config.billing) },

@@ -15,18 +15,14 @@ export interface ReconciliationRow {
   pending: bigint;
 }
 
-/** Metering reads usage_counter (read-only) and owns usage_report. */
+/** Metering owns usage_report; lookups counted come from the usage ledger (src/lookup/usage/usage-ledger.ts). */
 @Injectable()
 export class UsageReportRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Lookups counted per organisation in [from, to), for organisations with a Stripe customer. */
-  async counted(from: Date, to: Date): Promise<Map<string, bigint>> {
-    const rows = await this.prisma.$queryRaw<Array<{ organization_id: string; lookups: bigint }>>`
-      SELECT u.organization_id::text AS organization_id, SUM(u.lookups)::bigint AS lookups
-      FROM usage_counter u JOIN stripe_customer c ON c.organization_id = u.organization_id
-      WHERE u.hour >= ${from} AND u.hour < ${to} GROUP BY u.organization_id`;
-    return new Map(rows.map((r) => [r.organization_id, BigInt(r.lookups)]));
+  /** Organisations with a Stripe customer (only they are metered). */
+  async customerOrganizations(): Promise<string[]> {
+    return (await this.prisma.stripeCustomer.findMany({ select: { organizationId: true } })).map((r) => r.organizationId);
   }
 
   /** Quantity recorded (sent or pending) per organisation for a period. */
@@ -51,27 +47,24 @@ export class UsageReportRepository {
     await this.prisma.usageReport.update({ where: { identifier }, data: { reportedAt: at } });
   }
 
-  /** Counted vs reported per organisation for one period (every organisation with either). */
-  async reconciliation(from: Date, to: Date): Promise<ReconciliationRow[]> {
-    const rows = await this.prisma.$queryRaw<Array<{ organization_id: string; counted: bigint; recorded: bigint; reported: bigint }>>`
-      WITH c AS (
-        SELECT organization_id, SUM(lookups)::bigint AS counted FROM usage_counter WHERE hour >= ${from} AND hour < ${to} GROUP BY organization_id
-      ), r AS (
-        SELECT organization_id, SUM(quantity)::bigint AS recorded,
-               COALESCE(SUM(quantity) FILTER (WHERE reported_at IS NOT NULL), 0)::bigint AS reported
-        FROM usage_report WHERE period = ${from}::date GROUP BY organization_id
-      )
-      SELECT COALESCE(c.organization_id, r.organization_id)::text AS organization_id,
-             COALESCE(c.counted, 0)::bigint AS counted, COALESCE(r.recorded, 0)::bigint AS recorded, COALESCE(r.reported, 0)::bigint AS reported
-      FROM c FULL JOIN r ON r.organization_id = c.organization_id
-      WHERE c.organization_id IN (SELECT organization_id FROM stripe_customer) OR r.organization_id IS NOT NULL
-      ORDER BY 1`;
-    return rows.map((r) => ({
-      organizationId: r.organization_id,
-      counted: BigInt(r.counted),
-      recorded: BigInt(r.recorded),
-      reported: BigInt(r.reported),
-      pending: BigInt(r.recorded) - BigInt(r.reported),
-    }));
+  /** Quantity recorded and reported per organisation for one period. */
+  async reportedTotals(period: Date): Promise<Map<string, { recorded: bigint; reported: bigint }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ organization_id: string; recorded: bigint; reported: bigint }>>`
+      SELECT organization_id::text AS organization_id, SUM(quantity)::bigint AS recorded,
+             COALESCE(SUM(quantity) FILTER (WHERE reported_at IS NOT NULL), 0)::bigint AS reported
+      FROM usage_report WHERE period = ${period}::date GROUP BY organization_id`;
+    return new Map(rows.map((r) => [r.organization_id, { recorded: BigInt(r.recorded), reported: BigInt(r.reported) }]));
   }
+}
+
+/**
+ * Counted (the usage ledger, src/lookup/usage/usage-ledger.ts) vs recorded and reported, per organisation:
+ * every organisation with a Stripe customer that counted lookups, and every one with a recorded report.
+ */
+export function reconciliationRows(counted: ReadonlyMap<string, bigint>, reported: ReadonlyMap<string, { recorded: bigint; reported: bigint }>, customers: ReadonlySet<string>): ReconciliationRow[] {
+  const ids = new Set([...[...counted.keys()].filter((id) => customers.has(id)), ...reported.keys()]);
+  return [...ids].sort().map((organizationId) => {
+    const r = reported.get(organizationId) ?? { recorded: 0n, reported: 0n };
+    return { organizationId, counted: counted.get(organizationId) ?? 0n, recorded: r.recorded, reported: r.reported, pending: r.recorded - r.reported };
+  });
 }

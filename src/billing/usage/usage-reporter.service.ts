@@ -10,7 +10,8 @@ import { BillingRepository } from '../billing.repository.js';
 import { STRIPE_CLIENT } from '../stripe.client.js';
 import { FREE_PLAN_ID } from '../subscription-state.js';
 import { overageIncrement, periodOf, reportIdentifier } from './overage.js';
-import { type ReconciliationRow, UsageReportRepository } from './usage-report.repository.js';
+import { UsageLedger } from '../../lookup/usage/usage-ledger.js';
+import { type ReconciliationRow, reconciliationRows, UsageReportRepository } from './usage-report.repository.js';
 
 export interface ReconciliationLine extends ReconciliationRow {
   planId: string;
@@ -31,6 +32,7 @@ export class UsageReporterService {
     private readonly reports: UsageReportRepository,
     private readonly billing: BillingRepository,
     private readonly plans: LookupPlansService,
+    private readonly ledger: UsageLedger,
     private readonly clock: Clock,
     @Inject(STRIPE_CLIENT) private readonly stripe: Stripe | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,7 +49,7 @@ export class UsageReporterService {
   async report(): Promise<number> {
     const now = this.clock.now();
     const period = periodOf(now);
-    const counted = await this.reports.counted(period.start, period.end);
+    const counted = await this.ledger.totalsByOrganization(period.start, period.end, await this.reports.customerOrganizations());
     const recorded = await this.reports.recorded(period.start);
     for (const [organizationId, lookups] of counted) {
       const planId = await this.plans.planIdOf(organizationId);
@@ -94,7 +96,8 @@ export class UsageReporterService {
   /** Counted vs reported per organisation for the period containing `at`. */
   async reconciliation(at: Date = this.clock.now()): Promise<{ period: string; rows: ReconciliationLine[] }> {
     const period = periodOf(at);
-    const rows = await this.reports.reconciliation(period.start, period.end);
+    const customers = new Set(await this.reports.customerOrganizations());
+    const rows = reconciliationRows(await this.ledger.totalsByOrganization(period.start, period.end), await this.reports.reportedTotals(period.start), customers);
     const lines: ReconciliationLine[] = [];
     for (const row of rows) {
       const planId = await this.plans.planIdOf(row.organizationId);

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../infra/prisma/prisma.service.js';
+
+/** Read side of usage_counter for other domains (src/lookup/usage/usage-ledger.ts). */
+@Injectable()
+export class UsageLedgerRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async totals(from: Date, to: Date | null, organizationIds: readonly string[] | null): Promise<Map<string, bigint>> {
+    const rows = await this.prisma.$queryRaw<Array<{ organization_id: string; lookups: bigint }>>`
+      SELECT organization_id::text AS organization_id, SUM(lookups)::bigint AS lookups FROM usage_counter
+      WHERE hour >= ${from} AND (${to}::timestamptz IS NULL OR hour < ${to}::timestamptz)
+        AND (${organizationIds === null}::boolean OR organization_id::text = ANY(${organizationIds ?? []}::text[]))
+      GROUP BY organization_id`;
+    return new Map(rows.map((r) => [r.organization_id, BigInt(r.lookups)]));
+  }
+
+  async total(from: Date): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<Array<{ n: bigint | null }>>`SELECT SUM(lookups)::bigint AS n FROM usage_counter WHERE hour >= ${from}`;
+    return Number(row?.n ?? 0);
+  }
+
+  async daily(organizationId: string, from: Date): Promise<Array<{ day: string; lookups: number }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ day: string; lookups: bigint }>>`
+      SELECT to_char(date_trunc('day', hour AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, SUM(lookups)::bigint AS lookups
+      FROM usage_counter WHERE organization_id = ${organizationId}::uuid AND hour >= ${from} GROUP BY 1 ORDER BY 1`;
+    return rows.map((r) => ({ day: r.day, lookups: Number(r.lookups) }));
+  }
+
+  /** Sum of the daily quotas of the organisations holding an active key (plans rows; no row = free). */
+  async dailyCapacity(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<Array<{ n: bigint | null }>>`
+      SELECT SUM(p.daily_quota)::bigint AS n FROM (SELECT DISTINCT organization_id FROM api_key WHERE revoked_at IS NULL) k
+      LEFT JOIN organization_plan op ON op.organization_id = k.organization_id
+      JOIN plan p ON p.id = COALESCE(op.plan_id, 'free')`;
+    return Number(row?.n ?? 0);
+  }
+}
