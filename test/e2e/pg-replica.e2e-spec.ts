@@ -2,6 +2,7 @@ import { OrganizationsService } from '../../src/agents/organizations.service.js'
 import { BlocklistService } from '../../src/blocklist/blocklist.service.js';
 import type { ListingChange } from '../../src/blocklist/blocklist.types.js';
 import { applyMigrations } from '../../src/infra/prisma/migrate/migrate.js';
+import { MetricsService } from '../../src/infra/metrics/metrics.service.js';
 import { ReadReplica } from '../../src/infra/prisma/read-replica.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
 import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
@@ -132,6 +133,9 @@ suite('API answers through a read replica', () => {
       await publish([upsert(2_000, 9), { ...upsert(60, 0), kind: 'remove' }]);
       expect(await blocklist(viaReplica)).toEqual(await blocklist(viaPrimary));
       expect(viaReplica.app.get(ReadReplica).fallbackCount).toBeGreaterThan(0);
+      const metrics = (await viaReplica.app.get(MetricsService).render()).body;
+      expect(metrics).toMatch(/^quorum_db_replica_reads_total\{source="replica",reason="caught_up"\} [1-9]/m);
+      expect(metrics).toMatch(/^quorum_db_replica_reads_total\{source="primary",reason="behind"\} [1-9]/m);
     } finally {
       await pair.resumeReplay();
     }

@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import pg from 'pg';
+import type { Counter } from 'prom-client';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { throttledErrorLog } from '../../common/logging/throttled-error-log.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { PrismaService } from './prisma.service.js';
 
 /** Where a snapshot read ran. */
@@ -35,10 +37,12 @@ export class ReadReplica implements OnApplicationShutdown {
   readonly pool: pg.Pool | null;
   private readonly logError = throttledErrorLog((message) => this.logger.warn(message), 'read replica unavailable, reading the primary');
   private fallbacks = 0;
+  private readonly reads: Counter<'source' | 'reason'> | null;
 
   constructor(
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() metrics?: MetricsService,
   ) {
     const url = config.database.replicaUrl;
     this.pool = url
@@ -49,6 +53,14 @@ export class ReadReplica implements OnApplicationShutdown {
       this.pool.on('connect', (client) => client.on('error', this.logError));
       this.pool.on('error', this.logError);
     }
+    this.reads =
+      this.pool && metrics
+        ? metrics.counter(
+            'quorum_db_replica_reads_total',
+            'Lag-tolerant snapshot reads by where they ran: the replica, or the primary because the replica was behind or failing',
+            ['source', 'reason'],
+          )
+        : null;
   }
 
   get configured(): boolean {
@@ -70,19 +82,25 @@ export class ReadReplica implements OnApplicationShutdown {
   async snapshot<T>(work: SnapshotWork<T>, options: SnapshotReadOptions): Promise<{ value: T; source: ReadSource }> {
     if (this.pool) {
       const deadline = Date.now() + options.waitMs;
+      let reason: 'behind' | 'error' = 'behind';
       for (;;) {
         let result: T | typeof READ_REPLICA_BEHIND;
         try {
           result = await inSnapshot(this.pool, (client) => work(client, 'replica'));
         } catch (error) {
           this.logError(error as Error);
+          reason = 'error';
           break;
         }
-        if (result !== READ_REPLICA_BEHIND) return { value: result, source: 'replica' };
+        if (result !== READ_REPLICA_BEHIND) {
+          this.reads?.inc({ source: 'replica', reason: 'caught_up' });
+          return { value: result, source: 'replica' };
+        }
         if (Date.now() >= deadline) break;
         await new Promise((resolve) => setTimeout(resolve, options.retryMs ?? DEFAULT_RETRY_MS));
       }
       this.fallbacks++;
+      this.reads?.inc({ source: 'primary', reason });
     }
     const value = await inSnapshot(this.prisma.pool, (client) => work(client, 'primary'));
     if (value === READ_REPLICA_BEHIND) throw new Error('a snapshot read of the primary reported it behind');
