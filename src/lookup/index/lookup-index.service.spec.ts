@@ -90,6 +90,21 @@ describe('LookupIndexService generations', () => {
     expect(scoreOf('45.9.0.2')).not.toBeNull();
   });
 
+  it('forgets an announced generation the primary does not show, so reads stop waiting for the replica', async () => {
+    feed.rows = [row('45.9.0.1', 5, 4)];
+    feed.generation = 4;
+    await service.load();
+    feed.source = 'primary';
+    await service.catchUp(9);
+    await service.catchUp();
+    expect(feed.needs.at(-1)).toEqual({ announced: 4, held: 4 });
+    // Only the primary is authoritative: a replica behind the announcement keeps it.
+    feed.source = 'replica';
+    await service.catchUp(9);
+    await service.catchUp();
+    expect(feed.needs.at(-1)).toEqual({ announced: 9, held: 4 });
+  });
+
   it('never moves the version back on catch-up', async () => {
     feed.rows = [row('45.9.0.1', 5, 7)];
     feed.generation = 7;

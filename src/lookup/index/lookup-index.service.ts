@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ScoresFeed } from '../../consensus/scores-feed.js';
-import type { FeedNeed } from '../../consensus/scores-feed.types.js';
+import type { FeedNeed, FeedSnapshot } from '../../consensus/scores-feed.types.js';
 import { IndexBuilder } from './index-builder.js';
 import { IpScoreIndex } from './ip-score-index.js';
 
@@ -40,6 +40,14 @@ export class LookupIndexService {
   }
 
   /**
+   * An announcement the primary itself does not show (the database went back, or rows were written
+   * without a scoring run) is forgotten, so later reads do not keep waiting for the replica to reach it.
+   */
+  private settleAnnounced(need: FeedNeed, snapshot: FeedSnapshot): void {
+    if (snapshot.source === 'primary' && snapshot.committed < need.announced && this.announced === need.announced) this.announced = snapshot.committed;
+  }
+
+  /**
    * Builds a new index from a snapshot and swaps it in, then catches up past the snapshot. A snapshot
    * older than the index is refused unless it is the primary's (the database itself went back, e.g.
    * a restore): a lagging replica never turns the index back.
@@ -47,12 +55,14 @@ export class LookupIndexService {
   async load(): Promise<void> {
     const started = Date.now();
     let builder = new IndexBuilder();
+    const need = this.need();
     const snapshot = await this.feed.loadAll(() => {
       builder = new IndexBuilder();
       return (rows) => {
         for (const row of rows) builder.add(row);
       };
-    }, this.need());
+    }, need);
+    this.settleAnnounced(need, snapshot);
     if (this.loaded && snapshot.complete < this.index.version) {
       if (snapshot.source !== 'primary') {
         this.logger.warn(`lookup index reload refused: the ${snapshot.source} is at generation ${snapshot.complete}, the index at ${this.index.version}`);
@@ -95,13 +105,15 @@ export class LookupIndexService {
   private async catchUpOnce(): Promise<void> {
     const index = this.index;
     let skipped = 0;
+    const need = this.need();
     const snapshot = await this.feed.changesSince(
       index.version,
       (rows) => {
         skipped += index.apply(rows);
       },
-      this.need(),
+      need,
     );
+    this.settleAnnounced(need, snapshot);
     if (skipped > 0) this.logger.warn(`${skipped} ip_score keys could not be parsed and were skipped`);
     // The index was swapped by a reload meanwhile: that one is newer.
     if (index !== this.index) return;
