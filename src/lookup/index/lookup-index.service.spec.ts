@@ -90,7 +90,7 @@ describe('LookupIndexService generations', () => {
     expect(scoreOf('45.9.0.2')).not.toBeNull();
   });
 
-  it('forgets an announced generation the primary does not show, so reads stop waiting for the replica', async () => {
+  it('forgets an announced generation of which the primary shows no trace, so reads stop waiting for the replica', async () => {
     feed.rows = [row('45.9.0.1', 5, 4)];
     feed.generation = 4;
     await service.load();

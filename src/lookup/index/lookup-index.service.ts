@@ -40,11 +40,12 @@ export class LookupIndexService {
   }
 
   /**
-   * An announcement the primary itself does not show (the database went back, or rows were written
-   * without a scoring run) is forgotten, so later reads do not keep waiting for the replica to reach it.
+   * An announcement of which the primary itself shows no trace (neither its cursor nor its rows reached
+   * it: the database went back) is forgotten, so later reads stop waiting for a replica to reach it.
    */
   private settleAnnounced(need: FeedNeed, snapshot: FeedSnapshot): void {
-    if (snapshot.source === 'primary' && snapshot.committed < need.announced && this.announced === need.announced) this.announced = snapshot.committed;
+    const unknown = snapshot.source === 'primary' && Math.max(snapshot.committed, snapshot.max) < need.announced;
+    if (unknown && this.announced === need.announced) this.announced = Math.max(snapshot.committed, snapshot.max);
   }
 
   /**
