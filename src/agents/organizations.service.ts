@@ -14,6 +14,12 @@ export class OrganizationsService {
     private readonly audit: AuditService,
   ) {}
 
+  /** Whether the organisation exists and is not being erased (other domains refuse to serve it otherwise). */
+  async isActive(id: string): Promise<boolean> {
+    const organization = await this.organizations.findById(id);
+    return organization !== null && organization.erasedAt === null;
+  }
+
   /**
    * Changes an organisation's kind, in the audit log. `internal` vouches for the organisation's
    * fleet: its agents start established and count as their own network in consensus, from the next

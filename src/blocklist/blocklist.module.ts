@@ -4,10 +4,11 @@ import { BlocklistViewsService } from './blocklist-views.service.js';
 import { BlocklistController } from './blocklist.controller.js';
 import { BlocklistRepository } from './blocklist.repository.js';
 import { BlocklistService } from './blocklist.service.js';
+import { BlocklistVersions } from './blocklist-versions.js';
 
 @Module({
   controllers: [BlocklistController],
-  providers: [BlocklistRepository, BlocklistSync, BlocklistService, BlocklistViewsService],
-  exports: [BlocklistService],
+  providers: [BlocklistRepository, BlocklistSync, BlocklistService, BlocklistViewsService, BlocklistVersions],
+  exports: [BlocklistService, BlocklistVersions],
 })
 export class BlocklistModule {}

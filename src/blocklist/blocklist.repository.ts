@@ -129,6 +129,12 @@ export class BlocklistRepository {
     return result.rows[0] ? toVersion(result.rows[0]) : null;
   }
 
+  /** When a version was published, or null when it is not (or no longer) in the kept history. */
+  async versionCreatedAt(id: number): Promise<Date | null> {
+    const result = await this.prisma.pool.query<{ created_at: Date }>('SELECT created_at FROM blocklist_version WHERE id = $1', [id]);
+    return result.rows[0]?.created_at ?? null;
+  }
+
   /** Versions after `afterId`, oldest first. */
   async versionsAfter(afterId: number): Promise<VersionInfo[]> {
     const result = await this.prisma.pool.query<VersionRow>('SELECT id, created_at, added, removed, total FROM blocklist_version WHERE id > $1 ORDER BY id', [afterId]);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AgentsModule } from '../agents/agents.module.js';
 import { AgentsService } from '../agents/agents.service.js';
 import { createRootLogger } from '../common/logging/pino-logger.js';
 import { type AppConfig, loadConfigFromProcess } from '../config/app-config.js';
@@ -23,7 +24,7 @@ class CrowdsecCliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CrowdsecCliModule,
-      imports: [AdminCliModule.forRoot(config, createRootLogger('warn'))],
+      imports: [AdminCliModule.forRoot(config, createRootLogger('warn')), AgentsModule],
       providers: [CrowdsecRepository, BouncerKeysService],
     };
   }

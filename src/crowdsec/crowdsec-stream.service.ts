@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BlocklistService } from '../blocklist/blocklist.service.js';
+import { BlocklistVersions } from '../blocklist/blocklist-versions.js';
 import type { StoredEntry } from '../blocklist/blocklist.types.js';
 import { parseCidr } from '../common/ip/cidr.js';
 import { parseIp } from '../common/ip/ip-address.js';
@@ -20,6 +21,11 @@ export function isDeliverable(d: ListedDecision): boolean {
   return d.scope === 'ip' ? parseIp(d.value) !== null : parseCidr(d.value) !== null;
 }
 
+/** A blocklist entry as a CrowdSec decision: IPv6 listings are /64 networks even when filed under the ip scope. */
+function toDecision(e: StoredEntry): ListedDecision {
+  return { value: e.value, scope: e.value.includes('/') ? 'range' : e.scope, scenarioClass: e.scenarioClass, until: e.until, addedInVersion: e.addedInVersion };
+}
+
 /**
  * Decision streams for CrowdSec consumers over the published blocklist. The server keeps one
  * cursor per consumer (`watcher:<agent>`, `bouncer:<key>`): the engine never says what it holds.
@@ -28,6 +34,7 @@ export function isDeliverable(d: ListedDecision): boolean {
 export class CrowdsecStreamService {
   constructor(
     private readonly blocklist: BlocklistService,
+    private readonly versions: BlocklistVersions,
     private readonly repository: CrowdsecRepository,
     private readonly clock: Clock,
   ) {}
@@ -43,15 +50,7 @@ export class CrowdsecStreamService {
     await this.blocklist.ready();
     const source = this.blocklist.currentEntries();
     if (this.deliverable?.source !== source) {
-      const entries = source.map((e) => ({
-        value: e.value,
-        // IPv6 listings are /64 networks even when filed under the ip scope.
-        scope: e.value.includes('/') ? ('range' as const) : e.scope,
-        scenarioClass: e.scenarioClass,
-        until: e.until,
-        addedInVersion: e.addedInVersion,
-      }));
-      this.deliverable = { source, entries: entries.filter(isDeliverable) };
+      this.deliverable = { source, entries: source.map(toDecision).filter(isDeliverable) };
     }
     return { version: this.blocklist.currentVersion(), entries: this.deliverable.entries };
   }
@@ -65,13 +64,13 @@ export class CrowdsecStreamService {
     if (cursor && !full && cursor.version > version) {
       // Another API process already served a newer version: send nothing until this one catches up.
       // A cursor beyond every stored version (a restored or reset database) gets everything again.
-      if (await this.repository.versionCreatedAt(cursor.version)) return { delta: { added: [], deleted: [] }, now, version };
+      if (await this.versions.createdAt(cursor.version)) return { delta: { added: [], deleted: [] }, now, version };
       full = true;
     }
-    if (!full && cursor && cursor.version > 0 && cursor.version < version && !(await this.repository.versionCreatedAt(cursor.version))) {
+    if (!full && cursor && cursor.version > 0 && cursor.version < version && !(await this.versions.createdAt(cursor.version))) {
       full = true; // older than the kept history: resend everything (engines replace by value)
     }
-    const closed = full || !cursor ? [] : (await this.repository.closedSince(cursor.version, version)).filter(isDeliverable);
+    const closed = full || !cursor ? [] : (await this.versions.closedBetween(cursor.version, version)).map(toDecision).filter(isDeliverable);
     const delta = streamDelta(entries, closed, cursor, full, now.getTime());
     await this.repository.saveCursor(cursorId, version, now);
     return { delta, now, version };
@@ -92,7 +91,7 @@ export class CrowdsecStreamService {
     const nowMs = this.clock.nowMs();
     const values = entries.filter((e) => listContains(id, e) && e.until.getTime() > nowMs).map((e) => e.value);
     // An emptied list answers 200 with no lines, so engines drop what they took from it.
-    const lastModified = (await this.repository.versionCreatedAt(version)) ?? new Date(nowMs);
+    const lastModified = (await this.versions.createdAt(version)) ?? new Date(nowMs);
     return { body: values.map((v) => `${v}\n`).join(''), lastModified };
   }
 }

@@ -37,7 +37,7 @@ function key(d: ListedDecision): string {
  */
 export function streamDelta(
   current: readonly ListedDecision[],
-  closedSince: readonly ClosedDecision[],
+  closedSince: readonly ListedDecision[],
   cursor: StreamCursor | null,
   full: boolean,
   nowMs: number,
