@@ -81,7 +81,7 @@ export class OperatorAuthService {
       }
     } else if (this.totpRequired(operator)) {
       await this.audit.record(`operator:${operator.id}`, 'operator.login_refused', null, { reason: 'totp_enrolment_required' });
-      throw new DomainError(403, 'totp_enrolment_required', 'Staff operators sign in with two-factor authentication: enrol first (POST /v1/admin/totp/setup, then /v1/admin/totp/enable)');
+      throw new DomainError('totp_enrolment_required', 'Staff operators sign in with two-factor authentication: enrol first (POST /v1/admin/totp/setup, then /v1/admin/totp/enable)');
     }
     const now = this.clock.now();
     await this.operators.recordSuccess(operator.id, now);

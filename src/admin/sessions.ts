@@ -54,7 +54,7 @@ export abstract class SessionCookieAuthenticator implements Authenticator, OnMod
     const resolved = await this.resolveSession(token);
     if (!resolved) throw DomainError.unauthorized('Session expired: sign in again', 'session_expired');
     if (!SAFE_METHODS.has(request.method) && !secretMatches(resolved.csrfToken, request.headers[CSRF_HEADER])) {
-      throw new DomainError(403, 'csrf_failed', 'Missing or wrong CSRF token');
+      throw new DomainError('csrf_failed', 'Missing or wrong CSRF token');
     }
     return resolved.principal;
   }

@@ -37,16 +37,16 @@ export class AgentsService {
 
   async enroll(input: EnrollAgentDto, sourceAddress: string): Promise<AgentRecord> {
     const key = parseEd25519PublicKey(input.public_key);
-    if (!key) throw new DomainError(400, 'invalid_public_key', 'public_key must be an Ed25519 public key (base64 of 32 bytes, or PEM)');
+    if (!key) throw new DomainError('invalid_public_key', 'public_key must be an Ed25519 public key (base64 of 32 bytes, or PEM)');
     const now = this.clock.now();
     let target: { organizationId: string } | { communityOrganizationName: string };
     if (input.enroll_key) {
       const organizationId = await this.agents.findOrganizationByEnrollmentKeyHash(hashToken(input.enroll_key), now);
-      if (!organizationId) throw new DomainError(403, 'invalid_enroll_key', 'Unknown, revoked or expired enrollment key');
+      if (!organizationId) throw new DomainError('invalid_enroll_key', 'Unknown, revoked or expired enrollment key');
       target = { organizationId };
     } else {
       if (!this.config.agents.openRegistration) {
-        throw new DomainError(401, 'enroll_key_required', 'This Quorum requires an enrollment key to register agents');
+        throw new DomainError('enroll_key_required', 'This Quorum requires an enrollment key to register agents');
       }
       target = { communityOrganizationName: `community: ${input.name}` };
     }
@@ -84,17 +84,17 @@ export class AgentsService {
     const existing = await this.agents.findByMachineId(input.machineId);
     if (existing) {
       if (existing.passwordHash && (await verifyPassword(input.password, existing.passwordHash))) return { agent: existing, created: false };
-      throw new DomainError(403, 'machine_id_taken', 'This machine_id is already registered');
+      throw new DomainError('machine_id_taken', 'This machine_id is already registered');
     }
     const now = this.clock.now();
     let target: { organizationId: string } | { communityOrganizationName: string };
     if (input.enrollKey) {
       const organizationId = await this.agents.findOrganizationByEnrollmentKeyHash(hashToken(input.enrollKey), now);
-      if (!organizationId) throw new DomainError(403, 'invalid_enroll_key', 'Unknown, revoked or expired registration token');
+      if (!organizationId) throw new DomainError('invalid_enroll_key', 'Unknown, revoked or expired registration token');
       target = { organizationId };
     } else {
       if (!this.config.agents.openRegistration) {
-        throw new DomainError(403, 'enroll_key_required', 'This Quorum requires a registration token (an enrollment key) to register watchers');
+        throw new DomainError('enroll_key_required', 'This Quorum requires a registration token (an enrollment key) to register watchers');
       }
       target = { communityOrganizationName: `community: crowdsec ${input.machineId.slice(0, 12)}` };
     }
@@ -130,7 +130,7 @@ export class AgentsService {
    */
   async createWatcherForOrganization(organizationId: string, machineId: string, password: string, actor = 'cli'): Promise<AgentRecord> {
     if (!(await this.agents.findActiveOrganization(organizationId))) throw DomainError.notFound('Organisation not found');
-    if (await this.agents.findByMachineId(machineId)) throw new DomainError(409, 'machine_id_taken', 'This machine_id is already registered');
+    if (await this.agents.findByMachineId(machineId)) throw new DomainError('machine_id_taken', 'This machine_id is already registered');
     const result = await this.agents.createWithinCaps(
       {
         kind: 'crowdsec',
@@ -160,7 +160,7 @@ export class AgentsService {
    */
   async enrollWatcher(agent: AgentRecord, attachmentKey: string, overwrite: boolean, actor = 'crowdsec'): Promise<'enrolled' | 'already'> {
     const organizationId = await this.agents.findOrganizationByEnrollmentKeyHash(hashToken(attachmentKey), this.clock.now());
-    if (!organizationId) throw new DomainError(403, 'invalid_enroll_key', 'the attachment key provided is not valid');
+    if (!organizationId) throw new DomainError('invalid_enroll_key', 'the attachment key provided is not valid');
     if (agent.organizationId === organizationId) return 'already';
     if (!overwrite && !(await this.agents.isCommunityOrganization(agent.organizationId))) return 'already';
     if (!(await this.agents.moveToOrganization(agent.id, organizationId))) throw DomainError.notFound('Agent not found');
@@ -209,7 +209,7 @@ export class AgentsService {
     if (!agent || agent.status !== 'active') throw DomainError.notFound('Agent not found');
     const oldKey = agent.publicKey ? parseEd25519PublicKey(agent.publicKey) : null;
     const newKey = parseEd25519PublicKey(input.public_key);
-    if (!newKey) throw new DomainError(400, 'invalid_public_key', 'public_key must be an Ed25519 public key');
+    if (!newKey) throw new DomainError('invalid_public_key', 'public_key must be an Ed25519 public key');
     if (!oldKey) throw DomainError.forbidden('This agent has no key to rotate');
     this.assertFresh(input.sent_at);
     if (!verifyEd25519(oldKey, rotateMessage(agent.id, input.public_key, input.sent_at), input.signature)) {
@@ -255,7 +255,7 @@ export class AgentsService {
   private assertFresh(sentAt: string): void {
     const ms = parseTimestamp(sentAt);
     const skew = this.config.signals.maxClockSkewSeconds * 1000;
-    if (ms === null) throw new DomainError(400, 'invalid_timestamp', 'sent_at must be an RFC 3339 timestamp');
+    if (ms === null) throw new DomainError('invalid_timestamp', 'sent_at must be an RFC 3339 timestamp');
     if (Math.abs(this.clock.nowMs() - ms) > skew) {
       throw DomainError.unauthorized(`sent_at is more than ${skew / 1000} s away from the server clock`, 'stale_timestamp');
     }

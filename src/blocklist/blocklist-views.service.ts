@@ -145,9 +145,7 @@ export class BlocklistViewsService {
     const createdAt = state.createdAt(since);
     const horizon = this.clock.nowMs() - this.config.blocklist.historyHours * 3_600_000 + HORIZON_MARGIN_MS;
     if (since > state.version || since < state.oldestVersion || createdAt === undefined || createdAt < horizon) {
-      throw new DomainError(
-        410,
-        CURSOR_EXPIRED,
+      throw new DomainError(CURSOR_EXPIRED,
         `Version ${since} is ${since > state.version ? 'unknown' : 'older than the kept history'}; download the full list (GET /v1/blocklist) and continue from its version`,
       );
     }

@@ -31,7 +31,7 @@ export class ExplainService {
 
   async explain(rawIp: string, operator: boolean): Promise<ExplainDto> {
     const ip = parseIp(rawIp);
-    if (!ip) throw new DomainError(400, 'invalid_ip', 'Not an IPv4 or IPv6 address');
+    if (!ip) throw new DomainError('invalid_ip', 'Not an IPv4 or IPv6 address');
     const key = ipKey(ip);
     const score = await this.repository.ipScore(key);
     const answer: ExplainDto = {

@@ -72,7 +72,7 @@ export class CapiController {
   async usageMetrics(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ message: string }> {
     const agent = capiAgent(request);
     const problem = usageMetricsProblem(body);
-    if (problem) throw new DomainError(422, 'unusable_metrics', problem);
+    if (problem) throw new DomainError('unusable_metrics', problem);
     await this.capi.saveMetrics(agent, 'usage', body);
     return OK;
   }

@@ -12,7 +12,7 @@ import { CrowdsecRepository } from './crowdsec.repository.js';
 /** A 400 whose `errors` stays a string: CrowdSec's client decodes `{message: string, errors: string}`. */
 export function crowdsecValidationError(problems: FieldProblem[]): DomainError {
   const message = problems.map((p) => `${p.field}: ${p.messages.join(', ')}`).join('; ');
-  return new DomainError(400, ErrorCode.ValidationFailed, message || 'Invalid request');
+  return new DomainError(ErrorCode.ValidationFailed, message || 'Invalid request');
 }
 
 /** Signals and metrics pushed by CrowdSec engines. */
@@ -35,7 +35,7 @@ export class CrowdsecCapiService {
       const result = await this.signals.ingest(agent, mapped.native, nonce, this.clock.nowMs(), 'crowdsec');
       return { ...result, skipped: mapped.skipped.length };
     } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.ValidationFailed) throw new DomainError(400, error.code, error.message);
+      if (error instanceof DomainError && error.code === ErrorCode.ValidationFailed) throw new DomainError(error.code, error.message);
       throw error;
     }
   }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AgentsService } from '../agents/agents.service.js';
 import { Auth } from '../common/auth/auth.decorator.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
 import { parseCredentials, parseEnroll } from './capi-bodies.js';
 import { capiAgent, rfc3339Seconds } from './capi-agent.js';
 import { crowdsecValidationError } from './crowdsec-capi.service.js';
@@ -33,15 +34,10 @@ export class WatchersController {
   async login(@Body() body: unknown, @Req() request: FastifyRequest): Promise<{ code: number; expire: string; token: string }> {
     const input = parseCredentials(body);
     if ('problems' in input) throw crowdsecValidationError(input.problems);
-    try {
-      const issued = await this.agents.login({ machine_id: input.machineId, password: input.password }, request.ip);
-      if (issued.agent.kind !== 'crowdsec') throw new DomainError(403, 'invalid_credentials', 'Not a CrowdSec watcher');
-      return { code: 200, expire: rfc3339Seconds(issued.expiresAt), token: issued.token };
-    } catch (error) {
-      // CAPI answers bad credentials with 403.
-      if (error instanceof DomainError && error.status === 401) throw new DomainError(403, error.code, error.message);
-      throw error;
-    }
+    // CAPI answers bad credentials with 403: the filter's CrowdSec statuses (src/common/errors/error-catalogue.ts).
+    const issued = await this.agents.login({ machine_id: input.machineId, password: input.password }, request.ip);
+    if (issued.agent.kind !== 'crowdsec') throw new DomainError(ErrorCode.InvalidCredentials, 'Not a CrowdSec watcher');
+    return { code: 200, expire: rfc3339Seconds(issued.expiresAt), token: issued.token };
   }
 
   @Post('enroll')

@@ -3,6 +3,7 @@ import * as dns from 'dns-packet';
 import { refusal } from '../common/auth/authorization.js';
 import { ruleOf } from '../common/auth/authorization-table.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { statusOf } from '../common/errors/error-catalogue.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { IpAnswer } from '../lookup/answer/ip-answer.js';
@@ -123,7 +124,7 @@ export class DnsblAnswerer {
 
   /** Over quota or burst, plan refusals: REFUSED, so a consumer's resolver fails open, as for a bad key. */
   private failure(error: unknown): Reply {
-    if (error instanceof DomainError && error.status < 500) return refused();
+    if (error instanceof DomainError && statusOf(error.code) < 500) return refused();
     if (!(error instanceof DomainError)) this.warn(error);
     return { rcode: RCODE.SERVFAIL, answers: [], soa: false };
   }

@@ -1,21 +1,24 @@
 import { DomainError } from '../common/errors/domain-error.js';
+import type { ErrorCode } from '../common/errors/error-codes.js';
+import { LookupErrorCode } from './lookup-error-codes.js';
 import type { LimitWindows, MeterVerdict } from './limits/lease-meter.js';
 import { limitHeaders } from './limits/limit-headers.js';
 
 const VIEW_NAMES = { ip: 'single IP lookups', bulk: 'bulk lookups', range: 'range lookups', mirror: 'the local mirror' } as const;
 
 export const lookupError = {
-  invalid(code: string, message: string, rate: LimitWindows): DomainError {
-    return new DomainError(400, code, message, undefined, limitHeaders(rate));
+  /** 400 for a bad address, block or list (with the caller's limit headers). */
+  invalid(code: `${ErrorCode.InvalidIp | LookupErrorCode.InvalidCidr | LookupErrorCode.BulkTooLarge}`, message: string, rate: LimitWindows): DomainError {
+    return new DomainError(code, message, undefined, limitHeaders(rate));
   },
 
   /** 402, as AbuseIPDB answers tier-limited requests: the plan does not include the view. */
   planRestricted(view: keyof typeof VIEW_NAMES, planName: string, rate: LimitWindows): DomainError {
-    return new DomainError(402, 'plan_restricted', `The ${planName} plan does not include ${VIEW_NAMES[view]}`, undefined, limitHeaders(rate));
+    return new DomainError(LookupErrorCode.PlanRestricted, `The ${planName} plan does not include ${VIEW_NAMES[view]}`, undefined, limitHeaders(rate));
   },
 
   indexLoading(): DomainError {
-    return new DomainError(503, 'index_loading', 'The lookup index is still loading; retry shortly', undefined, { 'retry-after': '5' });
+    return new DomainError(LookupErrorCode.IndexLoading, 'The lookup index is still loading; retry shortly', undefined, { 'retry-after': '5' });
   },
 
   /** `windows`: the state after the refusal; the refused window is reported empty. */
@@ -28,6 +31,6 @@ export const lookupError = {
       verdict.code === 'rate_limited'
         ? { ...windows, burst: { ...verdict.rate } }
         : { ...windows, quota: { ...verdict.rate, window: verdict.rate.resetSec - windows.nowSec > 86_400 ? 'month' : 'day' } };
-    return new DomainError(429, verdict.code, message, undefined, { ...limitHeaders(refused), 'retry-after': String(verdict.retryAfterSec) });
+    return new DomainError(verdict.code, message, undefined, { ...limitHeaders(refused), 'retry-after': String(verdict.retryAfterSec) });
   },
 };

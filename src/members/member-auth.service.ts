@@ -136,7 +136,7 @@ export class MemberAuthService {
     }
     await this.throttle.recordSuccess(throttleKey(address), sourceAddress);
     // Only the password holder learns this: the account exists but its address is not confirmed yet.
-    if (!member.emailVerifiedAt) throw new DomainError(403, 'email_not_verified', 'Confirm your email address first (POST /v1/portal/verify-email/resend sends a new link)');
+    if (!member.emailVerifiedAt) throw new DomainError('email_not_verified', 'Confirm your email address first (POST /v1/portal/verify-email/resend sends a new link)');
     const organization = await this.organizations.findById(member.organizationId);
     if (!organization || organization.erasedAt) throw DomainError.unauthorized('Wrong email or password', 'invalid_credentials');
     if (member.totpEnabledAt && member.totpSecret) {

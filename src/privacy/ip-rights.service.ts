@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { hashToken } from '../common/crypto/secret-token.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { PrivacyErrorCode } from './privacy-error-codes.js';
 import { ipKey, parseIp } from '../common/ip/ip-address.js';
 import { specialPurpose } from '../common/ip/special-purpose.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
@@ -51,9 +52,9 @@ export class IpRightsService {
 
   async create(kind: Exclude<PrivacyRequestKind, 'organization_erasure'>, rawIp: string, source: string): Promise<{ request: PrivacyRequestRecord; token: string; proofUrl: string }> {
     const ip = parseIp(rawIp);
-    if (!ip) throw new DomainError(400, 'invalid_ip', 'ip must be an IPv4 or IPv6 address');
+    if (!ip) throw new DomainError('invalid_ip', 'ip must be an IPv4 or IPv6 address');
     // Never listed, and the proof fetch must not reach private or loopback services.
-    if (specialPurpose(ip)) throw new DomainError(400, 'reserved_ip', 'Special-purpose addresses are never listed nor stored');
+    if (specialPurpose(ip)) throw new DomainError('reserved_ip', 'Special-purpose addresses are never listed nor stored');
     await this.limiter.enforce('privacy-source', source, 5, 3_600_000, 'Too many privacy requests from this address');
     const subject = ipSubject(this.config.privacy.pseudonymSecret, ipKey(ip));
     if ((await this.requests.countRecent(subject, new Date(this.clock.nowMs() - DAY_MS))) >= 5) {
@@ -72,7 +73,7 @@ export class IpRightsService {
     }
     if (hashToken(token) !== request.tokenHash) throw DomainError.forbidden('Wrong token for this request');
     if (!(await this.verifier.verify(request.ip, request.id, token))) {
-      throw new DomainError(403, 'proof_not_found', `The token was not served at ${proofUrl(request.ip, request.id)}`);
+      throw new DomainError(PrivacyErrorCode.ProofNotServed, `The token was not served at ${proofUrl(request.ip, request.id)}`);
     }
     const parsed = parseIp(request.ip);
     if (!parsed) throw DomainError.conflict('Stored address is invalid');

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError } from './domain-error.js';
+import { ERROR_STATUS, statusOf } from './error-catalogue.js';
 import { ErrorCode } from './error-codes.js';
 
 export interface ErrorBody {
@@ -18,16 +19,16 @@ export interface MappedError {
   headers?: Record<string, string>;
 }
 
-/** Fastify's own error codes (body parsing, limits, routing) mapped to ours. */
-const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: ErrorCode.PayloadTooLarge, message: 'Request body is larger than the limit' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: ErrorCode.UnsupportedMediaType, message: 'Unsupported content type' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: ErrorCode.MalformedJson, message: 'Malformed JSON body' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: ErrorCode.MalformedJson, message: 'Empty JSON body' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: ErrorCode.BadRequest, message: 'Content-Length does not match the body' },
-  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: ErrorCode.UnsupportedMediaType, message: 'Missing content type' },
-  Z_DATA_ERROR: { status: 400, code: ErrorCode.MalformedBody, message: 'Request body is not valid gzip/deflate data' },
-  Z_BUF_ERROR: { status: 400, code: ErrorCode.MalformedBody, message: 'Request body is truncated gzip/deflate data' },
+/** Fastify's own error codes (body parsing, limits, routing) mapped to ours (statuses from ERROR_STATUS). */
+const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: ErrorCode.PayloadTooLarge, message: 'Request body is larger than the limit' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: ErrorCode.UnsupportedMediaType, message: 'Unsupported content type' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: ErrorCode.MalformedJson, message: 'Malformed JSON body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: ErrorCode.MalformedJson, message: 'Empty JSON body' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: ErrorCode.BadRequest, message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_TYPE: { code: ErrorCode.UnsupportedMediaType, message: 'Missing content type' },
+  Z_DATA_ERROR: { code: ErrorCode.MalformedBody, message: 'Request body is not valid gzip/deflate data' },
+  Z_BUF_ERROR: { code: ErrorCode.MalformedBody, message: 'Request body is truncated gzip/deflate data' },
 };
 
 const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
@@ -88,20 +89,25 @@ function isTransactionTimeout(error: unknown): boolean {
   return code === 'P2028' || /Unable to start a transaction in the given time/.test(message);
 }
 
-/** Maps any thrown value to a status, a stable code and a client-safe message. */
-export function mapError(error: unknown): MappedError {
+/**
+ * Maps any thrown value to a status, a stable code and a client-safe message. `crowdsec`: the route
+ * answers in CrowdSec's shape, whose statuses differ for a few codes (CROWDSEC_STATUS).
+ */
+export function mapError(error: unknown, crowdsec = false): MappedError {
+  const unavailable = ERROR_STATUS[ErrorCode.ServiceUnavailable];
   if (isTransactionTimeout(error)) {
-    return { status: 503, code: ErrorCode.ServiceUnavailable, message: 'The database is busy; nothing was changed, retry shortly', headers: { 'retry-after': '2' } };
+    return { status: unavailable, code: ErrorCode.ServiceUnavailable, message: 'The database is busy; nothing was changed, retry shortly', headers: { 'retry-after': '2' } };
   }
   if (isDependencyDown(error)) {
-    return { status: 503, code: ErrorCode.ServiceUnavailable, message: 'A storage dependency is unavailable; retry shortly', headers: { 'retry-after': '5' } };
+    return { status: unavailable, code: ErrorCode.ServiceUnavailable, message: 'A storage dependency is unavailable; retry shortly', headers: { 'retry-after': '5' } };
   }
   if (error instanceof DomainError) {
-    return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers };
+    return { status: statusOf(error.code, crowdsec), code: error.code, message: error.message, details: error.details, headers: error.headers };
   }
   if (error instanceof HttpException) return fromHttpException(error);
   const fastifyCode = (error as { code?: unknown } | null)?.code;
-  if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) return { ...FASTIFY_CODES[fastifyCode] };
+  const known = typeof fastifyCode === 'string' ? FASTIFY_CODES[fastifyCode] : undefined;
+  if (known) return { status: ERROR_STATUS[known.code], ...known };
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     const message = error instanceof Error ? error.message : 'Bad request';

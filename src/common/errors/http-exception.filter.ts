@@ -12,13 +12,13 @@ export const CROWDSEC_ERROR_SHAPE = 'crowdsecErrorShape';
  * (src/lookup/fast-lookup-route.ts) both call it.
  */
 export function sendError(request: FastifyRequest, reply: FastifyReply, exception: unknown, logger: Logger): void {
-  const mapped = mapError(exception);
+  const crowdsec = (request as unknown as Record<string, unknown>)[CROWDSEC_ERROR_SHAPE] === true;
+  const mapped = mapError(exception, crowdsec);
   if (mapped.status >= 500) {
     logger.error({ err: exception, requestId: request.id }, 'unhandled error');
   }
   if (reply.sent) return;
   for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
-  const crowdsec = (request as unknown as Record<string, unknown>)[CROWDSEC_ERROR_SHAPE] === true;
   if (crowdsec) {
     // CrowdSec's Go client decodes `errors` as a string.
     const errors = typeof mapped.details === 'string' ? mapped.details : mapped.details !== undefined ? mapped.message : mapped.code;

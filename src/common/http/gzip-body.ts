@@ -14,7 +14,7 @@ export function registerRequestDecompression(fastify: FastifyInstance): void {
     const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding === 'identity' || encoding === '') return payload;
     if (encoding !== 'gzip' && encoding !== 'deflate' && encoding !== 'x-gzip') {
-      throw new DomainError(415, ErrorCode.UnsupportedContentEncoding, `Unsupported Content-Encoding "${encoding}"`);
+      throw new DomainError(ErrorCode.UnsupportedContentEncoding, `Unsupported Content-Encoding "${encoding}"`);
     }
     const decoder = encoding === 'deflate' ? createInflate() : createGunzip();
     const out = payload.pipe(decoder) as unknown as Payload;

@@ -13,9 +13,7 @@ export function registerHostileInputHook(fastify: FastifyInstance): void {
     const at =
       findUnstorableText(request.params, 'path') ?? findUnstorableText(request.query, 'query') ?? findUnstorableText(request.body, 'body');
     if (at !== null) {
-      throw new DomainError(
-        400,
-        ErrorCode.InvalidCharacters,
+      throw new DomainError(ErrorCode.InvalidCharacters,
         `NUL characters and unpaired UTF-16 surrogates are not accepted (${at})`,
         [{ field: at, messages: ['must not contain NUL or unpaired UTF-16 surrogates'] }],
       );

@@ -33,11 +33,11 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
       }
       const shape = scanJsonShape(body);
       if (shape.depth > MAX_JSON_DEPTH) {
-        done(new DomainError(400, ErrorCode.BodyTooDeep, `JSON body nested deeper than ${MAX_JSON_DEPTH} levels`));
+        done(new DomainError(ErrorCode.BodyTooDeep, `JSON body nested deeper than ${MAX_JSON_DEPTH} levels`));
         return;
       }
       if (shape.values > MAX_JSON_VALUES) {
-        done(new DomainError(413, ErrorCode.PayloadTooLarge, `JSON body holds more than ${MAX_JSON_VALUES} values`));
+        done(new DomainError(ErrorCode.PayloadTooLarge, `JSON body holds more than ${MAX_JSON_VALUES} values`));
         return;
       }
       try {

@@ -24,7 +24,7 @@ function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] 
 
 export function validationErrorFromFields(fields: FieldError[]): DomainError {
   const message = fields.map((f) => `${f.field}: ${f.messages.join(', ')}`).join('; ') || 'Invalid request';
-  return new DomainError(400, ErrorCode.ValidationFailed, message, fields);
+  return new DomainError(ErrorCode.ValidationFailed, message, fields);
 }
 
 /** Global pipe: DTOs are transformed, unknown fields rejected with a per-field message. */

@@ -43,8 +43,8 @@ export class DelistingService {
 
   async create(rawIp: string, source: string, statement: HolderStatement = {}): Promise<CreatedDelisting> {
     const ip = parseIp(rawIp);
-    if (!ip) throw new DomainError(400, 'invalid_ip', 'ip must be an IPv4 or IPv6 address');
-    if (specialPurpose(ip)) throw new DomainError(400, 'reserved_ip', 'Special-purpose addresses are never listed');
+    if (!ip) throw new DomainError('invalid_ip', 'ip must be an IPv4 or IPv6 address');
+    if (specialPurpose(ip)) throw new DomainError('reserved_ip', 'Special-purpose addresses are never listed');
     await this.limiter.enforce('delisting-source', source, 5, 3_600_000, 'Too many delisting requests from this address');
     const key = ipKey(ip);
     if ((await this.repository.countRecentForIp(key, new Date(this.clock.nowMs() - 86_400_000))) >= 5) {
@@ -61,7 +61,7 @@ export class DelistingService {
     if (record.status !== 'pending_proof' && record.status !== 'awaiting_review') return record;
     const scheme = await this.verifier.verifyBy(record.ip, record.id, token);
     if (scheme === null) {
-      throw new DomainError(422, 'proof_not_found', `The token was not served at ${proofUrl(record.ip, record.id)} nor at ${proofUrl(record.ip, record.id, 'https')}`);
+      throw new DomainError('proof_not_found', `The token was not served at ${proofUrl(record.ip, record.id)} nor at ${proofUrl(record.ip, record.id, 'https')}`);
     }
     return this.markVerified(record, scheme);
   }
@@ -75,7 +75,7 @@ export class DelistingService {
     if (record.status !== 'pending_proof' && record.status !== 'awaiting_review') return record;
     const from = parseIp(source);
     if (!from || ipKey(from) !== record.ipKey) {
-      throw new DomainError(422, 'proof_wrong_source', `The agent's request came from ${source}, not from ${record.ip}: send it from a server whose public address is ${record.ip}`);
+      throw new DomainError('proof_wrong_source', `The agent's request came from ${source}, not from ${record.ip}: send it from a server whose public address is ${record.ip}`);
     }
     return this.markVerified(record, 'agent');
   }

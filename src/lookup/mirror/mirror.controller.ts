@@ -35,7 +35,7 @@ export class MirrorController {
   @ApiResponse({ status: 503, description: '`mirror_unavailable`: no signing key configured (production)' })
   publicKey(): MirrorPublicKeyDto {
     const signer = this.mirror.signer;
-    if (!signer) throw new DomainError(503, 'mirror_unavailable', 'The mirror feed is not configured on this service (no signing key)');
+    if (!signer) throw new DomainError('mirror_unavailable', 'The mirror feed is not configured on this service (no signing key)');
     return { algorithm: 'Ed25519', publicKey: signer.publicKey, keyId: signer.keyId, format: 'QMR1', generated: signer.generated };
   }
 
@@ -91,7 +91,7 @@ export class MirrorController {
     const answer = this.mirror.deltas(epoch, since);
     reply.header('x-quorum-mirror-epoch', String(feed.epoch));
     reply.header('x-quorum-mirror-version', String(feed.version));
-    if (answer.kind === 'resync') throw new DomainError(410, 'mirror_resync', `Take a snapshot: ${answer.reason}`);
+    if (answer.kind === 'resync') throw new DomainError('mirror_resync', `Take a snapshot: ${answer.reason}`);
     if (answer.kind === 'current') {
       reply.code(204);
       return undefined;

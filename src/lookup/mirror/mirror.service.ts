@@ -110,15 +110,15 @@ export class MirrorService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The feed, or 503 when it is off or has nothing yet. */
   ready(): MirrorFeed {
-    if (!this.feed) throw new DomainError(503, 'mirror_unavailable', 'The mirror feed is not configured on this service (no signing key)');
-    if (this.feed.version === 0) throw new DomainError(503, 'mirror_unavailable', 'The mirror feed has not published yet; retry shortly', undefined, { 'retry-after': '5' });
+    if (!this.feed) throw new DomainError('mirror_unavailable', 'The mirror feed is not configured on this service (no signing key)');
+    if (this.feed.version === 0) throw new DomainError('mirror_unavailable', 'The mirror feed has not published yet; retry shortly', undefined, { 'retry-after': '5' });
     return this.feed;
   }
 
   /** 402 `plan_restricted` unless the key's plan has the `mirror` view; counts the mirror as active today. */
   async admit(principal: ApiKeyPrincipal, mirrorId: string): Promise<void> {
     const policy = this.plans.cached(principal.planId) ?? (await this.plans.policy(principal.planId));
-    if (!policy.views.has('mirror')) throw new DomainError(402, 'plan_restricted', `The ${policy.record.name} plan does not include the local mirror`);
+    if (!policy.views.has('mirror')) throw new DomainError('plan_restricted', `The ${policy.record.name} plan does not include the local mirror`);
     this.activity.record(principal.organizationId, principal.apiKeyId, mirrorId);
   }
 
