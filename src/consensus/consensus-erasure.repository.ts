@@ -108,6 +108,20 @@ export class ConsensusErasureRepository {
     );
   }
 
+  /** R9: an erased IP's marker, a keyed hash only (src/privacy/subject-hash.ts ipSubject). */
+  async protect(ipHash: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.prisma.ipProtection.upsert({ where: { ipHash }, create: { ipHash, createdAt: now, expiresAt }, update: { createdAt: now, expiresAt } });
+  }
+
+  async protection(ipHash: string, now: Date): Promise<Date | null> {
+    const row = await this.prisma.ipProtection.findUnique({ where: { ipHash } });
+    return row && row.expiresAt > now ? row.expiresAt : null;
+  }
+
+  async deleteExpiredProtections(now: Date): Promise<number> {
+    return (await this.prisma.ipProtection.deleteMany({ where: { expiresAt: { lte: now } } })).count;
+  }
+
   async oldest(): Promise<Record<string, Date | null>> {
     const { rows } = await this.prisma.pool.query<Record<string, Date | null>>(`SELECT
       (SELECT min(last_seen) FROM ip_score) AS ip_score,

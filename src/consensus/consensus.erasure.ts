@@ -9,7 +9,8 @@ import { ConsensusErasureRepository, type HeldScores } from './consensus-erasure
 import { LISTING_PUBLISHER, type ListingPublisher } from './listing-publisher.js';
 
 /**
- * Consensus' erasure and retention (docs/privacy.md R2, R4, R6, R7, R9, R10). An erased organisation's
+ * Consensus' erasure and retention (docs/privacy.md R2, R4, R6, R7, R9, R10), and the protection markers
+ * of erased IPs it honours. An erased organisation's
  * votes are withdrawn: the keys it reported are read from the signals before they go (hence stage 10);
  * keys nobody else reported lose their aggregate and explanations at once and their listings are
  * withdrawn from the blocklist; the others are rescored by the rebuild the erasure queues
@@ -27,6 +28,7 @@ export class ConsensusLifecycle implements DataLifecycle {
     'never_list_entry',
     'dark_canary',
     'delisting_request',
+    'ip_protection',
     'consensus_snapshot',
     'consensus_snapshot_chunk',
   ] as const;
@@ -66,6 +68,7 @@ export class ConsensusLifecycle implements DataLifecycle {
       listing_explanation: await this.repository.deleteExplanationsBefore(cut.explanation),
       delisting_request: await this.repository.deleteDelistingsBefore(cut.delisting),
       reporter_network: await this.repository.clearReporterNetworks(networkCutoff, await this.signals.reportersActiveSince(networkCutoff)),
+      ip_protection: await this.repository.deleteExpiredProtections(now),
     };
   }
 
@@ -75,6 +78,18 @@ export class ConsensusLifecycle implements DataLifecycle {
 
   heldIps(): Promise<{ keys: string[]; addresses: Array<{ ip: string; key: string }> }> {
     return this.repository.heldIps();
+  }
+
+  /**
+   * R9: marks an erased IP (by its keyed hash) until `expiresAt`: scoring then needs a honeypot sighting
+   * to list it (src/consensus/consensus.service.ts isProtected), so late reports do not relist it.
+   */
+  protect(ipHash: string, now: Date, expiresAt: Date): Promise<void> {
+    return this.repository.protect(ipHash, now, expiresAt);
+  }
+
+  protectedUntil(ipHash: string, now: Date): Promise<Date | null> {
+    return this.repository.protection(ipHash, now);
   }
 
   /** What consensus holds about an IP (R8): aggregate, explanations without voters, delisting records. */

@@ -1,41 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
+import { type FeedSignal, SignalsFeed } from '../signals/signals-feed.js';
 import type { CursorRow, ExplanationRow, IpScoreRow, NeverListRow, ReporterRow, ScoringSignal } from './consensus.types.js';
 
 const SCORING_LOCK = 741_852_963;
 
-const SCORING_COLUMNS = 'id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight';
-
-interface SignalTuple {
-  id: string;
-  received_at: Date;
-  reporter: string;
-  owner: string;
-  ip_key: string;
-  scope: string;
-  scenario: string;
-  stopped_at: Date;
-  weight: number;
-}
-
-function toScoringSignal(r: SignalTuple): ScoringSignal {
+/** A stored signal as the engine reads it: its time is when it stopped, or when it arrived if earlier. */
+function toScoringSignal(r: FeedSignal): ScoringSignal {
   return {
-    id: BigInt(r.id),
-    receivedAt: r.received_at,
+    id: r.id,
+    receivedAt: r.receivedAt,
     reporter: r.reporter,
     owner: r.owner,
-    ipKey: r.ip_key,
+    ipKey: r.ipKey,
     scope: r.scope,
     scenario: r.scenario,
-    at: r.stopped_at < r.received_at ? r.stopped_at : r.received_at,
+    at: r.stoppedAt < r.receivedAt ? r.stoppedAt : r.receivedAt,
     weight: r.weight,
   };
 }
 
 @Injectable()
 export class ConsensusRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly signals: SignalsFeed,
+  ) {}
 
   /** Runs `work` while holding the cluster-wide scoring lock; returns null when another worker holds it. */
   async withScoringLock<T>(work: () => Promise<T>): Promise<T | null> {
@@ -62,28 +53,18 @@ export class ConsensusRepository {
     await this.prisma.consensusCursor.update({ where: { id: 1 }, data: cursor });
   }
 
-  /** Signals in id order after `afterId` (the signal id sequence is shared by all day partitions). */
+  /** Signals in id order after `afterId` (read through the signals domain's SignalsFeed). */
   async signalsAfter(afterId: bigint, since: Date, limit: number): Promise<ScoringSignal[]> {
-    const { rows } = await this.prisma.pool.query<SignalTuple>(
-      `SELECT ${SCORING_COLUMNS} FROM signal WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3`,
-      [afterId.toString(), since, limit],
-    );
-    return rows.map(toScoringSignal);
+    return (await this.signals.after(afterId, since, limit)).map(toScoringSignal);
   }
 
   /** The signals with these ids (ids a run stepped over while their batch was in flight), in id order. */
   async signalsByIds(ids: readonly bigint[], since: Date): Promise<ScoringSignal[]> {
-    if (ids.length === 0) return [];
-    const { rows } = await this.prisma.pool.query<SignalTuple>(
-      `SELECT ${SCORING_COLUMNS} FROM signal WHERE id = ANY($1::bigint[]) AND received_at >= $2 ORDER BY id`,
-      [ids.map((id) => id.toString()), since],
-    );
-    return rows.map(toScoringSignal);
+    return (await this.signals.byIds(ids, since)).map(toScoringSignal);
   }
 
-  async maxSignalId(): Promise<bigint> {
-    const { rows } = await this.prisma.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM signal');
-    return BigInt(rows[0].id ?? '0');
+  maxSignalId(): Promise<bigint> {
+    return this.signals.maxId();
   }
 
   async reporters(): Promise<ReporterRow[]> {
@@ -180,14 +161,19 @@ export class ConsensusRepository {
    * `enrolledAfter` (still in the age-gate probation): a count for explanations, never who.
    */
   async probationOwners(ipKey: string, since: Date, enrolledAfter: Date): Promise<number> {
-    const { rows } = await this.prisma.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM (
-         SELECT s.owner FROM signal s JOIN reporter r ON r.pseudonym = s.reporter
-         WHERE s.ip_key = $1 AND s.received_at > $2 AND r.kind <> 'honeypot' AND r.quarantined_at IS NULL
-         GROUP BY s.owner HAVING min(r.enrolled_at) > $3) o`,
-      [ipKey, since, enrolledAfter],
-    );
-    return Number(rows[0]?.n ?? 0);
+    const voters = await this.signals.votersOf(ipKey, since);
+    if (voters.length === 0) return 0;
+    const rows = await this.prisma.reporter.findMany({
+      where: { pseudonym: { in: [...new Set(voters.map((v) => v.reporter))] }, kind: { not: 'honeypot' }, quarantinedAt: null },
+      select: { pseudonym: true, enrolledAt: true },
+    });
+    const enrolled = new Map(rows.map((r) => [r.pseudonym, r.enrolledAt.getTime()]));
+    const earliest = new Map<string, number>();
+    for (const v of voters) {
+      const at = enrolled.get(v.reporter);
+      if (at !== undefined) earliest.set(v.owner, Math.min(earliest.get(v.owner) ?? Infinity, at));
+    }
+    return [...earliest.values()].filter((at) => at > enrolledAfter.getTime()).length;
   }
 
   async ipScore(ipKey: string): Promise<IpScoreRow | null> {
@@ -209,8 +195,7 @@ export class ConsensusRepository {
 
   /** Keyed hashes of IPs under a privacy protection marker (erased on request of their holder). */
   async activeIpProtections(now: Date): Promise<string[]> {
-    const { rows } = await this.prisma.pool.query<{ ip_hash: string }>('SELECT ip_hash FROM ip_protection WHERE expires_at > $1', [now]);
-    return rows.map((r) => r.ip_hash);
+    return (await this.prisma.ipProtection.findMany({ where: { expiresAt: { gt: now } }, select: { ipHash: true } })).map((r) => r.ipHash);
   }
 
   async canaries(): Promise<string[]> {

@@ -13,6 +13,7 @@ import { ProofVerifier, proofUrl } from '../consensus/delisting/proof-verifier.j
 import { Clock } from '../infra/clock/clock.js';
 import { JobName, jobId } from '../infra/queue/queue.constants.js';
 import { QueueService } from '../infra/queue/queue.service.js';
+import { ConsensusLifecycle } from '../consensus/consensus.erasure.js';
 import { ErasureLedgerService } from './erasure-ledger.service.js';
 import { IpDataService } from './ip-data.service.js';
 import { type IpAccessReport, accessReport } from './ip-access-report.js';
@@ -46,6 +47,7 @@ export class IpRightsService {
     private readonly queues: QueueService,
     private readonly audit: AuditService,
     private readonly ledger: ErasureLedgerService,
+    private readonly markers: ConsensusLifecycle,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -90,7 +92,7 @@ export class IpRightsService {
 
   /** Whether an erased IP is under its protection marker (consulted with a keyed hash only). */
   async protectedUntil(key: string): Promise<Date | null> {
-    return this.requests.protection(ipSubject(this.config.privacy.pseudonymSecret, key), this.clock.now());
+    return this.markers.protectedUntil(ipSubject(this.config.privacy.pseudonymSecret, key), this.clock.now());
   }
 
   private async answerAccess(request: PrivacyRequestRecord, key: string, address: string): Promise<IpRequestResult> {
@@ -114,7 +116,7 @@ export class IpRightsService {
       return { request: closed, access: null };
     }
     const erased = await this.data.erase(key, address, now, request.id);
-    await this.requests.protect(request.subject, now, new Date(now.getTime() + this.config.privacy.protectionDays * DAY_MS));
+    await this.markers.protect(request.subject, now, new Date(now.getTime() + this.config.privacy.protectionDays * DAY_MS));
     // R13: replayed after a restore. `ip` names the IPv4 address or the IPv6 /64 (its marker); an IPv6
     // erasure also names its address, the unit of what was deleted.
     await this.ledger.record([

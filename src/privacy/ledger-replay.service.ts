@@ -3,11 +3,11 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../infra/clock/clock.js';
 import { AgentsLifecycle } from '../agents/agents.erasure.js';
+import { ConsensusLifecycle } from '../consensus/consensus.erasure.js';
 import { DataLifecycles } from './data-lifecycles.js';
 import { ErasureLedgerService } from './erasure-ledger.service.js';
 import { IpDataService } from './ip-data.service.js';
 import { OrganizationErasureService } from './organization-erasure.service.js';
-import { PrivacyRequestsRepository } from './privacy-requests.repository.js';
 import { ipAddressSubject, ipSubject, organizationSubject } from './subject-hash.js';
 
 const DAY_MS = 86_400_000;
@@ -34,9 +34,9 @@ export class LedgerReplayService {
     private readonly ledger: ErasureLedgerService,
     private readonly agents: AgentsLifecycle,
     private readonly lifecycles: DataLifecycles,
+    private readonly markers: ConsensusLifecycle,
     private readonly organizations: OrganizationErasureService,
     private readonly ipData: IpDataService,
-    private readonly requests: PrivacyRequestsRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -81,7 +81,7 @@ export class LedgerReplayService {
     for (const entry of ips.values()) {
       const expiresAt = new Date(entry.erasedAt.getTime() + this.config.privacy.protectionDays * DAY_MS);
       if (expiresAt <= now) continue;
-      await this.requests.protect(entry.subject, entry.erasedAt, expiresAt);
+      await this.markers.protect(entry.subject, entry.erasedAt, expiresAt);
       report.markers++;
     }
     this.logger.log(report, 'erasure ledger replayed');

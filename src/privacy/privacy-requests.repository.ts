@@ -55,20 +55,6 @@ export class PrivacyRequestsRepository {
     return toRecord(row);
   }
 
-  async protect(ipHash: string, now: Date, expiresAt: Date): Promise<void> {
-    await this.prisma.ipProtection.upsert({ where: { ipHash }, create: { ipHash, createdAt: now, expiresAt }, update: { createdAt: now, expiresAt } });
-  }
-
-  async protection(ipHash: string, now: Date): Promise<Date | null> {
-    const row = await this.prisma.ipProtection.findUnique({ where: { ipHash } });
-    return row && row.expiresAt > now ? row.expiresAt : null;
-  }
-
-  /** Keyed hashes of IPs under a protection marker (consensus honours them: src/privacy/ip-protections.ts). */
-  async activeProtections(now: Date): Promise<string[]> {
-    return (await this.prisma.ipProtection.findMany({ where: { expiresAt: { gt: now } }, select: { ipHash: true } })).map((r) => r.ipHash);
-  }
-
   /** R9: other requests still pending for an erased address drop its raw IP and token at once. */
   async supersedePending(address: string, requestId: string | null, now: Date): Promise<number> {
     const result = await this.prisma.privacyRequest.updateMany({
@@ -83,10 +69,6 @@ export class PrivacyRequestsRepository {
     const closed = await this.prisma.privacyRequest.deleteMany({ where: { closedAt: { lt: closedBefore } } });
     const pending = await this.prisma.privacyRequest.deleteMany({ where: { closedAt: null, createdAt: { lt: pendingBefore } } });
     return closed.count + pending.count;
-  }
-
-  async deleteExpiredProtections(now: Date): Promise<number> {
-    return (await this.prisma.ipProtection.deleteMany({ where: { expiresAt: { lte: now } } })).count;
   }
 
   async oldest(): Promise<Date | null> {

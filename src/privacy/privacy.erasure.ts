@@ -4,14 +4,13 @@ import type { RetentionCutoffs } from './retention-policy.js';
 import { PrivacyRequestsRepository } from './privacy-requests.repository.js';
 
 /**
- * Privacy's own tables under the contract (docs/privacy.md R8-R10, R13): requests, protection markers,
- * the erasure ledger (pruned by the backup or retention job against the oldest kept backup).
+ * Privacy's own tables under the contract (docs/privacy.md R8-R10, R13): requests and the erasure ledger (pruned by the backup or retention job against the oldest kept backup).
  */
 @DataLifecycleProvider()
 @Injectable()
 export class PrivacyLifecycle implements DataLifecycle {
   readonly domain = 'privacy' as const;
-  readonly tables = ['privacy_request', 'ip_protection', 'erasure_ledger'] as const;
+  readonly tables = ['privacy_request', 'erasure_ledger'] as const;
   readonly stage = 50;
 
   constructor(private readonly requests: PrivacyRequestsRepository) {}
@@ -28,11 +27,8 @@ export class PrivacyLifecycle implements DataLifecycle {
     return { privacy_request: await this.requests.supersedePending(s.address, s.requestId, s.now) };
   }
 
-  async applyRetention(now: Date, cut: RetentionCutoffs): Promise<Removed> {
-    return {
-      privacy_request: await this.requests.deleteExpired(cut.privacyRequest, cut.pendingPrivacyRequest),
-      ip_protection: await this.requests.deleteExpiredProtections(now),
-    };
+  async applyRetention(_now: Date, cut: RetentionCutoffs): Promise<Removed> {
+    return { privacy_request: await this.requests.deleteExpired(cut.privacyRequest, cut.pendingPrivacyRequest) };
   }
 
   async oldestRows(): Promise<Record<string, Date | null>> {

@@ -30,6 +30,8 @@ export const TABLE_OWNERS = {
   never_list_entry: 'consensus',
   dark_canary: 'consensus',
   delisting_request: 'consensus',
+  // the protection marker of an erased IP (set by privacy, honoured by scoring)
+  ip_protection: 'consensus',
   consensus_snapshot: 'consensus',
   consensus_snapshot_chunk: 'consensus',
   // paid lookups: plans, keys and the usage ledger
@@ -49,7 +51,6 @@ export const TABLE_OWNERS = {
   usage_report: 'billing',
   // data-subject requests and the erasure ledger
   privacy_request: 'privacy',
-  ip_protection: 'privacy',
   erasure_ledger: 'privacy',
   // network pseudonym keys (src/common/network)
   network_key: 'common',
