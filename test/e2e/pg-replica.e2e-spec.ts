@@ -65,20 +65,21 @@ suite('API answers through a read replica', () => {
     pair?.stop();
   }, SETUP_TIMEOUT_MS);
 
-  /** A scoring run as consensus commits it: rows under `generation`, then the cursor; both processes told. */
+  /** A scoring run as consensus commits it: rows under `generation` (one statement), then the cursor; both processes told. */
   async function scoringRun(generation: number, count: number, bump: number): Promise<void> {
-    const now = Date.now();
-    for (let i = 1; i <= count; i++) {
-      const ip = `${NET}.${i >> 8}.${i & 255}`;
-      if (!ips.includes(ip)) ips.push(ip);
-      await sql(
-        primaryUrl,
-        `INSERT INTO ip_score (ip_key, score, reporters, established, asns, scenarios, first_seen, last_seen, listed, listed_at, listed_until, honeypot, version, updated_at)
-         VALUES ($1, $2, 4, 3, 3, $3, $4, $5, $6, $5, $7, false, $8, now())
-         ON CONFLICT (ip_key) DO UPDATE SET score = EXCLUDED.score, listed = EXCLUDED.listed, listed_until = EXCLUDED.listed_until, version = EXCLUDED.version`,
-        [ip, ((i * 7 + bump) % 90) / 10, i % 2 ? ['crowdsecurity/ssh-bf'] : ['crowdsecurity/http-probing'], new Date(now - 2 * HOUR), new Date(now - HOUR), i % 3 === 0, i % 3 === 0 ? new Date(now + 24 * HOUR) : null, generation],
-      );
-    }
+    const keys = Array.from({ length: count }, (_, n) => `${NET}.${(n + 1) >> 8}.${(n + 1) & 255}`);
+    for (const ip of keys) if (!ips.includes(ip)) ips.push(ip);
+    await sql(
+      primaryUrl,
+      `INSERT INTO ip_score (ip_key, score, reporters, established, asns, scenarios, first_seen, last_seen, listed, listed_at, listed_until, honeypot, version, updated_at)
+       SELECT k, ((i * 7 + $2) % 90) / 10.0, 4, 3, 3,
+         CASE WHEN i % 2 = 1 THEN '{crowdsecurity/ssh-bf}'::text[] ELSE '{crowdsecurity/http-probing}'::text[] END,
+         now() - interval '2 hours', now() - interval '1 hour', i % 3 = 0, CASE WHEN i % 3 = 0 THEN now() - interval '1 hour' END,
+         CASE WHEN i % 3 = 0 THEN now() + interval '1 day' END, false, $3, now()
+       FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i)
+       ON CONFLICT (ip_key) DO UPDATE SET score = EXCLUDED.score, listed = EXCLUDED.listed, listed_until = EXCLUDED.listed_until, version = EXCLUDED.version`,
+      [keys, bump, generation],
+    );
     await sql(primaryUrl, 'INSERT INTO consensus_cursor (id, generation) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET generation = EXCLUDED.generation', [generation]);
     await Promise.all([viaPrimary, viaReplica].map((t) => t.app.get(LookupIndexService).catchUp(generation)));
   }
