@@ -224,4 +224,25 @@ suite('PostgreSQL read replica (DATABASE_REPLICA_URL)', () => {
       }
     });
   });
+
+  describe('a replica that is down', () => {
+    it('keeps answering from the primary, the index moving forward', async () => {
+      const index = new LookupIndexService(feedOf(withReplica));
+      const reference = new LookupIndexService(feedOf(onlyPrimary));
+      await Promise.all([index.load(), reference.load()]);
+      pair.stopReplica();
+      await scoringRun(primaryUrl, 9, '45.3.%', 4);
+      const fallbacks = withReplica.fallbackCount;
+      await index.catchUp(9);
+      await reference.catchUp(9);
+      expect(index.current.version).toBe(9);
+      expect(answers(index)).toEqual(answers(reference));
+      expect(withReplica.fallbackCount).toBe(fallbacks + 1);
+      await index.load();
+      const replicaRows = new BlocklistRepository(prisma, withReplica);
+      expect(await replicaRows.entriesAt(1)).toHaveLength(2_000);
+      expect(withReplica.fallbackCount).toBe(fallbacks + 4);
+      expect(index.current.version).toBe(9);
+    });
+  });
 });

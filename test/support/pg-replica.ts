@@ -100,6 +100,8 @@ export interface PgReplicaPair {
   /** Stops WAL replay on the replica (it keeps serving reads, frozen in time): a lagging replica. */
   pauseReplay(): Promise<void>;
   resumeReplay(): Promise<void>;
+  /** Stops the replica's server (the primary keeps running): a replica that is down. */
+  stopReplica(): void;
   stop(): void;
 }
 
@@ -159,6 +161,10 @@ export async function startPgReplicaPair(): Promise<PgReplicaPair> {
     },
     async resumeReplay() {
       await query(replicaAdmin, 'SELECT pg_wal_replay_resume()');
+    },
+    stopReplica() {
+      run(r, 'pg_ctl', ['-D', replicaDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+      started.splice(started.indexOf(replicaDir), 1);
     },
     stop() {
       process.removeListener('exit', stopAll);

@@ -23,6 +23,8 @@ export interface SnapshotReadOptions {
 export type SnapshotWork<T> = (client: pg.PoolClient, source: ReadSource) => Promise<T | typeof READ_REPLICA_BEHIND>;
 
 const DEFAULT_RETRY_MS = 50;
+/** After a replica error, reads go straight to the primary for this long (no connect timeout paid per read). */
+const REPLICA_RESTING_MS = 10_000;
 
 /**
  * The optional streaming read replica (`DATABASE_REPLICA_URL`, docs/scaling.md "Read replica") and the
@@ -37,6 +39,7 @@ export class ReadReplica implements OnApplicationShutdown {
   readonly pool: pg.Pool | null;
   private readonly logError = throttledErrorLog((message) => this.logger.warn(message), 'read replica unavailable, reading the primary');
   private fallbacks = 0;
+  private restingUntilMs = 0;
   private readonly reads: Counter<'source' | 'reason'> | null;
 
   constructor(
@@ -76,19 +79,20 @@ export class ReadReplica implements OnApplicationShutdown {
    * Runs `work` in one read-only repeatable-read transaction. On the replica, `work` may return
    * READ_REPLICA_BEHIND: the snapshot is dropped and taken again every `retryMs` for up to `waitMs`, then the
    * work runs on the primary. A replica error (down, a query cancelled by a recovery conflict) also
-   * sends the work to the primary. On the primary, `work` is expected to answer; READ_REPLICA_BEHIND there is
+   * sends the work to the primary, and so does every read for the next 10 s. On the primary, `work` is expected to answer; READ_REPLICA_BEHIND there is
    * an error. `work` may run more than once: it must start from scratch each time.
    */
   async snapshot<T>(work: SnapshotWork<T>, options: SnapshotReadOptions): Promise<{ value: T; source: ReadSource }> {
     if (this.pool) {
       const deadline = Date.now() + options.waitMs;
-      let reason: 'behind' | 'error' = 'behind';
-      for (;;) {
+      let reason: 'behind' | 'error' = Date.now() < this.restingUntilMs ? 'error' : 'behind';
+      while (reason === 'behind') {
         let result: T | typeof READ_REPLICA_BEHIND;
         try {
           result = await inSnapshot(this.pool, (client) => work(client, 'replica'));
         } catch (error) {
           this.logError(error as Error);
+          this.restingUntilMs = Date.now() + REPLICA_RESTING_MS;
           reason = 'error';
           break;
         }
