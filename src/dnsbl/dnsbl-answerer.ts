@@ -13,7 +13,7 @@ import { ApiKeysService } from '../lookup/keys/api-keys.service.js';
 import { LookupService } from '../lookup/lookup.service.js';
 import { DNSBL_CODES, DNSBL_TTL, TEST_POINT_LISTED, TEST_POINT_UNLISTED } from './dnsbl-codes.js';
 import { type ParsedQueryName, parseQueryName } from './query-name.js';
-import { questionBounds, type RawRecord, soaRdata, writeResponse } from './response-writer.js';
+import { questionBounds, type RawRecord, type ResponseEdns, soaRdata, writeResponse } from './response-writer.js';
 
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 type Rcode = (typeof RCODE)[keyof typeof RCODE];
@@ -21,6 +21,21 @@ const OPCODE_QUERY = 0;
 const LOOKUP_IP_RULE = ruleOf('lookup.ip');
 /** One TXT character-string holds at most 255 bytes. */
 const TXT_CHUNK = 255;
+/** The UDP payload size the zone advertises (the DNS flag day 2020 value, no fragmentation). */
+export const EDNS_UDP_SIZE = 1232;
+/** Largest UDP response without EDNS (RFC 1035). */
+const PLAIN_UDP_LIMIT = 512;
+/** BADVERS (RFC 6891): rcode 16, carried as 1 in the OPT record's upper rcode bits. */
+const BADVERS_UPPER = 1;
+
+export type DnsTransport = 'udp' | 'tcp';
+
+/** What the query's OPT record asked for (null: no EDNS). */
+interface QueryEdns {
+  udpSize: number;
+  version: number;
+  dnssecOk: boolean;
+}
 
 interface Reply {
   rcode: Rcode;
@@ -55,8 +70,14 @@ export class DnsblAnswerer {
     this.publicUrl = (config.http.publicUrl ?? `http://${config.lookup.dnsblZone}`).replace(/\/$/, '');
   }
 
-  /** The response to one UDP datagram, or null to drop it (not a readable DNS query); synchronous when nothing waits. */
-  respond(datagram: Buffer): Buffer | null | Promise<Buffer | null> {
+  /**
+   * The response to one query (a UDP datagram, or a TCP message without its length prefix), or null to
+   * drop it (not a readable DNS query); synchronous when nothing waits. EDNS (RFC 6891): a query with an
+   * OPT record gets one back (our UDP size, its DO bit echoed), an EDNS version above 0 gets BADVERS,
+   * several OPT records FORMERR. A UDP response larger than the client's limit (its EDNS size, else
+   * 512 bytes) is sent truncated (TC, no records) so the client retries over TCP.
+   */
+  respond(datagram: Buffer, transport: DnsTransport = 'udp'): Buffer | null | Promise<Buffer | null> {
     let query: dns.DecodedPacket;
     try {
       query = dns.decode(datagram);
@@ -66,26 +87,53 @@ export class DnsblAnswerer {
     if (query.type !== 'query') return null;
     const flags = query.flags ?? 0;
     const question = query.questions?.[0];
+    const opts = (query.additionals ?? []).filter((r): r is dns.OptAnswer => r.type === 'OPT');
+    const edns: QueryEdns | null = opts.length === 0 ? null : { udpSize: opts[0].udpPayloadSize ?? PLAIN_UDP_LIMIT, version: opts[0].ednsVersion ?? 0, dnssecOk: opts[0].flag_do === true };
+    let extendedRcode = 0;
     let reply: Reply | Promise<Reply>;
     if (((flags >> 11) & 0xf) !== OPCODE_QUERY) reply = { rcode: RCODE.NOTIMP, answers: [], soa: false };
-    else if (!question || query.questions!.length !== 1) reply = { rcode: RCODE.FORMERR, answers: [], soa: false };
-    else reply = this.answer(question);
-    const encode = (r: Reply): Buffer => {
-      const responseFlags = (r.rcode === RCODE.REFUSED ? 0 : dns.AUTHORITATIVE_ANSWER) | (flags & dns.RECURSION_DESIRED) | r.rcode;
-      const authorities = r.soa ? [this.soa()] : [];
+    else if (!question || query.questions!.length !== 1 || opts.length > 1) reply = { rcode: RCODE.FORMERR, answers: [], soa: false };
+    else if (edns && edns.version > 0) {
+      extendedRcode = BADVERS_UPPER;
+      reply = { rcode: RCODE.NOERROR, answers: [], soa: false };
+    } else reply = this.answer(question);
+    const responseEdns: ResponseEdns | null = edns && opts.length === 1 ? { udpSize: EDNS_UDP_SIZE, extendedRcode, dnssecOk: edns.dnssecOk } : null;
+    const limit = transport === 'tcp' ? 0xffff : edns ? Math.max(PLAIN_UDP_LIMIT, edns.udpSize) : PLAIN_UDP_LIMIT;
+    const encode = (r: Reply, truncate = false): Buffer => {
+      const responseFlags = (r.rcode === RCODE.REFUSED ? 0 : dns.AUTHORITATIVE_ANSWER) | (flags & dns.RECURSION_DESIRED) | r.rcode | (truncate ? dns.TRUNCATED_RESPONSE : 0);
+      const answers = truncate ? [] : r.answers;
+      const authorities = r.soa && !truncate ? [this.soa()] : [];
       const bounds = question && query.questions!.length === 1 ? questionBounds(datagram, this.zoneLabels) : null;
-      if (bounds) return writeResponse(datagram, bounds, responseFlags, r.answers, authorities);
-      // Compressed or unusual question names: let dns-packet write the whole packet.
-      return dns.encode({
-        id: query.id,
-        type: 'response',
-        flags: responseFlags,
-        questions: question ? [question] : [],
-        answers: r.answers.map((a) => this.toAnswer(a, question?.name ?? this.zone)),
-        authorities: authorities.map((a) => this.toAnswer(a, question?.name ?? this.zone)),
-      });
+      let out: Buffer;
+      if (bounds) out = writeResponse(datagram, bounds, responseFlags, answers, authorities, responseEdns);
+      else {
+        // Compressed or unusual question names: let dns-packet write the whole packet.
+        out = dns.encode({
+          id: query.id,
+          type: 'response',
+          flags: responseFlags,
+          questions: question ? [question] : [],
+          answers: answers.map((a) => this.toAnswer(a, question?.name ?? this.zone)),
+          authorities: authorities.map((a) => this.toAnswer(a, question?.name ?? this.zone)),
+          additionals: responseEdns
+            ? [
+                {
+                  name: '.',
+                  type: 'OPT',
+                  udpPayloadSize: responseEdns.udpSize,
+                  extendedRcode: responseEdns.extendedRcode,
+                  ednsVersion: 0,
+                  flags: responseEdns.dnssecOk ? dns.DNSSEC_OK : 0,
+                  flag_do: responseEdns.dnssecOk,
+                  options: [],
+                } satisfies dns.OptAnswer,
+              ]
+            : [],
+        });
+      }
+      return !truncate && out.length > limit ? encode(r, true) : out;
     };
-    return reply instanceof Promise ? reply.then(encode) : encode(reply);
+    return reply instanceof Promise ? reply.then((r) => encode(r)) : encode(reply);
   }
 
   private answer(question: dns.Question): Reply | Promise<Reply> {

@@ -4,7 +4,17 @@
 // spares re-encoding the long question name once or twice per answer.
 
 const QR = 0x8000;
-const TYPE = { A: 1, SOA: 6, TXT: 16 } as const;
+const TYPE = { A: 1, SOA: 6, TXT: 16, OPT: 41 } as const;
+/** Bytes of an OPT pseudo-record without options: root name, type, class, TTL, rdlength. */
+const OPT_BYTES = 11;
+const DO_BIT = 0x8000;
+
+/** The OPT record of a response to an EDNS query (RFC 6891): our UDP payload size, the upper 8 bits of the rcode, the DO bit echoed (RFC 3225). */
+export interface ResponseEdns {
+  udpSize: number;
+  extendedRcode: number;
+  dnssecOk: boolean;
+}
 const CLASS_IN = 1;
 
 /** A record of a response: its owner is the question name (`question`) or the zone within it (`zone`). */
@@ -49,9 +59,9 @@ export function soaRdata(mname: string, rname: string, numbers: readonly [number
   return out;
 }
 
-export function writeResponse(query: Buffer, bounds: QuestionBounds, flags: number, answers: readonly RawRecord[], authorities: readonly RawRecord[]): Buffer {
+export function writeResponse(query: Buffer, bounds: QuestionBounds, flags: number, answers: readonly RawRecord[], authorities: readonly RawRecord[], edns: ResponseEdns | null = null): Buffer {
   const records = [...answers, ...authorities];
-  let size = bounds.end;
+  let size = bounds.end + (edns ? OPT_BYTES : 0);
   for (const r of records) size += 12 + rdataLength(r);
   const out = Buffer.allocUnsafe(size);
   out[0] = query[0];
@@ -60,7 +70,7 @@ export function writeResponse(query: Buffer, bounds: QuestionBounds, flags: numb
   out.writeUInt16BE(1, 4);
   out.writeUInt16BE(answers.length, 6);
   out.writeUInt16BE(authorities.length, 8);
-  out.writeUInt16BE(0, 10);
+  out.writeUInt16BE(edns ? 1 : 0, 10);
   query.copy(out, 12, 12, bounds.end);
   let o = bounds.end;
   for (const r of records) {
@@ -85,6 +95,15 @@ export function writeResponse(query: Buffer, bounds: QuestionBounds, flags: numb
       }
     }
     o += length;
+  }
+  if (edns) {
+    out[o] = 0;
+    out.writeUInt16BE(TYPE.OPT, o + 1);
+    out.writeUInt16BE(edns.udpSize, o + 3);
+    out[o + 5] = edns.extendedRcode;
+    out[o + 6] = 0;
+    out.writeUInt16BE(edns.dnssecOk ? DO_BIT : 0, o + 7);
+    out.writeUInt16BE(0, o + 9);
   }
   return out;
 }

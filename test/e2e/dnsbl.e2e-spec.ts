@@ -26,6 +26,8 @@ interface Dig {
   /** `TTL TYPE DATA` of each record (dig's column spacing varies) */
   answers: string[];
   authority: string[];
+  /** the OPT record of the response as dig shows it, null without one */
+  edns: string | null;
 }
 
 /** The DNSBL zone queried with Debian's `dig` over real UDP (scripts/ensure-test-tools.sh installs it). */
@@ -75,8 +77,8 @@ describe('DNSBL zone answered to dig', () => {
   }
 
   /** Runs dig (asynchronously: the server answering it runs in this process). */
-  async function dig(name: string, type: 'A' | 'TXT' | 'AAAA' | 'SOA'): Promise<Dig> {
-    const { stdout } = await run('dig', [`@127.0.0.1`, '-p', String(port), '+tries=1', '+time=10', '+noall', '+comments', '+answer', '+authority', name, type]);
+  async function dig(name: string, type: 'A' | 'TXT' | 'AAAA' | 'SOA', options: readonly string[] = []): Promise<Dig> {
+    const { stdout } = await run('dig', [`@127.0.0.1`, '-p', String(port), '+tries=1', '+time=10', '+noall', '+comments', '+answer', '+authority', ...options, name, type]);
     const status = /status: ([A-Z]+)/.exec(stdout)?.[1] ?? 'none';
     const section = (title: string) => {
       const start = stdout.indexOf(`;; ${title} SECTION:`);
@@ -88,7 +90,8 @@ describe('DNSBL zone answered to dig', () => {
         return `${ttl} ${type} ${data.join(' ')}`;
       });
     };
-    return { status, answers: section('ANSWER'), authority: section('AUTHORITY') };
+    const edns = /; EDNS: version: (\d+), flags:([^;]*); udp: (\d+)/.exec(stdout);
+    return { status, answers: section('ANSWER'), authority: section('AUTHORITY'), edns: edns ? `version ${edns[1]}, flags${edns[2].trimEnd()}, udp ${edns[3]}` : null };
   }
 
   const txtOf = (d: Dig) => d.answers.map((l) => [...l.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('')).join('');
@@ -160,6 +163,55 @@ describe('DNSBL zone answered to dig', () => {
     expect((await dig(queryNameOf(`${NET}.1`, `${key.toUpperCase()}.${ZONE}`), 'A')).status).toBe('REFUSED');
     // The zone is not.
     expect((await dig(queryNameOf(`${NET}.1`, `${key}.${ZONE.toUpperCase()}`), 'A')).status).toBe('NOERROR');
+  }, 60_000);
+
+  it('answers over TCP (dig +tcp) the same as over UDP, several queries on one connection', async () => {
+    const { key } = await keyFor('pro');
+    const suffix = `${key}.${ZONE}`;
+    expect(app.get(DnsblServer).tcpPort).toBe(port);
+    for (const [ip, type] of [[`${NET}.1`, 'A'], [`${NET}.1`, 'TXT'], [`${V6}::abcd`, 'A'], [`${NET}.3`, 'A'], [`${NET}.200`, 'A'], ['10.1.2.3', 'TXT']] as const) {
+      const udp = await dig(queryNameOf(ip, suffix), type);
+      const tcp = await dig(queryNameOf(ip, suffix), type, ['+tcp']);
+      expect([ip, type, tcp.status, tcp.answers, tcp.authority]).toEqual([ip, type, udp.status, udp.answers, udp.authority]);
+    }
+    expect((await dig(queryNameOf(`${NET}.1`, suffix), 'A', ['+tcp'])).answers).toEqual(['60 A 127.0.0.2']);
+    // Several length-prefixed queries written at once on one connection, each answered with its own id.
+    const { createConnection } = await import('node:net');
+    const dnsPacket = await import('dns-packet');
+    const names = [`${NET}.1`, `${NET}.2`, `${NET}.200`].map((ip) => queryNameOf(ip, suffix));
+    const answers = await new Promise<Map<number, string>>((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      const seen = new Map<number, string>();
+      let buffered = Buffer.alloc(0);
+      socket.on('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
+          const packet = dnsPacket.decode(buffered.subarray(2, 2 + buffered.readUInt16BE(0)));
+          buffered = buffered.subarray(2 + buffered.readUInt16BE(0));
+          const rcode = (packet as { rcode?: string }).rcode;
+          seen.set(packet.id ?? -1, `${rcode} ${(packet.answers ?? []).map((a) => String((a as { data?: unknown }).data)).join(',')}`);
+          if (seen.size === names.length) {
+            socket.end();
+            resolve(seen);
+          }
+        }
+      });
+      socket.write(Buffer.concat(names.map((name, i) => dnsPacket.streamEncode({ id: 100 + i, type: 'query', questions: [{ name, type: 'A', class: 'IN' }] }))));
+    });
+    expect(answers).toEqual(new Map([[100, 'NOERROR 127.0.0.2'], [101, 'NOERROR 127.0.0.3'], [102, 'NXDOMAIN ']]));
+  }, 60_000);
+
+  it('speaks EDNS: an OPT record back (UDP 1232, DO echoed), none without EDNS, BADVERS for a later version', async () => {
+    const { key } = await keyFor('pro');
+    const name = queryNameOf(`${NET}.1`, `${key}.${ZONE}`);
+    expect((await dig(name, 'A')).edns).toBe('version 0, flags, udp 1232');
+    expect((await dig(name, 'A', ['+dnssec'])).edns).toBe('version 0, flags do, udp 1232');
+    expect((await dig(name, 'A', ['+tcp'])).edns).toBe('version 0, flags, udp 1232');
+    const plain = await dig(name, 'A', ['+noedns']);
+    expect([plain.edns, plain.answers]).toEqual([null, ['60 A 127.0.0.2']]);
+    const later = await dig(name, 'A', ['+edns=1', '+noednsneg']);
+    expect([later.status, later.answers, later.edns]).toEqual(['BADVERS', [], 'version 0, flags, udp 1232']);
   }, 60_000);
 
   it('meters queries like HTTP lookups (reserved space and test points free) and refuses past the quota', async () => {
