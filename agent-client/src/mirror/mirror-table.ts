@@ -32,6 +32,13 @@ export interface MirrorAnswer extends MirrorVerdict {
 }
 
 const UNKNOWN: MirrorVerdict = Object.freeze({ classification: 'unknown', score: 0, listed: false });
+
+/** Every verdict a trusted row can give, built once: a check allocates nothing. Index: score · 2 + listed. */
+const VERDICTS: readonly MirrorVerdict[] = Array.from({ length: 202 }, (_, i) => {
+  const score = i >> 1;
+  const listed = (i & 1) === 1;
+  return Object.freeze({ classification: listed ? 'malicious' : score >= SUSPICIOUS_MIN_SCORE ? 'suspicious' : 'unknown', score, listed });
+});
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
 /** One family's rows, sorted by key (IPv4: uint32 with a /16 directory; IPv6: the /64 as uint64). */
@@ -197,8 +204,7 @@ export class MirrorTable {
     const listed = (flags & FLAG_LISTED) !== 0 && (until === 0 || until > nowSec);
     // Rows without a trusted reporter, a honeypot sighting or a listing answer like an unknown address.
     if (!listed && (flags & FLAG_HONEYPOT) === 0 && ((flags >>> 2) & 7) === 0) return UNKNOWN;
-    const score = rows.score[row];
-    return { classification: listed ? 'malicious' : score >= SUSPICIOUS_MIN_SCORE ? 'suspicious' : 'unknown', score, listed };
+    return VERDICTS[rows.score[row] * 2 + (listed ? 1 : 0)];
   }
 
   /** The verdict for an IPv4 address as a uint32 (the fastest path). */
