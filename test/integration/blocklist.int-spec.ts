@@ -3,6 +3,7 @@ import { BlocklistService } from '../../src/blocklist/blocklist.service.js';
 import type { ListingChange } from '../../src/blocklist/blocklist.types.js';
 import { sql, truncate } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { waitFor } from '../support/waits.js';
 
 // Several publishes and HTTP round trips per test: generous on a loaded machine.
 jest.setTimeout(30_000);
@@ -12,15 +13,6 @@ const TOMORROW = new Date(Date.now() + 24 * HOUR);
 
 function listing(ipKey: string, overrides: Partial<ListingChange> = {}): ListingChange {
   return { ipKey, value: ipKey, scope: 'ip', scenarioClass: 'ssh-bruteforce', score: 3, until: TOMORROW, kind: 'upsert', ...overrides };
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Date.now() - started;
 }
 
 describe('blocklist publishing (PostgreSQL + Redis)', () => {
@@ -66,9 +58,11 @@ describe('blocklist publishing (PostgreSQL + Redis)', () => {
 
   it('reaches every API process over pub/sub within a second', async () => {
     const other = a.app.get(BlocklistService);
-    await until(() => other.currentVersion() === 2, 5_000);
+    await waitFor('version 2 on the other process', 5_000, () => other.currentVersion() === 2, 10);
     const published = await blocklist.publishChanges([listing('198.51.100.7', { scenarioClass: 'http-probing' })], new Date());
-    const waited = await until(() => other.currentVersion() === published!.version, 1_000);
+    const started = Date.now();
+    await waitFor('the announced version on the other process', 1_000, () => other.currentVersion() === published!.version, 10);
+    const waited = Date.now() - started;
     expect(waited).toBeLessThan(1_000);
     expect(other.currentEntries().map((e) => e.value).sort()).toEqual(['192.0.2.1', '198.51.100.7', '2001:db8:7:8::/64']);
     expect(other.currentEntries().find((e) => e.value === '192.0.2.1')?.score).toBe(5);
@@ -81,15 +75,16 @@ describe('blocklist publishing (PostgreSQL + Redis)', () => {
       close: [],
       open: [{ ipKey: '203.0.113.5', value: '203.0.113.5', scope: 'ip', scenarioClass: 'smtp-spam', score: 1, until: new Date(Date.now() + HOUR) }],
     }));
-    await until(() => other.currentVersion() === silent!.id, 3_000);
+    await waitFor('the silent version, by polling', 3_000, () => other.currentVersion() === silent!.id, 10);
     expect(other.currentEntries().map((e) => e.value)).toContain('203.0.113.5');
   });
 
   it('closes listings whose until has passed in the next version', async () => {
-    const soon = new Date(Date.now() + 300);
-    const { version } = (await blocklist.publishChanges([listing('192.0.2.77', { until: soon })], new Date()))!;
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const next = (await blocklist.publishChanges([listing('192.0.2.78')], new Date()))!;
+    // The publisher's clock is its `now` argument: the next run happens 400 ms later, after `until`.
+    const t0 = Date.now();
+    const soon = new Date(t0 + 300);
+    const { version } = (await blocklist.publishChanges([listing('192.0.2.77', { until: soon })], new Date(t0)))!;
+    const next = (await blocklist.publishChanges([listing('192.0.2.78')], new Date(t0 + 400)))!;
     expect(await rows("value = '192.0.2.77'")).toEqual([{ value: '192.0.2.77', ip_key: '192.0.2.77', scope: 'ip', added_in: version, removed_in: next.version }]);
   });
 

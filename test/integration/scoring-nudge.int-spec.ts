@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { nudgeJobOptions } from '../../src/consensus/consensus-ingest.listener.js';
 import { JobName } from '../../src/infra/queue/queue.constants.js';
 import { testEnv } from '../setup/test-env.js';
+import { waitFor } from '../support/waits.js';
 
 /** Nudges on the real BullMQ and Redis: however many arrive, at most one scoring run waits. */
 describe('scoring nudges', () => {
@@ -26,14 +27,6 @@ describe('scoring nudges', () => {
     return counts.waiting + counts.delayed + counts.prioritized;
   };
 
-  async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
   it('coalesces nudges: one waits while none runs, one more is kept while one runs', async () => {
     // Just before a bucket closes, so each nudge is due within about 60 ms.
     const nowNearBucketEnd = () => Math.ceil(Date.now() / 2_000) * 2_000 - 10;
@@ -55,14 +48,14 @@ describe('scoring nudges', () => {
       },
       { connection: workerConnection, prefix, concurrency: 1 },
     );
-    await until(() => started === 1, 'the first run to start');
+    await waitFor('the first run to start', 30_000, () => started === 1, 25);
     // A long run: nudges keep arriving meanwhile; only the last is kept.
     for (let i = 0; i < 40; i++) await queue.add(JobName.ScoreTick, {}, nudgeJobOptions(nowNearBucketEnd()));
     expect(await waiting()).toBe(0);
     release();
-    await until(() => finished === 2, 'the kept nudge to run');
-    await until(async () => (await waiting()) === 0 && (await queue.getActiveCount()) === 0, 'the queue to drain');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor('the kept nudge to run', 30_000, () => finished === 2, 25);
+    await waitFor('the queue to drain', 30_000, async () => (await waiting()) === 0 && (await queue.getActiveCount()) === 0, 25);
+    // Nothing waits, is delayed or runs: no third run can start, so the count is final.
     expect(started).toBe(2);
   }, 60_000);
 });

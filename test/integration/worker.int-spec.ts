@@ -4,6 +4,7 @@ import { createRootLogger } from '../../src/common/logging/pino-logger.js';
 import { partitionsAround } from '../../src/signals/signal-partitions.js';
 import { sql } from '../setup/db.js';
 import { testConfig } from '../setup/test-app.js';
+import { waitFor } from '../support/waits.js';
 
 describe('worker process', () => {
   let worker: INestApplicationContext | undefined;
@@ -14,13 +15,6 @@ describe('worker process', () => {
     const furthest = partitionsAround(new Date(), 1, 7).at(-1)!;
     await sql(config.database.url, `DROP TABLE IF EXISTS "${furthest.name}"`);
     worker = await startWorker(config, createRootLogger('silent'));
-    const deadline = Date.now() + 20_000;
-    let found = false;
-    while (!found && Date.now() < deadline) {
-      const rows = await sql(config.database.url, 'SELECT 1 FROM pg_class WHERE relname = $1', [furthest.name]);
-      found = rows.length === 1;
-      if (!found) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(found).toBe(true);
+    await waitFor(`partition ${furthest.name} created by the worker`, 20_000, async () => (await sql(config.database.url, 'SELECT 1 FROM pg_class WHERE relname = $1', [furthest.name])).length === 1, 200);
   }, 30_000);
 });
