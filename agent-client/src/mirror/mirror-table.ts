@@ -113,6 +113,76 @@ function directory(keys: Uint32Array, n: number): Uint32Array {
   return dir;
 }
 
+const WORDS = new Uint16Array(8);
+const GROUPS = new Uint16Array(9);
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * The eight 16-bit words of an IPv6 address in `out`, without BigInt or arrays (the hot path of
+ * `check`); accepts exactly what agent-client/src/net/ip.ts parseIPv6 accepts. False when not IPv6.
+ */
+export function parseIPv6Words(s: string, out: Uint16Array): boolean {
+  const n = s.length;
+  if (n < 2 || n > 45) return false;
+  let count = 0;
+  let gap = -1;
+  let i = 0;
+  if (s.charCodeAt(0) === 58) {
+    if (s.charCodeAt(1) !== 58) return false;
+    gap = 0;
+    i = 2;
+    if (n === 2) {
+      out.fill(0);
+      return true;
+    }
+  }
+  while (i < n) {
+    let j = i;
+    let group = 0;
+    while (j < n && j - i < 5) {
+      const h = hexValue(s.charCodeAt(j));
+      if (h < 0) break;
+      group = group * 16 + h;
+      j++;
+    }
+    if (j < n && s.charCodeAt(j) === 46) {
+      const v4 = parseIPv4(s, i, n);
+      if (v4 < 0 || count > 6) return false;
+      GROUPS[count++] = Math.floor(v4 / 65536);
+      GROUPS[count++] = v4 % 65536;
+      break;
+    }
+    if (j === i || j - i > 4 || count === 9) return false;
+    GROUPS[count++] = group;
+    if (j === n) break;
+    if (s.charCodeAt(j) !== 58) return false;
+    if (j + 1 < n && s.charCodeAt(j + 1) === 58) {
+      if (gap >= 0) return false;
+      gap = count;
+      i = j + 2;
+    } else {
+      if (j + 1 === n) return false;
+      i = j + 1;
+    }
+  }
+  if (count > 8 || (gap < 0 && count !== 8) || (gap >= 0 && count === 8)) return false;
+  if (gap < 0) {
+    for (let k = 0; k < 8; k++) out[k] = GROUPS[k];
+    return true;
+  }
+  const tail = count - gap;
+  for (let k = 0; k < gap; k++) out[k] = GROUPS[k];
+  for (let k = gap; k < 8 - tail; k++) out[k] = 0;
+  for (let k = 0; k < tail; k++) out[8 - tail + k] = GROUPS[gap + k];
+  return true;
+}
+
 function iso(seconds: number): string | null {
   return seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
 }
@@ -133,6 +203,9 @@ export class MirrorTable {
   private v4: Rows<Uint32Array> = emptyRows(new Uint32Array(0));
   private dir = directory(new Uint32Array(0), 0);
   private v6: Rows<BigUint64Array> = emptyRows(new BigUint64Array(0));
+  /** the /64 keys of `v6` as two word columns, so a text lookup needs no BigInt */
+  private v6High = new Uint32Array(0);
+  private v6Low = new Uint32Array(0);
   private sets: Array<readonly string[]> = [NO_NAMES];
 
   get size(): number {
@@ -157,6 +230,13 @@ export class MirrorTable {
       this.v6 = merge(this.v6, frame.v6, (n) => new BigUint64Array(n));
     }
     this.dir = directory(this.v4.keys, this.v4.length);
+    this.v6High = new Uint32Array(this.v6.length);
+    this.v6Low = new Uint32Array(this.v6.length);
+    for (let i = 0; i < this.v6.length; i++) {
+      const key = this.v6.keys[i];
+      this.v6High[i] = Number(key >> 32n);
+      this.v6Low[i] = Number(key & 0xffffffffn);
+    }
     this.epoch = frame.epoch;
     this.version = frame.to;
     this.generation = frame.generation;
@@ -184,14 +264,20 @@ export class MirrorTable {
 
   /** Row of an IPv6 /64 (the upper 64 bits of the address), or -1. */
   findV6(hi: bigint): number {
-    const keys = this.v6.keys;
+    return this.findV6Words(Number(hi >> 32n), Number(hi & 0xffffffffn));
+  }
+
+  /** Row of the IPv6 /64 whose upper 32-bit words are `high` and `low`, or -1. */
+  findV6Words(high: number, low: number): number {
+    const hs = this.v6High;
+    const ls = this.v6Low;
     let lo = 0;
     let top = this.v6.length - 1;
     while (lo <= top) {
       const mid = (lo + top) >>> 1;
-      const k = keys[mid];
-      if (k < hi) lo = mid + 1;
-      else if (k > hi) top = mid - 1;
+      const h = hs[mid];
+      if (h < high || (h === high && ls[mid] < low)) lo = mid + 1;
+      else if (h > high || ls[mid] > low) top = mid - 1;
       else return mid;
     }
     return -1;
@@ -212,14 +298,14 @@ export class MirrorTable {
     return this.verdictOf(this.v4, this.findV4(value), nowSec);
   }
 
-  /** The verdict for an address in text (IPv4, IPv6, IPv4-mapped IPv6); null when it is not an address. */
+  /** The verdict for an address in text (IPv4, IPv6, IPv4-mapped IPv6); null when it is not an address. Allocates nothing. */
   check(ip: string, nowSec = Date.now() / 1000): MirrorVerdict | null {
     const v4 = parseIPv4(ip);
     if (v4 >= 0) return this.verdictOf(this.v4, this.findV4(v4), nowSec);
-    const address = parseAddress(ip);
-    if (!address) return null;
-    if (address.family === 4) return this.verdictOf(this.v4, this.findV4(Number(address.value)), nowSec);
-    return this.verdictOf(this.v6, this.findV6(address.value >> 64n), nowSec);
+    const w = WORDS;
+    if (!parseIPv6Words(ip, w)) return null;
+    if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) return this.verdictOf(this.v4, this.findV4(w[6] * 65536 + w[7]), nowSec);
+    return this.verdictOf(this.v6, this.findV6Words(w[0] * 65536 + w[1], w[2] * 65536 + w[3]), nowSec);
   }
 
   /** The full answer for an address in text; null when it is not an address. */
