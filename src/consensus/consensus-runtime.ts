@@ -1,5 +1,6 @@
 import { ConsensusEngine } from './scoring/engine.js';
-import type { EngineSnapshot } from './scoring/snapshot-types.js';
+import { restoreEngine } from './scoring/engine-snapshot.js';
+import type { EngineSnapshot, IpSnapshot, ReporterSnapshot } from './scoring/snapshot-types.js';
 import type { EngineOptions, Listing, QuarantineEvent, TickResult } from './scoring/types.js';
 import type { ReporterRow, ScoringSignal } from './consensus.types.js';
 import type { ConsensusMatchers } from './consensus-matchers.js';
@@ -50,6 +51,30 @@ export class ConsensusRuntime {
     for (const [key, until] of image.published) runtime.published.set(key, until);
     runtime.trustedScenarios.load(image.trusted);
     return runtime;
+  }
+
+  /**
+   * A restore fed record by record (src/consensus/snapshot reads them from a stream), so the records
+   * of millions of IPs never need to be held at once. Same result as `fromImage`: classes and owners
+   * are interned first in the snapshot's order, then reporters and IPs, then the engine's remaining
+   * state by the engine's own `restoreEngine` (with no reporters and IPs left to restore).
+   */
+  static restoring(options: RuntimeOptions, engineHeader: Omit<EngineSnapshot, 'reporters' | 'ips'>): RuntimeRestore {
+    const engine = new ConsensusEngine(engineHeader.params, engineOptions(options));
+    const runtime = new ConsensusRuntime(options, engine);
+    for (const name of engineHeader.scenarioClasses) engine.scenarioIndex(name);
+    for (const owner of engineHeader.owners) engine.state.reporters.owners.intern(owner);
+    return {
+      reporter: (r) => engine.restoreReporter(r),
+      ip: (x) => engine.restoreIp(x),
+      seen: (key, first, last) => runtime.seen.set(key, { first, last }),
+      published: (key, until) => runtime.published.set(key, until),
+      trusted: (entries) => runtime.trustedScenarios.load(entries),
+      finish: () => {
+        restoreEngine(engine.state, { ...engineHeader, reporters: [], ips: [] } as EngineSnapshot);
+        return runtime;
+      },
+    };
   }
 
   /** The whole state as plain data, copied now (later runs do not change it). */
@@ -153,6 +178,16 @@ export class ConsensusRuntime {
   listed(): Listing[] {
     return this.engine.listedKeys().map((k) => this.engine.listing(k)).filter((l): l is Listing => l !== null);
   }
+}
+
+/** Feeds a restore (`ConsensusRuntime.restoring`): reporters before IPs, `finish` last. */
+export interface RuntimeRestore {
+  reporter(snapshot: ReporterSnapshot): void;
+  ip(snapshot: IpSnapshot): void;
+  seen(key: string, first: number, last: number): void;
+  published(key: string, until: number): void;
+  trusted(entries: Array<[string, string[]]>): void;
+  finish(): ConsensusRuntime;
 }
 
 function engineOptions(options: RuntimeOptions): EngineOptions {

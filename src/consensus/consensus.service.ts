@@ -152,21 +152,30 @@ export class ConsensusService {
 
   /**
    * Saves this worker's engine if it is the current one (graceful shutdown: the next worker restores
-   * it and replays nothing). Returns whether a snapshot was written.
+   * it and replays nothing). Returns whether a snapshot was written. A scheduled snapshot still being
+   * written in the background is waited for in every case, so shutdown never cuts one short.
    */
   async snapshotNow(): Promise<boolean> {
-    const saved = await this.repository.withScoringLock(async () => {
-      const cursor = await this.repository.cursor();
-      if (!this.runtime || cursor.generation !== this.generation || !cursor.lastTickAt) return false;
-      return this.saveSnapshot(this.runtime, { lastSignalId: cursor.lastSignalId, generation: cursor.generation, runAt: cursor.lastTickAt.getTime() });
-    });
-    return saved === true;
+    try {
+      const saved = await this.repository.withScoringLock(async () => {
+        const cursor = await this.repository.cursor();
+        if (!this.runtime || cursor.generation !== this.generation || !cursor.lastTickAt) return false;
+        return this.saveSnapshot(this.runtime, { lastSignalId: cursor.lastSignalId, generation: cursor.generation, runAt: cursor.lastTickAt.getTime() }, true);
+      });
+      return saved === true;
+    } finally {
+      await this.snapshots.idle();
+    }
   }
 
-  /** A snapshot of the state right after the run that stored `cursor` (scoring lock held). Never fails the run. */
-  private async saveSnapshot(runtime: ConsensusRuntime, cursor: { lastSignalId: bigint; generation: bigint; runAt: number }): Promise<boolean> {
+  /**
+   * A snapshot of the state right after the run that stored `cursor` (scoring lock held; the lock is
+   * needed only while the state is copied, the write goes on in the background unless `wait`). Never
+   * fails the run.
+   */
+  private async saveSnapshot(runtime: ConsensusRuntime, cursor: { lastSignalId: bigint; generation: bigint; runAt: number }, wait = false): Promise<boolean> {
     try {
-      return (await this.snapshots.save(runtime, { ...cursor, gapIds: this.gaps.due(cursor.runAt) })) !== null;
+      return (await this.snapshots.save(runtime, { ...cursor, gapIds: this.gaps.due(cursor.runAt) }, wait)) !== null;
     } catch (error) {
       this.logger.warn(`consensus snapshot not saved: ${(error as Error).message}`);
       return false;

@@ -109,6 +109,8 @@ describe('consensus snapshots: restore + tail replay = full replay', () => {
   it('saves a snapshot after the first run, then restores it and replays only the newer signals', async () => {
     await ingestWave(40);
     expect((await scoringRun(live)).outcome).toBe('done');
+    // The run copied its engine; the snapshot is compressed and written in the background.
+    await live.app.get(ConsensusSnapshots).idle();
     const [snap] = await sql<{ generation: string; last_signal_id: string; bytes: string; complete: boolean }>(
       live.config.database.url,
       'SELECT generation, last_signal_id, bytes, complete FROM consensus_snapshot ORDER BY id',

@@ -2,7 +2,7 @@ import { ConsensusMatchers } from '../consensus-matchers.js';
 import { ConsensusRuntime, type RuntimeOptions } from '../consensus-runtime.js';
 import type { ScoringSignal } from '../consensus.types.js';
 import { engineCompat, paramsHash } from './engine-compat.js';
-import { decodeSnapshot, encodeSnapshot, FORMAT_VERSION, SNAPSHOT_FORMAT, SnapshotRejected, type SnapshotCursor } from './snapshot-codec.js';
+import { decodeImage, decodeSnapshot, encodeSnapshot, FORMAT_VERSION, SNAPSHOT_FORMAT, SnapshotRejected, type SnapshotCursor } from './snapshot-codec.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -90,10 +90,15 @@ describe('consensus snapshot codec', () => {
     expect(chunks.length).toBeGreaterThan(1);
     expect(encoded.bytes).toBeLessThan(encoded.rawBytes);
 
-    const { header, image } = await decodeSnapshot(from(chunks), () => null, encoded.sha256);
+    const { header, image } = await decodeImage(from(chunks), () => null, encoded.sha256);
     expect(header.cursor).toEqual(cursor);
-    const restored = ConsensusRuntime.fromImage(options(), image);
+    const fromImage = ConsensusRuntime.fromImage(options(), image);
+    expect(summary(fromImage)).toEqual(summary(live));
+    // The worker's path: records restored as they are read.
+    const streamed = await decodeSnapshot(from(chunks), () => null, encoded.sha256, (h) => ConsensusRuntime.restoring(options(), h.engine));
+    const restored = streamed.result;
     expect(summary(restored)).toEqual(summary(live));
+    expect(restored.engine.snapshot()).toEqual(fromImage.engine.snapshot());
     expect(live.listed().length).toBeGreaterThan(0);
 
     // The same tail on both: same listings, same scores, same sightings.
@@ -110,12 +115,12 @@ describe('consensus snapshot codec', () => {
     const live = runtimeWithReporters();
     live.replay(history(80, 0, 1, T0), T0, T0 + 300_000, TICK);
     const { chunks, encoded } = await roundTrip(live, cursor, 1024);
-    await expect(decodeSnapshot(from(chunks.slice(0, -1)), () => null, null)).rejects.toBeInstanceOf(SnapshotRejected);
-    await expect(decodeSnapshot(from(chunks), () => null, 'f'.repeat(64))).rejects.toThrow('checksum mismatch');
-    await expect(decodeSnapshot(from(chunks), (h) => (h.paramsHash === paramsHash({ tickMs: 30_000 }) ? null : 'other parameters'), encoded.sha256)).rejects.toThrow('other parameters');
+    await expect(decodeImage(from(chunks.slice(0, -1)), () => null, null)).rejects.toBeInstanceOf(SnapshotRejected);
+    await expect(decodeImage(from(chunks), () => null, 'f'.repeat(64))).rejects.toThrow('checksum mismatch');
+    await expect(decodeImage(from(chunks), (h) => (h.paramsHash === paramsHash({ tickMs: 30_000 }) ? null : 'other parameters'), encoded.sha256)).rejects.toThrow('other parameters');
     const flipped = chunks.map((c) => Buffer.from(c));
     flipped[1][10] ^= 0xff;
-    await expect(decodeSnapshot(from(flipped), () => null, null)).rejects.toBeInstanceOf(SnapshotRejected);
+    await expect(decodeImage(from(flipped), () => null, null)).rejects.toBeInstanceOf(SnapshotRejected);
   });
 
   it('hashes parameters independently of key order and notices a changed value', () => {

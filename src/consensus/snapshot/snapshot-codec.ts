@@ -4,6 +4,8 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { RuntimeImage } from '../consensus-runtime.js';
 import type { EngineSnapshot, IpSnapshot, ReporterSnapshot } from '../scoring/snapshot-types.js';
 
+export type { RuntimeImage };
+
 /**
  * The byte format of a consensus snapshot (docs/scaling.md, "Snapshots and fail-over"): gzip of one
  * JSON value per line, never one huge string, so a snapshot of millions of IPs is written and read as
@@ -151,16 +153,28 @@ export async function encodeSnapshot(
 
 export class SnapshotRejected extends Error {}
 
+/** Receives a snapshot's records as they are read (see `ConsensusRuntime.restoring`). */
+export interface SnapshotSink<T> {
+  reporter(snapshot: ReporterSnapshot): void;
+  ip(snapshot: IpSnapshot): void;
+  seen(key: string, first: number, last: number): void;
+  published(key: string, until: number): void;
+  trusted(entries: Array<[string, string[]]>): void;
+  finish(): T;
+}
+
 /**
- * Reads a snapshot written by `encodeSnapshot`. `check` sees the header first and returns a reason to
- * reject it (the rest is then not read); a stream cut short, a wrong checksum or a record out of place
- * throws SnapshotRejected.
+ * Reads a snapshot written by `encodeSnapshot` into the sink `open` returns for its header, one record
+ * at a time. `check` sees the header first and returns a reason to reject it (the rest is then not
+ * read); a stream cut short, a wrong checksum or a record out of place throws SnapshotRejected, and the
+ * sink's result is then never asked for.
  */
-export async function decodeSnapshot(
+export async function decodeSnapshot<T>(
   chunks: AsyncIterable<Buffer>,
   check: (header: SnapshotHeader) => string | null,
   expectedSha256: string | null,
-): Promise<{ header: SnapshotHeader; image: RuntimeImage }> {
+  open: (header: SnapshotHeader) => SnapshotSink<T>,
+): Promise<{ header: SnapshotHeader; result: T }> {
   const hash = createHash('sha256');
   const hashed = Readable.from(
     (async function* () {
@@ -173,39 +187,48 @@ export async function decodeSnapshot(
   const gunzip = hashed.pipe(createGunzip());
   hashed.on('error', (error) => gunzip.destroy(error));
   let header: SnapshotHeader | null = null;
-  const reporters: ReporterSnapshot[] = [];
-  const ips: IpSnapshot[] = [];
-  const image: Omit<RuntimeImage, 'engine'> = { seen: [], published: [], trusted: [] };
+  let sink: SnapshotSink<T> | null = null;
+  const got: SnapshotCounts = { reporters: 0, ips: 0, seen: 0, published: 0, trusted: 0 };
+  const trusted: Array<[string, string[]]> = [];
   let end: SnapshotCounts | null = null;
-  let carry = '';
+  // Text after the last newline seen; kept as pieces so that a long line (the header can be megabytes)
+  // costs one join, not a copy per piece.
+  let carry: string[] = [];
   const take = (line: string) => {
     if (line.length === 0) return;
     if (end !== null) throw new SnapshotRejected('data after the end marker');
-    if (header === null) {
+    if (sink === null) {
       const parsed = JSON.parse(line) as SnapshotHeader & { cursor: Record<string, unknown> };
       if (parsed.format !== SNAPSHOT_FORMAT) throw new SnapshotRejected('not a consensus snapshot');
       const c = parsed.cursor as unknown as { lastSignalId: string; generation: string; runAt: number; gapIds: string[] };
       header = { ...parsed, cursor: { lastSignalId: BigInt(c.lastSignalId), generation: BigInt(c.generation), runAt: c.runAt, gapIds: c.gapIds.map((id) => BigInt(id)) } };
       const reason = check(header);
       if (reason !== null) throw new SnapshotRejected(reason);
+      sink = open(header);
       return;
     }
     const record = JSON.parse(line) as [string, ...unknown[]];
     switch (record[0]) {
       case 'r':
-        reporters.push(record[1] as ReporterSnapshot);
+        if (got.ips > 0) throw new SnapshotRejected('reporter after the IPs');
+        sink.reporter(record[1] as ReporterSnapshot);
+        got.reporters++;
         break;
       case 'i':
-        ips.push(record[1] as IpSnapshot);
+        sink.ip(record[1] as IpSnapshot);
+        got.ips++;
         break;
       case 's':
-        image.seen.push([record[1] as string, record[2] as number, record[3] as number]);
+        sink.seen(record[1] as string, record[2] as number, record[3] as number);
+        got.seen++;
         break;
       case 'p':
-        image.published.push([record[1] as string, record[2] as number]);
+        sink.published(record[1] as string, record[2] as number);
+        got.published++;
         break;
       case 't':
-        image.trusted.push([record[1] as string, record[2] as string[]]);
+        trusted.push([record[1] as string, record[2] as string[]]);
+        got.trusted++;
         break;
       case 'end':
         end = record[1] as SnapshotCounts;
@@ -215,13 +238,16 @@ export async function decodeSnapshot(
     }
   };
   try {
-    for await (const piece of gunzip as AsyncIterable<Buffer>) {
-      const text = carry + piece.toString('utf8');
-      const parts = text.split('\n');
-      carry = parts.pop() ?? '';
+    // setEncoding: multi-byte characters split across pieces are decoded whole.
+    gunzip.setEncoding('utf8');
+    for await (const piece of gunzip as AsyncIterable<string>) {
+      carry.push(piece);
+      if (piece.indexOf('\n') < 0) continue;
+      const parts = carry.join('').split('\n');
+      carry = [parts.pop() ?? ''];
       for (const line of parts) take(line);
     }
-    take(carry);
+    take(carry.join(''));
   } catch (error) {
     gunzip.destroy();
     hashed.destroy();
@@ -229,12 +255,28 @@ export async function decodeSnapshot(
     throw new SnapshotRejected(`unreadable: ${(error as Error).message}`);
   }
   const h = header as SnapshotHeader | null;
-  if (h === null) throw new SnapshotRejected('empty');
-  const counts = h.counts;
-  const got: SnapshotCounts = { reporters: reporters.length, ips: ips.length, seen: image.seen.length, published: image.published.length, trusted: image.trusted.length };
+  const s = sink as SnapshotSink<T> | null;
+  if (h === null || s === null) throw new SnapshotRejected('empty');
   if (end === null) throw new SnapshotRejected('cut short (no end marker)');
-  if (canonicalJson(got) !== canonicalJson(counts)) throw new SnapshotRejected(`record counts ${canonicalJson(got)} differ from the header's ${canonicalJson(counts)}`);
+  if (canonicalJson(got) !== canonicalJson(h.counts)) throw new SnapshotRejected(`record counts ${canonicalJson(got)} differ from the header's ${canonicalJson(h.counts)}`);
   const digest = hash.digest('hex');
   if (expectedSha256 !== null && digest !== expectedSha256) throw new SnapshotRejected('checksum mismatch');
-  return { header: h, image: { ...image, engine: { ...h.engine, reporters, ips } as EngineSnapshot } };
+  s.trusted(trusted);
+  return { header: h, result: s.finish() };
+}
+
+/** Reads a whole snapshot into plain data (tests, tools); the worker restores with a streaming sink. */
+export async function decodeImage(chunks: AsyncIterable<Buffer>, check: (header: SnapshotHeader) => string | null, expectedSha256: string | null): Promise<{ header: SnapshotHeader; image: RuntimeImage }> {
+  const reporters: ReporterSnapshot[] = [];
+  const ips: IpSnapshot[] = [];
+  const rest: Omit<RuntimeImage, 'engine'> = { seen: [], published: [], trusted: [] };
+  const { header, result } = await decodeSnapshot(chunks, check, expectedSha256, (h) => ({
+    reporter: (r) => reporters.push(r),
+    ip: (x) => ips.push(x),
+    seen: (key, first, last) => rest.seen.push([key, first, last]),
+    published: (key, until) => rest.published.push([key, until]),
+    trusted: (entries) => rest.trusted.push(...entries),
+    finish: () => ({ ...rest, engine: { ...h.engine, reporters, ips } as EngineSnapshot }),
+  }));
+  return { header, image: result };
 }
