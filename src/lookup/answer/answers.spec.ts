@@ -6,7 +6,7 @@ import { IndexBuilder } from '../index/index-builder.js';
 import type { ScoreFields } from '../index/ip-score-index.js';
 import { SCENARIO_SEPARATOR } from '../index/score-columns.js';
 import { type PlanRecord, toPolicy } from '../plans/plan.types.js';
-import { behaviourOf, behavioursOf, OTHER_BEHAVIOUR } from './behaviours.js';
+import { behaviourOf, behavioursOf, OTHER_BEHAVIOUR } from '../../common/scenarios/behaviours.js';
 import { buildIpAnswer } from './ip-answer.js';
 import { buildRangeAnswer, rangeProblem } from './range-answer.js';
 

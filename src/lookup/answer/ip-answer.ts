@@ -5,7 +5,7 @@ import type { ScoreFields } from '../index/ip-score-index.js';
 import { REPORTER_BUCKETS, type ReporterBucket } from '../../common/reporter-bucket.js';
 import { CONFIDENCES, type Confidence, type Reputation, reputationOf, SUSPICIOUS_MIN_SCORE } from '../index/reputation.js';
 import type { PlanPolicy } from '../plans/plan.types.js';
-import { behavioursOf } from './behaviours.js';
+import { behavioursOf } from '../../common/scenarios/behaviours.js';
 
 export interface RangeSummary {
   /** the /24 (IPv4) or /64 (IPv6) holding the IP */
@@ -60,7 +60,7 @@ export interface IpAnswer {
   reserved: ReservedBlock | null;
   reporters?: ReporterBucket | null;
   scenarios?: readonly string[];
-  /** scenarios in plain words (src/lookup/answer/behaviours.ts), shown with `scenarios` */
+  /** scenarios in plain words (src/common/scenarios/behaviours.ts), shown with `scenarios` */
   behaviours?: readonly string[];
   firstSeen?: string | null;
   lastSeen?: string | null;

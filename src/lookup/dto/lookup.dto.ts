@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, MaxLength } from 'class-validator';
-import { BEHAVIOUR_RULES, OTHER_BEHAVIOUR } from '../answer/behaviours.js';
+import { BEHAVIOUR_RULES, OTHER_BEHAVIOUR } from '../../common/scenarios/behaviours.js';
 import { CLASSIFICATIONS, EVIDENCE } from '../answer/ip-answer.js';
 import { MAX_RANGE_MEMBERS } from '../answer/range-answer.js';
 import { MAX_BULK_SIZE } from '../plans/plan.types.js';

@@ -1,4 +1,4 @@
-// Scenario names in plain words for lookup answers (pure): the one mapping table.
+// Scenario names in plain words (pure): the one mapping table, for lookup answers and the IP-holder explanation.
 
 /**
  * Rules tried in order on a scenario's name without its author (`crowdsecurity/ssh-bf` → `ssh-bf`);
