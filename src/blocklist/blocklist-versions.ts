@@ -15,6 +15,11 @@ export class BlocklistVersions {
     return to <= from ? [] : this.repository.closedBetween(from, to);
   }
 
+  /** The newest published version, or null before the first. */
+  async latestId(): Promise<number | null> {
+    return (await this.repository.latestVersion())?.id ?? null;
+  }
+
   /** When `version` was published, or null when it is not (or no longer) in the kept history. */
   createdAt(version: number): Promise<Date | null> {
     return this.repository.versionCreatedAt(version);

@@ -46,6 +46,11 @@ export class SignalsFeedRepository {
     return rows;
   }
 
+  async countSince(since: Date): Promise<number> {
+    const { rows } = await this.prisma.pool.query<{ n: string }>('SELECT count(*) AS n FROM signal WHERE received_at >= $1', [since]);
+    return Number(rows[0].n);
+  }
+
   async maxId(): Promise<bigint> {
     const { rows } = await this.prisma.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM signal');
     return BigInt(rows[0].id ?? '0');

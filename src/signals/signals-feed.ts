@@ -32,6 +32,11 @@ export class SignalsFeed {
     return (await this.repository.byIds(ids, since)).map(toFeedSignal);
   }
 
+  /** Signals received since `since` (the dashboard's daily volume). */
+  countSince(since: Date): Promise<number> {
+    return this.repository.countSince(since);
+  }
+
   maxId(): Promise<bigint> {
     return this.repository.maxId();
   }

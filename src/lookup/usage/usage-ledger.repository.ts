@@ -27,6 +27,15 @@ export class UsageLedgerRepository {
     return rows.map((r) => ({ day: r.day, lookups: Number(r.lookups) }));
   }
 
+  /** Each organisation's plan and monthly quota (no plan row: the free plan). */
+  async monthlyQuotas(organizationIds: readonly string[]): Promise<Map<string, { planId: string; monthlyQuota: number }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; plan_id: string; monthly_quota: number }>>`
+      SELECT o.id, p.id AS plan_id, p.monthly_quota FROM unnest(${[...organizationIds]}::text[]) AS o(id)
+      LEFT JOIN organization_plan op ON op.organization_id::text = o.id
+      JOIN plan p ON p.id = COALESCE(op.plan_id, 'free')`;
+    return new Map(rows.map((r) => [r.id, { planId: r.plan_id, monthlyQuota: Number(r.monthly_quota) }]));
+  }
+
   /** Sum of the daily quotas of the organisations holding an active key (plans rows; no row = free). */
   async dailyCapacity(): Promise<number> {
     const [row] = await this.prisma.$queryRaw<Array<{ n: bigint | null }>>`

@@ -25,6 +25,11 @@ export class UsageLedger {
     return this.repository.daily(organizationId, from);
   }
 
+  /** Each organisation's plan and the lookups it includes per month. */
+  monthlyQuotas(organizationIds: readonly string[]): Promise<Map<string, { planId: string; monthlyQuota: number }>> {
+    return organizationIds.length === 0 ? Promise.resolve(new Map()) : this.repository.monthlyQuotas(organizationIds);
+  }
+
   /** What every organisation with an active key may look up today in all (the sum of their daily quotas). */
   dailyCapacity(): Promise<number> {
     return this.repository.dailyCapacity();
