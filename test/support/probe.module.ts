@@ -20,6 +20,28 @@ class ProbeBody {
   item!: ProbeItem;
 }
 
+/**
+ * Holds the slow route's requests until the test opens it, and counts those that reached the handler:
+ * a test sees a request in flight and decides when it answers, with no sleep on either side.
+ */
+export class SlowGate {
+  entered = 0;
+  private opened = false;
+  private readonly waiters: Array<() => void> = [];
+
+  pass(): Promise<void> {
+    this.entered++;
+    return this.opened ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  open(): void {
+    this.opened = true;
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+}
+
+export const slowGate = new SlowGate();
+
 /** A test-only route to exercise the global HTTP policies (validation, body parsing, limits). */
 @Public()
 @Controller('test-probe')
@@ -31,7 +53,7 @@ class ProbeController {
 
   @Get('slow')
   async slow(): Promise<{ done: true }> {
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await slowGate.pass();
     return { done: true };
   }
 }
