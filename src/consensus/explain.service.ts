@@ -7,6 +7,7 @@ import { ipKey, parseIp } from '../common/ip/ip-address.js';
 import { Clock } from '../infra/clock/clock.js';
 import { ConsensusRepository } from './consensus.repository.js';
 import type { ExplainDto } from './dto/delisting.dto.js';
+import { behavioursOf } from '../common/scenarios/behaviours.js';
 import { missingEvidence } from './scoring/missing.js';
 import { resolveParams, type ConsensusParams } from './scoring/params.js';
 
@@ -41,6 +42,7 @@ export class ExplainService {
       reason: score?.reason ?? null,
       reporters: reporterBucket(score?.reporters ?? 0),
       scenario_classes: score?.scenarios ?? [],
+      behaviours: [...behavioursOf(score?.scenarios ?? [])],
       first_seen: score?.firstSeen.toISOString() ?? null,
       last_seen: score?.lastSeen.toISOString() ?? null,
       seen_by_sensors: score?.honeypot ?? false,

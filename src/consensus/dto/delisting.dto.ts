@@ -123,6 +123,8 @@ export class ExplainDto {
   @ApiProperty({ nullable: true, type: String, enum: ['consensus', 'honeypot'] }) reason!: string | null;
   @ApiProperty({ enum: ['0', '1-2', '3-5', '6-20', '>20'] }) reporters!: string;
   @ApiProperty({ type: [String] }) scenario_classes!: string[];
+  @ApiProperty({ type: [String], description: 'The scenarios in plain words (the same words as lookup answers)', example: ['SSH brute force'] })
+  behaviours!: string[];
   @ApiProperty({ nullable: true, type: String }) first_seen!: string | null;
   @ApiProperty({ nullable: true, type: String }) last_seen!: string | null;
   @ApiProperty({ description: "Whether Quorum's own sensors saw the IP" }) seen_by_sensors!: boolean;
