@@ -8,10 +8,11 @@ import { DashboardModule } from '../admin/dashboard/dashboard.module.js';
 import { ConsensusModule } from '../consensus/consensus.module.js';
 import { CrowdsecModule } from '../crowdsec/crowdsec.module.js';
 import { DnsblModule } from '../dnsbl/dnsbl.module.js';
+import { HolderModule } from '../holder/holder.module.js';
 import { LookupModule } from '../lookup/lookup.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { PrivacyModule } from '../privacy/privacy.module.js';
 import { SignalsModule } from '../signals/signals.module.js';
 
 /** Business domains, loaded by both the API and the worker (each brings its controllers and job handlers). */
-export const DOMAIN_MODULES: Array<Type<unknown>> = [AuditModule, AgentsModule, SignalsModule, AdminModule, BlocklistModule, ConsensusModule, LookupModule, DnsblModule, CrowdsecModule, PrivacyModule, BillingModule, DashboardModule, MembersModule];
+export const DOMAIN_MODULES: Array<Type<unknown>> = [AuditModule, AgentsModule, SignalsModule, AdminModule, BlocklistModule, ConsensusModule, LookupModule, DnsblModule, CrowdsecModule, PrivacyModule, BillingModule, DashboardModule, MembersModule, HolderModule];
