@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { AuditService } from '../../src/audit/audit.service.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
@@ -9,6 +8,9 @@ import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.
 import { LookupUsageService } from '../../src/lookup/usage/lookup-usage.service.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { fakeClock } from '../support/fake-clock.js';
+import { createOperator } from '../support/principals.js';
+import { waitFor } from '../support/waits.js';
 
 const NET = '45.84.13';
 
@@ -34,7 +36,7 @@ describe('lookup limits, usage and propagation across replicas', () => {
        ON CONFLICT (id) DO NOTHING`,
     );
     await Promise.all([a, b].map((t) => t.app.get(LookupPlansService).reload()));
-    await until(() => a.app.get(LookupIndexService).ready && b.app.get(LookupIndexService).ready);
+    await waitFor('both lookup indexes loaded', 15_000, () => a.app.get(LookupIndexService).ready && b.app.get(LookupIndexService).ready);
   }, 60_000);
   afterAll(async () => {
     redis.disconnect();
@@ -73,7 +75,16 @@ describe('lookup limits, usage and propagation across replicas', () => {
 
   it('refuses a burst beyond the per-second limit with rate_limited, then lets the next second through', async () => {
     const { key } = await keyFor('test-burst');
-    await startOfSecond();
+    // Both replicas read one fake clock, held inside one second until the test moves it on.
+    const clock = fakeClock([a.app, b.app], Math.floor(Date.now() / 1000) * 1000 + 100);
+    try {
+      await burstThenNextSecond(key, clock);
+    } finally {
+      clock.restore();
+    }
+  }, 20_000);
+
+  async function burstThenNextSecond(key: string, clock: { advance(ms: number): void }): Promise<void> {
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => get(i % 2 === 0 ? a.app : b.app, key)));
     const ok = answers.filter((r) => r.statusCode === 200).length;
     process.stdout.write(`lookup burst: 40 parallel requests on 2 replicas within one second, burst 5/s: ${ok} answered\n`);
@@ -86,9 +97,9 @@ describe('lookup limits, usage and propagation across replicas', () => {
     expect(refused?.headers['x-ratelimit-limit']).toBe('100000');
     expect(refused?.headers['ratelimit-policy']).toMatch(/^"burst";q=5;w=1, "day";q=100000;w=86400$/);
     expect(refused?.headers['ratelimit']).toMatch(/^"burst";r=0;t=[01], "day";r=\d+;t=\d+$/);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(1_000);
     expect((await get(b.app, key)).statusCode).toBe(200);
-  }, 20_000);
+  }
 
   it('sends X-RateLimit-* on every answer and counts a bulk request per valid IP', async () => {
     const { key, org } = await keyFor('test-roomy');
@@ -121,32 +132,22 @@ describe('lookup limits, usage and propagation across replicas', () => {
     const [{ id }] = await sql<{ id: string }>(db, 'SELECT id FROM api_key WHERE organization_id = $1', [org]);
     const started = Date.now();
     await a.app.get(ApiKeysService).revoke(org, id, 'test');
-    await until(async () => (await get(b.app, key)).statusCode === 401, 1_000);
+    await waitFor('the revocation on replica b', 1_000, async () => (await get(b.app, key)).statusCode === 401);
     process.stdout.write(`lookup revocation reached the other replica in ${Date.now() - started} ms\n`);
   }, 20_000);
 
   it('lets staff admins (only) edit plans (audited, validated), applied by the other replica at once', async () => {
     const { key } = await keyFor('test-roomy');
     expect((await get(b.app, key)).json().scenarios).toBeDefined();
-    const operators = a.app.get(OperatorAuthService);
-    const login = async (role: 'admin' | 'billing' | 'support') => {
-      const email = `plans-${role}-${++seq}@example.net`;
-      await operators.createOperator(email, role, 'a-long-enough-password');
-      const res = await a.app.inject({ method: 'POST', url: '/v1/admin/login', payload: { email, password: 'a-long-enough-password' }, remoteAddress: `10.78.${seq}.1` });
-      return { cookie: ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; '), csrf: res.json().csrf_token as string };
-    };
-    const admin = await login('admin');
-    const billing = await login('billing');
-    const support = await login('support');
-    const put = (who: { cookie: string; csrf: string }, payload: object) =>
-      a.app.inject({ method: 'PUT', url: '/v1/admin/plans/test-roomy', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf }, payload });
+    const [admin, billing, support] = await Promise.all((['admin', 'billing', 'support'] as const).map((role) => createOperator(a.app, role, null)));
+    const put = (who: { headers: Record<string, string> }, payload: object) => a.app.inject({ method: 'PUT', url: '/v1/admin/plans/test-roomy', headers: who.headers, payload });
     expect((await put(support, { fields: ['reporters'] })).statusCode).toBe(403);
     expect((await put(billing, { fields: ['reporters'] })).statusCode).toBe(403);
     expect((await put(admin, { daily_quota: 20_000_000 })).json().code).toBe('bad_request');
     const changed = await put(admin, { fields: ['reporters'] });
     expect(changed.json()).toEqual(expect.objectContaining({ id: 'test-roomy', fields: ['reporters'], daily_quota: 1_000_000 }));
-    await until(async () => (await get(b.app, key)).json().scenarios === undefined, 1_000);
-    const got = await a.app.inject({ method: 'GET', url: '/v1/admin/plans/test-roomy', headers: { cookie: billing.cookie } });
+    await waitFor('the plan change on replica b', 1_000, async () => (await get(b.app, key)).json().scenarios === undefined);
+    const got = await a.app.inject({ method: 'GET', url: '/v1/admin/plans/test-roomy', headers: { cookie: billing.headers.cookie } });
     expect(got.json().fields).toEqual(['reporters']);
     const audit = await a.app.get(AuditService).recent(10);
     expect(audit.find((e) => e.action === 'plan.updated' && e.target === 'plan:test-roomy')?.details).toEqual(
@@ -165,24 +166,12 @@ describe('lookup limits, usage and propagation across replicas', () => {
     );
     const started = Date.now();
     await redis.publish('quorum-test:scores:version', v);
-    await until(async () => {
+    await waitFor('the new generation on both replicas', 1_000, async () => {
       const [x, y] = await Promise.all([get(a.app, key, `${NET}.77`), get(b.app, key, `${NET}.77`)]);
       return x.json().reputation === 'malicious' && y.json().reputation === 'malicious';
-    }, 1_000);
+    });
     process.stdout.write(`lookup: published generation answered by both replicas in ${Date.now() - started} ms\n`);
     expect(b.app.get(LookupIndexService).current.version).toBeGreaterThanOrEqual(Number(v));
   }, 20_000);
 });
 
-async function startOfSecond(): Promise<void> {
-  const ms = Date.now() % 1000;
-  if (ms > 200) await new Promise((resolve) => setTimeout(resolve, 1000 - ms + 5));
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
