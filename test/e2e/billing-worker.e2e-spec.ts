@@ -8,6 +8,7 @@ import { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
 import { postWebhook, signPayload, startFakeStripe } from '../fakes/stripe/harness.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { waitFor } from '../support/waits.js';
 
 /** The real path: API stores and queues the signed events, a Quorum worker's BullMQ processor applies them. */
 describe('billing events through the worker', () => {
@@ -27,14 +28,6 @@ describe('billing events through the worker', () => {
     await fake?.stop();
   });
 
-  async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   it('a checkout completed at Stripe raises the plan once the worker has run the job', async () => {
     const app = api.app;
     const org = (await app.get(OrganizationsService).create('worker-billing-org')).id;
@@ -48,8 +41,8 @@ describe('billing events through the worker', () => {
       const payload = JSON.stringify(event);
       expect((await postWebhook(app, payload, signPayload(payload))).statusCode).toBe(200);
     }
-    await until(async () => (await app.get(LookupPlansService).planIdOf(org)) === 'business');
-    await until(async () => {
+    await waitFor('the business plan applied by the worker', 15_000, async () => (await app.get(LookupPlansService).planIdOf(org)) === 'business');
+    await waitFor('every Stripe event processed', 15_000, async () => {
       const rows = await sql<{ n: number }>(api.config.database.url, 'SELECT count(*)::int AS n FROM stripe_event WHERE id = ANY($1) AND processed_at IS NOT NULL', [events.map((e) => e.id)]);
       return rows[0].n === events.length;
     });

@@ -12,6 +12,7 @@ import { deliver, postWebhook, signPayload, startFakeStripe } from '../fakes/str
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { auditEntries } from '../support/audit-entries.js';
+import { waitFor } from '../support/waits.js';
 
 // operator logins hash with scrypt and checkouts go through the fake Stripe: slow on a loaded machine
 jest.setTimeout(30_000);
@@ -33,8 +34,7 @@ describe('billing: checkout, signed webhooks, entitlements', () => {
     const res = await app.inject({ method: 'POST', url: '/v1/admin/login', payload: { email, password: 'a-long-enough-password' }, remoteAddress: '10.77.0.1' });
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
     admin = { cookie, csrf: res.json().csrf_token as string };
-    const deadline = Date.now() + 15_000;
-    while (!app.get(LookupIndexService).ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('the lookup index loaded', 15_000, () => app.get(LookupIndexService).ready);
   }, 60_000);
   afterAll(async () => {
     await t.close();

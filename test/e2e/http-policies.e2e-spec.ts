@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { readJson } from '../support/http.js';
 import { ProbeModule } from '../support/probe.module.js';
 import { listenTestApp, type TestApp } from '../setup/test-app.js';
+import { waitFor } from '../support/waits.js';
 
 describe('HTTP policies (real Fastify stack on a socket)', () => {
   let t: TestApp & { url: string };
@@ -109,12 +110,10 @@ describe('HTTP policies (real Fastify stack on a socket)', () => {
   });
 
   it('reports readiness of PostgreSQL, Redis and the queues (ready once the lookup index is loaded)', async () => {
-    const deadline = Date.now() + 20_000;
-    let res = await fetch(`${t.url}/readyz`);
-    while (res.status !== 200 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      res = await fetch(`${t.url}/readyz`);
-    }
+    const res = await waitFor('readiness', 20_000, async () => {
+      const answer = await fetch(`${t.url}/readyz`);
+      return answer.status === 200 ? answer : null;
+    }, 200);
     const body = await readJson(res);
     expect(res.status).toBe(200);
     expect(body.checks).toEqual(

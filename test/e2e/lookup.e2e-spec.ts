@@ -9,6 +9,7 @@ import { NeverListService } from '../../src/consensus/never-list/never-list.serv
 import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { waitFor } from '../support/waits.js';
 
 // Addresses used only by this file: 100.64.0.0/10 style test nets are special-purpose, so real-looking ones.
 const NET = '45.83.12';
@@ -32,7 +33,7 @@ describe('lookup API: keys, plans, answers', () => {
         country: [{ start: `${NET}.0`, end: `${NET}.255`, country: 'FR' }],
       }),
     );
-    await until(() => app.get(LookupIndexService).ready);
+    await waitFor('the lookup index loaded', 15_000, () => app.get(LookupIndexService).ready);
   }, 60_000);
   afterAll(async () => t.close());
 
@@ -266,15 +267,7 @@ describe('lookup API: keys, plans, answers', () => {
       [`${NET}.99`, v],
     );
     const started = Date.now();
-    await until(async () => (await lookup(key, `/v1/ip/${NET}.99`)).json().reputation === 'suspicious', 3_000);
+    await waitFor('the new score answered', 3_000, async () => (await lookup(key, `/v1/ip/${NET}.99`)).json().reputation === 'suspicious');
     expect(Date.now() - started).toBeLessThan(3_000);
   }, 20_000);
 });
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
