@@ -130,6 +130,11 @@ export class OperatorAuthService {
    * organisation the operator is Quorum staff; with one, the operator acts on that organisation only
    * (docs/security.md, "Authorization").
    */
+  /** Deletes operator sessions expired by `now` (the hourly session-purge job, src/members/session-purge.service.ts). */
+  purgeExpiredSessions(now: Date): Promise<number> {
+    return this.operators.deleteExpiredSessions(now);
+  }
+
   async createOperator(email: string, role: OperatorRoleName, password?: string, organizationId: string | null = null): Promise<{ operator: OperatorRecord; password: string }> {
     const secret = password ?? randomBytes(15).toString('base64url');
     if (secret.length < 12) throw DomainError.badRequest('Operator passwords need at least 12 characters');

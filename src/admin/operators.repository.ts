@@ -80,7 +80,7 @@ export class OperatorsRepository {
   }
 
   async deleteExpiredSessions(now: Date): Promise<number> {
-    return (await this.prisma.operatorSession.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+    return (await this.prisma.operatorSession.deleteMany({ where: { expiresAt: { lte: now } } })).count;
   }
 
   /** A new secret to confirm; false when TOTP is already enabled. */

@@ -2,13 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { OperatorAuthService } from '../admin/operator-auth.service.js';
+import { DemoAgentsRepository } from '../agents/demo-agents.repository.js';
 import { OrganizationsService } from '../agents/organizations.service.js';
 import { ReporterIdentityService } from '../agents/reporter-identity.service.js';
+import { DemoReportersRepository } from '../consensus/demo-reporters.repository.js';
 import { JobName } from '../infra/queue/queue.constants.js';
 import { QueueService } from '../infra/queue/queue.service.js';
 import { ApiKeysService } from '../lookup/keys/api-keys.service.js';
 import { type DemoAgentFile, type HttpClient, newDemoKeys } from './demo-agents.js';
-import { DemoSeedRepository } from './demo-seed.repository.js';
 
 const AGENTS_FILE = 'demo-agents.json';
 const DAY_MS = 86_400_000;
@@ -68,11 +69,12 @@ export async function seedDemo(app: INestApplicationContext, http: HttpClient, d
 /** Aged (200 days), trusted reporter rows for the demo agents, so their reports can list an address. */
 export async function establishDemoReporters(app: INestApplicationContext, agents: readonly DemoAgentFile[]): Promise<void> {
   const identities = app.get(ReporterIdentityService, { strict: false });
-  const repository = DemoSeedRepository.of(app);
-  const rows = [];
+  const reporters = DemoReportersRepository.of(app);
+  const agentRows = DemoAgentsRepository.of(app);
   for (const agent of agents) {
     const { reporter, owner } = await identities.identify(agent.organizationId, agent.id);
-    rows.push({ agentId: agent.id, pseudonym: reporter, owner, asn: agent.asn, net: `demo-net-${agent.asn}`, enrolledAt: new Date(Date.now() - 200 * DAY_MS) });
+    const net = `demo-net-${agent.asn}`;
+    await reporters.establish([{ pseudonym: reporter, owner, asn: agent.asn, net, enrolledAt: new Date(Date.now() - 200 * DAY_MS) }]);
+    await agentRows.setNetwork(agent.id, agent.asn, net);
   }
-  await repository.establish(rows);
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module.js';
 import { LoginThrottleService } from '../admin/login-throttle.service.js';
 import { AgentsModule } from '../agents/agents.module.js';
 import { EmailOutboxRepository } from './mail/email-outbox.repository.js';
@@ -14,7 +15,7 @@ import { SessionPurgeService } from './session-purge.service.js';
 
 /** Customer members (docs/customers.md): accounts, sessions, invitations, email. */
 @Module({
-  imports: [AgentsModule],
+  imports: [AdminModule, AgentsModule],
   controllers: [PortalController, MembersController, OrganizationAgentsController],
   // LoginThrottleService is src/admin's throttle (stateless, counters in Redis), reused for member logins.
   providers: [MembersRepository, MemberAuthService, MemberSessionAuthenticator, MailerService, EmailOutboxRepository, LoginThrottleService, SessionPurgeRepository, SessionPurgeService],

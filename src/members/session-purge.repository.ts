@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 
-/** Deletions of the purge job (src/members/session-purge.service.ts), by expiry. */
+/** Members' deletions of the purge job (src/members/session-purge.service.ts), by expiry; operator sessions are admin's. */
 @Injectable()
 export class SessionPurgeRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  async deleteOperatorSessions(expiredBy: Date): Promise<number> {
-    return (await this.prisma.operatorSession.deleteMany({ where: { expiresAt: { lte: expiredBy } } })).count;
-  }
 
   async deleteMemberSessions(expiredBy: Date): Promise<number> {
     return (await this.prisma.memberSession.deleteMany({ where: { expiresAt: { lte: expiredBy } } })).count;

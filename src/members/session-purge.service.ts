@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { OperatorAuthService } from '../admin/operator-auth.service.js';
 import { Clock } from '../infra/clock/clock.js';
 import { OnJob, type JobOutcome } from '../infra/queue/on-job.decorator.js';
 import { JobName } from '../infra/queue/queue.constants.js';
@@ -18,6 +19,7 @@ export interface SessionPurgeReport {
  * retention jobs): operator and member sessions past their expiry, and the emailed one-use tokens
  * (email verification, password reset, invitations, withdrawn ones included) once expired or used a
  * day ago. An expired session or token is refused anyway; the purge keeps the tables to the live ones.
+ * Operator sessions are the admin domain's table: it deletes them (table ownership, docs/architecture.md).
  */
 @Injectable()
 export class SessionPurgeService {
@@ -25,6 +27,7 @@ export class SessionPurgeService {
 
   constructor(
     private readonly repository: SessionPurgeRepository,
+    private readonly operators: OperatorAuthService,
     private readonly clock: Clock,
   ) {}
 
@@ -37,7 +40,7 @@ export class SessionPurgeService {
   async purge(now: Date = this.clock.now()): Promise<SessionPurgeReport> {
     const usedBefore = new Date(now.getTime() - USED_TOKEN_GRACE_MS);
     const report = {
-      operator_session: await this.repository.deleteOperatorSessions(now),
+      operator_session: await this.operators.purgeExpiredSessions(now),
       member_session: await this.repository.deleteMemberSessions(now),
       member_token: await this.repository.deleteMemberTokens(now, usedBefore),
     };

@@ -35,7 +35,7 @@ describe('session and token purge', () => {
   it('deletes sessions past their expiry and tokens expired or used a day ago, and nothing live', async () => {
     const start = new Date();
     const clock = new FixedClock(start);
-    const purge = new SessionPurgeService(t.app.get(SessionPurgeRepository), clock);
+    const purge = new SessionPurgeService(t.app.get(SessionPurgeRepository), t.app.get(OperatorAuthService), clock);
 
     // an operator session and a member session (8 hours each)
     const opEmail = `purge-op-${Date.now()}@example.net`;

@@ -2,7 +2,6 @@ import { type INestApplicationContext, Injectable } from '@nestjs/common';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 
 export interface EstablishedReporter {
-  agentId: string;
   pseudonym: string;
   owner: string;
   asn: number;
@@ -11,16 +10,17 @@ export interface EstablishedReporter {
 }
 
 /**
- * Demo-only writes: gives the demo's reporters the aged, trusted profile listings need, and their agents
- * the same demo network, so the reporter row that ingestion refreshes from the agent keeps it.
+ * Demo-only writes of the embedded mode's seed (src/embedded/demo-seed.ts): gives the demo's reporters
+ * the aged, trusted profile listings need. Consensus owns the reporter table (docs/architecture.md
+ * "Table ownership"), so the seed writes it through this repository.
  */
 @Injectable()
-export class DemoSeedRepository {
+export class DemoReportersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** The demo runs outside any module: take the application's Prisma service. */
-  static of(app: INestApplicationContext): DemoSeedRepository {
-    return new DemoSeedRepository(app.get(PrismaService, { strict: false }));
+  static of(app: INestApplicationContext): DemoReportersRepository {
+    return new DemoReportersRepository(app.get(PrismaService, { strict: false }));
   }
 
   async establish(reporters: readonly EstablishedReporter[]): Promise<void> {
@@ -32,7 +32,6 @@ export class DemoSeedRepository {
            alpha = greatest(reporter.alpha, 60), beta = least(reporter.beta, 3), updated_at = now()`,
         [r.pseudonym, r.owner, r.asn, r.net, r.enrolledAt],
       );
-      await this.prisma.pool.query('UPDATE agent SET asn = $2, network_pseudonym = $3 WHERE id = $1', [r.agentId, r.asn, r.net]);
     }
   }
 }
