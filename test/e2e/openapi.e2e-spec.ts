@@ -35,6 +35,13 @@ describe('committed OpenAPI document', () => {
       doc = JSON.parse(await renderOpenApi());
     }, 60_000);
 
+    it('gives every operation a summary and a description', () => {
+      const missing = operations(doc)
+        .filter(([, op]) => !op.summary?.trim() || !op.description?.trim())
+        .map(([name]) => name);
+      expect(missing).toEqual([]);
+    });
+
     it('documents the errors of every operation with the error schema and an example code', () => {
       const problems: string[] = [];
       for (const [name, op] of operations(doc)) {
