@@ -40,7 +40,8 @@ export interface StoredBatch {
 }
 
 // One statement, one transaction: take the batch nonce (durable replay protection; an expired row of
-// the same nonce is taken over), claim the (reporter, uuid) pairs, then insert every row whose uuid was
+// the same nonce is taken over), claim the (reporter, uuid) pairs (unique through signal_uuid's index on
+// their digest, migration 20261207160000_signal_uuid_digest_key), then insert every row whose uuid was
 // claimed now (or has none). A replayed nonce writes nothing; a duplicate uuid is skipped, never stored twice.
 const INSERT_BATCH = `
 WITH batch_nonce AS (
