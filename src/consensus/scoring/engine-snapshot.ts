@@ -13,7 +13,7 @@ export function snapshotEngine(st: EngineState): EngineSnapshot {
   const ips = [];
   for (let x = 0; x < st.ips.size; x++) ips.push(snapshotIp(st, x));
   return {
-    version: 1,
+    version: 2,
     params: structuredClone(st.p),
     scenarioClasses: [...st.classes.names],
     owners: [...rep.owners.names],
@@ -41,7 +41,7 @@ export function snapshotEngine(st: EngineState): EngineSnapshot {
 
 /** Loads a snapshot into a fresh engine state (created with the snapshot's params). */
 export function restoreEngine(st: EngineState, s: EngineSnapshot): void {
-  if (s.version !== 1) throw new Error(`unsupported engine snapshot version ${String(s.version)}`);
+  if (s.version !== 1 && s.version !== 2) throw new Error(`unsupported engine snapshot version ${String(s.version)}`);
   for (const name of s.scenarioClasses) st.classIndex(name);
   for (const o of s.owners) st.reporters.owners.intern(o);
   for (const r of s.reporters) restoreReporter(st, r);

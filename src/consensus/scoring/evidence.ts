@@ -82,12 +82,22 @@ export function penaliseVoters(st: EngineState, x: number, now: number): void {
   }
 }
 
-/** Daily: reports older than 72 h with no listing and no honeypot sighting cost +0.05 each. */
+/**
+ * Daily: reports older than 72 h with no listing and no honeypot sighting cost +0.05 each. Those
+ * whose IP was reported by at least `collusionMinVoters` reporters that are all one voter (one
+ * owner, or one collusion cluster: a ring copying a list), with no established reporter outside it,
+ * are contradicted claims: +`negContradicted` each, and `quarantineContradicted` of them within
+ * the quarantine window quarantine the reporter, although nothing was listed (docs/consensus.md,
+ * "Sybil cost"). An honest attacker seen by several agents of one owner only is rare, and one
+ * owner's reports alone never reach the count.
+ */
 export function judgeUnconfirmed(st: EngineState, now: number): void {
   const { votes, ips, reporters, p } = st;
   const cutoff = now - p.unconfirmedAfterMs;
   const day = st.dayOf(now);
+  const root = st.collusion.root;
   for (let x = 0; x < ips.size; x++) {
+    let group = -2;
     for (let e = ips.head[x]; e !== -1; e = votes.nextByIp[e]) {
       const f = votes.flags[e];
       if ((f & F_JUDGED) !== 0 || votes.first[e] > cutoff) continue;
@@ -98,9 +108,52 @@ export function judgeUnconfirmed(st: EngineState, now: number): void {
         ips.listing[x] !== undefined ||
         (ips.lastListedEnd[x] !== NEVER && ips.lastListedEnd[x] >= first) ||
         ips.hpLast[x] >= first - p.honeypotWindowMs;
-      if (!confirmed) reporters.addUnconfirmed(votes.agent[e], day);
+      if (confirmed) continue;
+      const r = votes.agent[e];
+      reporters.addUnconfirmed(r, day);
+      if (group === -2) group = singleVoterGroup(st, x, now);
+      if (group >= 0 && root[reporters.owner[r]] === group) contradicted(st, r, now);
     }
   }
+}
+
+/**
+ * The voter (collusion root of an owner) that alone corroborates `x`, or -1: at least
+ * `collusionMinVoters` live reports come from agents of that voter, and no established reporter
+ * outside it reported `x` (when no reporter is established, every report must come from it).
+ */
+function singleVoterGroup(st: EngineState, x: number, now: number): number {
+  const { votes, ips, reporters, p } = st;
+  const root = st.collusion.root;
+  let established = -1;
+  let any = -1;
+  let mixed = false;
+  for (let e = ips.head[x]; e !== -1; e = votes.nextByIp[e]) {
+    if ((votes.flags[e] & F_WITHDRAWN) !== 0) continue;
+    const r = votes.agent[e];
+    const g = root[reporters.owner[r]];
+    if (any === -1) any = g;
+    else if (g !== any) mixed = true;
+    if (reporters.weight(r, now) < p.establishedWeight) continue;
+    if (established === -1) established = g;
+    else if (g !== established) return -1;
+  }
+  const group = established !== -1 ? established : mixed ? -1 : any;
+  if (group === -1) return -1;
+  let n = 0;
+  for (let e = ips.head[x]; e !== -1; e = votes.nextByIp[e]) {
+    if ((votes.flags[e] & F_WITHDRAWN) === 0 && root[reporters.owner[votes.agent[e]]] === group) n++;
+  }
+  return n >= p.collusionMinVoters ? group : -1;
+}
+
+/** One contradicted claim of reporter `r`: negative evidence, and quarantine at the count. */
+export function contradicted(st: EngineState, r: number, now: number): void {
+  const { reporters, p } = st;
+  if (reporters.isQuarantined(r)) return;
+  st.counters.contradicted++;
+  reporters.addNegative(r, p.negContradicted);
+  if (p.quarantineContradicted > 0 && reporters.recordContradicted(r, now) >= p.quarantineContradicted) quarantine(st, r, now, 'contradicted');
 }
 
 /** Entries that no longer matter: judged, older than the vote lifetime and the collusion window. */

@@ -80,6 +80,15 @@ export interface ConsensusParams {
   negUnconfirmed: number;
   negUnconfirmedCapPerDay: number;
   negCanary: number;
+  /**
+   * Contradicted claim (evidence.ts, judgeUnconfirmed): a report still unconfirmed after
+   * unconfirmedAfterMs whose IP was reported by at least collusionMinVoters reporters, all of one
+   * owner or collusion cluster, with no established reporter outside it. Each adds this to beta
+   * and counts towards quarantine (docs/consensus.md §1, "Sybil cost").
+   */
+  negContradicted: number;
+  /** Contradicted claims within quarantineFpWindowMs that quarantine the reporter; 0 disables it. */
+  quarantineContradicted: number;
   unconfirmedAfterMs: number;
   alphaForgetting: number;
   betaForgetting: number;
@@ -159,6 +168,8 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   negUnconfirmed: 0.05,
   negUnconfirmedCapPerDay: 2,
   negCanary: 50,
+  negContradicted: 0.5,
+  quarantineContradicted: 25,
   unconfirmedAfterMs: 72 * HOUR,
   alphaForgetting: 0.99,
   betaForgetting: 0.997,

@@ -46,6 +46,8 @@ export class ReporterTable {
   /** Head of the agent's vote-entry list (see VoteStore). */
   entryHead = new Int32Array(0);
   readonly fpUpheld: (number[] | undefined)[] = [];
+  /** Times of contradicted claims (evidence.ts), kept for quarantineFpWindowMs. */
+  readonly contradicted: (number[] | undefined)[] = [];
   /** Raw ASN numbers by interned ASN id. */
   readonly asnNumbers: number[] = [];
 
@@ -239,6 +241,15 @@ export class ReporterTable {
     let n = 0;
     for (const t of list) if (t > since) n++;
     return n;
+  }
+
+  /** Records a contradicted claim; returns how many fall inside the quarantine window. */
+  recordContradicted(r: number, now: number): number {
+    const since = now - this.p.quarantineFpWindowMs;
+    const list = (this.contradicted[r] ?? []).filter((t) => t > since);
+    list.push(now);
+    this.contradicted[r] = list;
+    return list.length;
   }
 
   forgetAll(days = 1): void {

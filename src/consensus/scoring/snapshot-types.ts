@@ -15,6 +15,8 @@ export interface ReporterSnapshot {
   beta: number;
   quarantinedAt: number | null;
   fpUpheld: number[];
+  /** Times of contradicted claims in the quarantine window (format 2; absent in format 1). */
+  contradicted?: number[];
   /** [day, count] of the daily counters: positive evidence, unconfirmed evidence, new IPs. */
   positive: [number, number];
   unconfirmed: [number, number];
@@ -72,7 +74,8 @@ export interface IpSnapshot {
 }
 
 export interface EngineSnapshot {
-  version: 1;
+  /** 2 adds contradicted claims per reporter; a format-1 snapshot restores with none. */
+  version: 1 | 2;
   params: ConsensusParams;
   scenarioClasses: string[];
   owners: string[];

@@ -20,6 +20,7 @@ export function snapshotReporter(st: EngineState, r: number): ReporterSnapshot {
     beta: rep.beta[r],
     quarantinedAt: rep.isQuarantined(r) ? rep.quarantinedAt[r] : null,
     fpUpheld: [...(rep.fpUpheld[r] ?? [])],
+    contradicted: [...(rep.contradicted[r] ?? [])],
     positive: [rep.posDay[r], rep.posCount[r]],
     unconfirmed: [rep.negDay[r], rep.negCount[r]],
     distinct: [rep.capDay[r], rep.capCount[r]],
@@ -34,6 +35,7 @@ export function restoreReporter(st: EngineState, s: ReporterSnapshot): number {
   rep.refreshTrust(r);
   rep.quarantinedAt[r] = s.quarantinedAt ?? -1;
   rep.fpUpheld[r] = s.fpUpheld.length > 0 ? [...s.fpUpheld] : undefined;
+  rep.contradicted[r] = s.contradicted !== undefined && s.contradicted.length > 0 ? [...s.contradicted] : undefined;
   [rep.posDay[r], rep.posCount[r]] = s.positive;
   [rep.negDay[r], rep.negCount[r]] = s.unconfirmed;
   [rep.capDay[r], rep.capCount[r]] = s.distinct;

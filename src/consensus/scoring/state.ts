@@ -57,6 +57,7 @@ export class EngineState {
     collusionLinks: 0,
     noveltyBlocked: 0,
     noveltyRefunds: 0,
+    contradicted: 0,
   };
 
   constructor(

@@ -69,7 +69,7 @@ export interface Listing {
   explanation: Explanation;
 }
 
-export type QuarantineReason = 'canary' | 'upheld-fps';
+export type QuarantineReason = 'canary' | 'upheld-fps' | 'contradicted';
 
 export interface QuarantineEvent {
   reporterId: string;
@@ -108,4 +108,6 @@ export interface EngineCounters {
   collusionLinks: number;
   noveltyBlocked: number;
   noveltyRefunds: number;
+  /** Reports judged contradicted (claims only their own owner or cluster corroborated). */
+  contradicted: number;
 }
