@@ -63,7 +63,10 @@ export class AdminAuthController {
   @Post('totp/enable')
   @Auth('operators.totpEnrol')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Two-factor enrolment, step 2: a code of the new secret turns two-factor sign-in on' })
+  @ApiOperation({
+    summary: 'Two-factor enrolment, step 2: a code of the new secret turns two-factor sign-in on',
+    description: 'Anyone with the operator\'s email and password, after step 1: a current code of the new secret turns two-factor sign-in on, so a staff operator can sign in in production. Throttled like the login; 409 when no setup is pending.',
+  })
   @ApiNoContentResponse()
   @ApiUnauthorizedResponse({ description: 'invalid_credentials' })
   async totpEnable(@Body() body: OperatorTotpEnableDto, @Req() request: FastifyRequest): Promise<void> {
@@ -73,7 +76,10 @@ export class AdminAuthController {
   @Post('logout')
   @Auth('operators.logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'End the operator session' })
+  @ApiOperation({
+    summary: 'End the operator session',
+    description: 'The signed-in operator: the session is revoked on the server and its cookies cleared.',
+  })
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
     const token = parseCookies(request.headers.cookie)[SESSION_COOKIE] ?? '';
     await this.auth.logout(token, principal.kind === 'operator' ? principal.operatorId : '');
@@ -82,7 +88,10 @@ export class AdminAuthController {
 
   @Get('me')
   @Auth('operators.me')
-  @ApiOperation({ summary: 'The logged-in operator' })
+  @ApiOperation({
+    summary: 'The logged-in operator',
+    description: 'Any signed-in operator: its id, email and role (staff or attached to one organisation).',
+  })
   @ApiOkResponse({ type: OperatorDto })
   async me(@CurrentPrincipal() principal: Principal): Promise<OperatorDto> {
     if (principal.kind !== 'operator') throw DomainError.forbidden();

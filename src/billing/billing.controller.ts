@@ -20,7 +20,10 @@ export class BillingController {
   @Post('checkout')
   @HttpCode(200)
   @Auth('billing.checkout')
-  @ApiOperation({ summary: "Start a Stripe Checkout session for a plan (the organisation's operators, or an admin)" })
+  @ApiOperation({
+    summary: "Start a Stripe Checkout session for a plan (the organisation's operators, or an admin)",
+    description: 'Owners, admins and billing members of the organisation, its admin and billing operators, or staff admin and billing: a Stripe Checkout session for the plan\'s price (and the metered overage price), returning to success_url / cancel_url (the portal\'s or the dashboard\'s billing pages by default). Earlier open sessions of the customer are expired, so two checkouts cannot both be paid. 409 subscription_active when a subscription is live: change its plan with POST /v1/billing/plan-change instead, never a second subscription. Audited.',
+  })
   @ApiOkResponse({ type: SessionUrlDto })
   checkout(@Body() body: CheckoutRequestDto, @CurrentPrincipal() principal: Principal): Promise<SessionUrlDto> {
     return this.billing.checkout(body.organization_id, body.plan_id, { success: body.success_url, cancel: body.cancel_url }, auditActor(principal));
@@ -45,7 +48,10 @@ export class BillingController {
   @Post('portal')
   @HttpCode(200)
   @Auth('billing.portal')
-  @ApiOperation({ summary: 'Open a Stripe Customer Portal session for the organisation' })
+  @ApiOperation({
+    summary: 'Open a Stripe Customer Portal session for the organisation',
+    description: 'Owners, admins and billing members of the organisation, its admin and billing operators, or staff admin and billing: a Stripe billing portal session (cards, invoices, cancellation) returning to return_url. Audited.',
+  })
   @ApiOkResponse({ type: SessionUrlDto })
   portal(@Body() body: PortalRequestDto, @CurrentPrincipal() principal: Principal): Promise<SessionUrlDto> {
     return this.billing.portal(body.organization_id, body.return_url, auditActor(principal));
@@ -54,7 +60,10 @@ export class BillingController {
   @Post('webhook')
   @Auth('billing.webhook')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stripe webhook (signed with Stripe-Signature; stored by event id, processed by a job)' })
+  @ApiOperation({
+    summary: 'Stripe webhook (signed with Stripe-Signature; stored by event id, processed by a job)',
+    description: 'Stripe only: the body must carry a valid Stripe-Signature for the configured webhook secret (400 otherwise). Each event is stored once by its id (a redelivery answers duplicate: true) and applied by the billing worker: subscriptions, plans, invoices.',
+  })
   @ApiOkResponse({ type: WebhookAckDto })
   async webhook(@Req() request: RequestWithRawBody, @Headers('stripe-signature') signature: string | undefined): Promise<WebhookAckDto> {
     const { duplicate } = await this.billing.receiveWebhook(request.rawBody, signature);
@@ -63,7 +72,10 @@ export class BillingController {
 
   @Get('reconciliation')
   @Auth('billing.reconciliation')
-  @ApiOperation({ summary: 'Metered usage: lookups counted vs overage reported to Stripe, per organisation, for a UTC month' })
+  @ApiOperation({
+    summary: 'Metered usage: lookups counted vs overage reported to Stripe, per organisation, for a UTC month',
+    description: 'Staff admin and billing operators: for each organisation, the lookups the usage ledger counted in the UTC month (period YYYY-MM, the current month by default), the quota included in its plan, the overage recorded and what Stripe was sent; difference is overage not yet reported.',
+  })
   @ApiOkResponse({ type: ReconciliationDto })
   async reconciliation(@Query() query: ReconciliationQueryDto): Promise<ReconciliationDto> {
     const result = await this.usage.reconciliation(query.period ? new Date(`${query.period}-01T00:00:00Z`) : undefined);

@@ -14,7 +14,10 @@ export class InvoicesController {
 
   @Get()
   @Auth('invoices.list')
-  @ApiOperation({ summary: "The organisation's invoices as Stripe reported them (newest first, at most 100)" })
+  @ApiOperation({
+    summary: "The organisation's invoices as Stripe reported them (newest first, at most 100)",
+    description: 'Owners, admins, billing members and viewers of the organisation, its admin and billing operators, or staff admin and billing: the invoices Stripe\'s webhooks reported (paid, open, void…), with amount and currency, newest first, at most 100.',
+  })
   @ApiOkResponse({ type: InvoiceListDto })
   async list(@Param('id', ParseUUIDPipe) id: string): Promise<InvoiceListDto> {
     const invoices = await this.billing.invoicesOf(id, MAX_INVOICES);

@@ -36,7 +36,10 @@ export class OrganizationAgentsController {
 
   @Get('agents')
   @Auth('agents.list')
-  @ApiOperation({ summary: "The organisation's agents and CrowdSec watchers" })
+  @ApiOperation({
+    summary: "The organisation's agents and CrowdSec watchers",
+    description: 'Members (owner, admin, developer, viewer) and the organisation\'s admin and support operators, or staff: its agents and CrowdSec watchers with their kind, status and last signal.',
+  })
   @ApiOkResponse({ type: AgentListDto })
   async list(@Param('id', ParseUUIDPipe) id: string): Promise<AgentListDto> {
     return { agents: (await this.agents.listForOrganization(id)).map(toAgentDto) };
@@ -44,7 +47,10 @@ export class OrganizationAgentsController {
 
   @Get('enrollment-keys')
   @Auth('enrollmentKeys.list')
-  @ApiOperation({ summary: "The organisation's enrollment keys (prefixes only)" })
+  @ApiOperation({
+    summary: "The organisation's enrollment keys (prefixes only)",
+    description: 'Members (owner, admin, developer, viewer) and the organisation\'s admin and support operators, or staff: its enrollment keys by prefix (the secret is never shown again), with expiry and revocation.',
+  })
   @ApiOkResponse({ type: EnrollmentKeyListDto })
   async keys(@Param('id', ParseUUIDPipe) id: string): Promise<EnrollmentKeyListDto> {
     return { enrollment_keys: (await this.organizations.listEnrollmentKeys(id)).map(toDto) };
@@ -52,7 +58,10 @@ export class OrganizationAgentsController {
 
   @Post('enrollment-keys')
   @Auth('enrollmentKeys.create')
-  @ApiOperation({ summary: 'Create an enrollment key for agents (the key is in this answer only)' })
+  @ApiOperation({
+    summary: 'Create an enrollment key for agents (the key is in this answer only)',
+    description: 'Owners, admins and developers of the organisation, its admin and support operators, or a staff admin: a key agents enroll with (optionally expiring after ttl_days); the secret is in this answer only. Audited.',
+  })
   @ApiCreatedResponse({ type: CreatedEnrollmentKeyDto })
   async create(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateEnrollmentKeyDto, @CurrentPrincipal() principal: Principal): Promise<CreatedEnrollmentKeyDto> {
     const { key, record } = await this.organizations.createEnrollmentKey(id, body.name.trim(), body.ttl_days);
@@ -63,7 +72,10 @@ export class OrganizationAgentsController {
   @Delete('enrollment-keys/:enrollmentKeyId')
   @Auth('enrollmentKeys.revoke')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an enrollment key (agents already enrolled keep working)' })
+  @ApiOperation({
+    summary: 'Revoke an enrollment key (agents already enrolled keep working)',
+    description: 'Owners, admins and developers of the organisation, its admin and support operators, or a staff admin: no new agent enrolls with the key; agents already enrolled keep their own credentials. Audited.',
+  })
   @ApiNoContentResponse()
   async revoke(@Param('id', ParseUUIDPipe) id: string, @Param('enrollmentKeyId', ParseUUIDPipe) keyId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.organizations.revokeEnrollmentKey(id, keyId);

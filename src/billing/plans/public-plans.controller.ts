@@ -11,7 +11,10 @@ export class PublicPlansController {
 
   @Get()
   @Auth('plans.public')
-  @ApiOperation({ summary: 'Plans with their prices (Stripe prices when billing is configured, list prices otherwise) and limits' })
+  @ApiOperation({
+    summary: 'Plans with their prices (Stripe prices when billing is configured, list prices otherwise) and limits',
+    description: 'Anyone, no credential: every plan with its price (read from the Stripe price objects when billing is configured, from the plan rows otherwise; source says which), whether it can be bought through Checkout, and its limits (requests a second, daily and monthly quotas, bulk size, answer fields, blocklist views).',
+  })
   @ApiOkResponse({ type: PublicPlanListDto })
   async list(): Promise<PublicPlanListDto> {
     return {
