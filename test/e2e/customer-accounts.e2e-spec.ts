@@ -82,7 +82,10 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect((await post('/v1/portal/verify-email', { token })).statusCode).toBe(400);
 
     const session = await login(email);
-    expect((await get('/v1/portal/me', session)).json()).toMatchObject({ email, role: 'owner', organization_id: org });
+    expect((await get('/v1/portal/me', session)).json()).toMatchObject({ email, role: 'owner', organization_id: org, organization: { id: org, name: 'First Customer Ltd', kind: 'customer', plan_id: 'free' } });
+    // with an SMTP server there is no local outbox to read (the portal shows no dev banner)
+    const outbox = await app.inject({ method: 'GET', url: '/v1/portal/dev/outbox', remoteAddress: '127.0.0.1' });
+    expect([outbox.statusCode, outbox.json().code]).toEqual([404, 'outbox_disabled']);
     const noCsrf = await post(`/v1/organizations/${org}/api-keys`, { name: 'k' }, { cookie: session.cookie });
     expect([noCsrf.statusCode, noCsrf.json().code]).toEqual([403, 'csrf_failed']);
     const created = await post(`/v1/organizations/${org}/api-keys`, { name: 'first key', scopes: ['lookup'] }, session);

@@ -52,6 +52,8 @@ export const AUTHORIZATION_TABLE = {
   'health.ready': { allow: ANYONE },
   'health.metrics': { allow: ANYONE },
   'dashboard.page': { allow: ANYONE },
+  /** The public IP-holder pages (/, /check, /ip/{ip}): static files; their data comes from public routes. */
+  'holder.page': { allow: ANYONE },
   'agents.enroll': { allow: ANYONE },
   'agents.login': { allow: ANYONE },
   'operators.login': { allow: ANYONE },
@@ -82,6 +84,10 @@ export const AUTHORIZATION_TABLE = {
   'members.passwordResetRequest': { allow: ANYONE },
   'members.passwordReset': { allow: ANYONE },
   'members.invitationAccept': { allow: ANYONE },
+  /** Development only: the route answers 404 unless no SMTP server is configured, outside production, from loopback. */
+  'members.devOutbox': { allow: ANYONE },
+  /** The customer portal page (/app): static files; its data comes from the member routes. */
+  'portal.page': { allow: ANYONE },
   /** Test probes and similar undocumented helpers only: the matrix test refuses it on documented routes. */
   public: { allow: ANYONE },
 

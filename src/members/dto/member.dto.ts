@@ -68,6 +68,29 @@ export class MemberDto {
   @ApiProperty() created_at!: string;
 }
 
+export class PortalOrganizationDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['customer', 'community', 'internal'], description: 'community organisations run agents' }) kind!: string;
+  @ApiProperty({ example: 'free', description: 'the plan whose limits apply now' }) plan_id!: string;
+}
+
+export class PortalMeDto extends MemberDto {
+  @ApiProperty({ type: PortalOrganizationDto }) organization!: PortalOrganizationDto;
+}
+
+export class OutboxMessageDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() created_at!: string;
+  @ApiProperty() recipient!: string;
+  @ApiProperty() subject!: string;
+  @ApiProperty() text!: string;
+}
+
+export class OutboxDto {
+  @ApiProperty({ type: [OutboxMessageDto], description: 'the 50 latest messages, newest first' }) messages!: OutboxMessageDto[];
+}
+
 export class MemberListDto {
   @ApiProperty({ type: [MemberDto] }) members!: MemberDto[];
 }

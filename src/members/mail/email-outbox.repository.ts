@@ -10,4 +10,9 @@ export class EmailOutboxRepository {
   async add(message: OutgoingEmail): Promise<void> {
     await this.prisma.emailOutbox.create({ data: { recipient: message.to, subject: message.subject, text: message.text } });
   }
+
+  /** The latest messages, newest first (the portal's development outbox page). */
+  latest(limit: number): Promise<Array<{ id: bigint; createdAt: Date; recipient: string; subject: string; text: string }>> {
+    return this.prisma.emailOutbox.findMany({ orderBy: { id: 'desc' }, take: limit });
+  }
 }

@@ -34,6 +34,11 @@ export class MailerService implements OnModuleDestroy {
     }
   }
 
+  /** Where messages go: through SMTP, or into the local outbox. */
+  get delivery(): Delivery {
+    return this.transport ? 'smtp' : 'outbox';
+  }
+
   async send(message: OutgoingEmail): Promise<Delivery> {
     if (this.transport) {
       await this.transport.sendMail({ from: this.config.mail.from, to: message.to, subject: message.subject, text: message.text });
