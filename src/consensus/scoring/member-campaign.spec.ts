@@ -74,4 +74,12 @@ describe('campaign detection from member evidence', () => {
     // Without the per-IP ASN floor the campaign's exemption would carry the whole list.
     expect(ringListed({ campaignMinAsnsPerIp: 3 })).toBeGreaterThanOrEqual(25);
   });
+
+  it('the same overlap outside a campaign (few new IPs) still counts as dark', () => {
+    const engine = world({ campaignMinOwners: 0, collusionLinkThreshold: 5 });
+    const signals: { at: number; reporter: string; ip: string }[] = [];
+    for (let j = 0; j < 12; j++) for (let k = 0; k < 4; k++) signals.push({ at: START + j * 60_000 + k * 5_000, reporter: `v${k}`, ip: `45.62.${j}.1` });
+    run(engine, signals, START + 15 * 60_000);
+    expect(engine.voterOf('ov1')).toBe('ov0');
+  });
 });

@@ -105,7 +105,10 @@ export interface ConsensusParams {
   /** ...or at least this many dark IPs with a cosine share of at least collusionStrongShare. */
   collusionStrongThreshold: number;
   collusionStrongShare: number;
-  /** A listing whose voters span at least this many ASNs (D_AS) stops counting as dark. */
+  /**
+   * During a campaign, an IP whose established voters span at least this many ASNs (listed with
+   * D_AS at least this, or not yet listed) stops counting as dark for the collusion detector.
+   */
   collusionIndependentAsns: number;
   collusionMinVoters: number;
   collusionWindowMs: number;

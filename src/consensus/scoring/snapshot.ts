@@ -126,6 +126,7 @@ export function snapshotIp(st: EngineState, x: number): IpSnapshot {
     lastS: ips.lastS[x],
     gainS: ips.gainS[x],
     coVoters: co === undefined ? null : [...co].map((o) => reporters.owners.names[o]),
+    coUncounted: st.coUncounted.has(x),
   };
 }
 
@@ -162,5 +163,6 @@ export function restoreIp(st: EngineState, s: IpSnapshot): number {
   ips.gainS[x] = s.gainS;
   if (s.nextCheck !== null) st.schedule(x, s.nextCheck);
   if (s.coVoters !== null) st.coVoters.set(x, new Set(s.coVoters.map((o) => reporters.owners.intern(o))));
+  if (s.coUncounted === true) st.coUncounted.add(x);
   return x;
 }
