@@ -111,6 +111,13 @@ export class CollusionDetector {
     }
   }
 
+  /** The decayed count of dark IPs owners `a` and `b` co-reported (0 when never paired). */
+  pairCount(a: number, b: number, now: number): number {
+    if (a === b) return 0;
+    const slot = this.pairs.find(a, b);
+    return slot < 0 ? 0 : this.decay(this.pairs.count[slot], now - this.pairs.at[slot]);
+  }
+
   /** Adds one shared dark IP to the pair (a, b). */
   addPair(a: number, b: number, now: number): void {
     if (a === b) return;

@@ -43,10 +43,12 @@ function evaluateCandidate(st: EngineState, x: number, now: number, forced: bool
   // In a campaign the budget does not bind. For a surge seen only through member evidence, only
   // for IPs whose voters span more ASNs than the normal gate asks: a ring confined to a few ASNs
   // cannot ride an honest campaign's exemption.
-  if (p.noveltyMode === 'off' || st.inHoneypotCampaign(x, now) || (all.dAs >= p.campaignMinAsnsPerIp && st.inMemberCampaign(x, now))) {
+  const memberSurge = st.inMemberCampaign(x, now);
+  if (p.noveltyMode === 'off' || st.inHoneypotCampaign(x, now) || (all.dAs >= p.campaignMinAsnsPerIp && memberSurge)) {
     for (let i = 0; i < n; i++) scorer.exclude[i] = 0;
     return add(st, x, now, 'consensus', all, false);
   }
+  if (all.dAs < p.campaignMinAsnsPerIp && holdFewAsns(st, x, n, now, memberSurge)) return;
   let excluded = 0;
   for (let i = 0; i < n; i++) {
     const ex = st.novelty.exhausted(scorer.voter[i], now) ? 1 : 0;
@@ -62,6 +64,51 @@ function evaluateCandidate(st: EngineState, x: number, now: number, forced: bool
     return;
   }
   add(st, x, now, 'consensus', primed, true);
+}
+
+/**
+ * A new listing paid from the novelty budget, carried by fewer ASNs than the campaign floor
+ * (campaignMinAsnsPerIp), whose voters include a *suspect pair* (two owners that already
+ * co-reported at least `collusionSuspectCount` dark IPs nobody independent confirmed, but are not
+ * linked yet) waits (docs/consensus.md §2, "Rings inside a campaign"):
+ * - during a member-evidence surge of its family, until the surge is over: a ring whose sybils
+ *   are also victims looks like co-victims for the first minutes and cannot spend its budgets
+ *   under cover of the campaign;
+ * - while its family is warming up (a burst of new corroborated IPs, before a surge is confirmed,
+ *   or a ring's own burst), until `fewAsnSettleMs` after its first report, so that the collusion
+ *   detector sees a ring that reports its list in a burst before any of it is listed.
+ * Voters without such a history (honest owners that rarely co-report) are never held, in a
+ * campaign or not, and in quiet times nothing waits.
+ * Returns whether the candidate was held (it is rescored later; new votes rescore it at once).
+ */
+function holdFewAsns(st: EngineState, x: number, n: number, now: number, memberSurge: boolean): boolean {
+  const { p, scorer } = st;
+  if (!memberSurge && (p.fewAsnSettleMs <= 0 || scorer.minFirst + p.fewAsnSettleMs <= now)) return false;
+  if (!memberSurge && !st.memberCampaigns.warming(st.familyBits(x), now)) return false;
+  if (!hasSuspectPair(st, n, now)) return false;
+  // Held candidates are rescored as soon as a surge starts (engine.tick), like budget-blocked ones.
+  st.noveltyBlocked.add(x);
+  if (memberSurge) {
+    st.counters.campaignHeld++;
+    st.schedule(x, now + p.keepCheckMinMs);
+  } else {
+    st.counters.settleHeld++;
+    st.schedule(x, scorer.minFirst + p.fewAsnSettleMs);
+  }
+  return true;
+}
+
+/** Whether two of the `n` collected voters co-reported at least collusionSuspectCount dark IPs. */
+function hasSuspectPair(st: EngineState, n: number, now: number): boolean {
+  const { p, scorer, reporters, collusion } = st;
+  if (p.collusionSuspectCount <= 0) return false;
+  for (let i = 0; i < n; i++) {
+    const a = reporters.owner[scorer.agent[i]];
+    for (let j = i + 1; j < n; j++) {
+      if (collusion.pairCount(a, reporters.owner[scorer.agent[j]], now) >= p.collusionSuspectCount) return true;
+    }
+  }
+  return false;
 }
 
 const campaignVoters: number[] = [];

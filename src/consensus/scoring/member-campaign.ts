@@ -77,6 +77,26 @@ export class MemberCampaignWatch {
     return false;
   }
 
+  /**
+   * Whether a family in `familyBits` shows a burst of new corroborated IPs at the surge rate, at
+   * least `campaignWarmNew` of them, whatever the voters behind them: the minutes before a surge is
+   * confirmed (or a burst of one ring's own list).
+   */
+  warming(familyBits: number, now: number): boolean {
+    const p = this.p;
+    if (p.campaignMinOwners <= 0 || p.campaignWarmNew <= 0) return false;
+    for (let f = 0; f < 32; f++) {
+      if ((familyBits & (1 << f)) === 0) continue;
+      const w = this.fam[f];
+      if (w === undefined) continue;
+      const dt = Math.max(0, now - w.at);
+      const s = w.short * Math.exp(-dt / p.campaignWindowMs);
+      const l = w.long * Math.exp(-dt / p.campaignBaselineMs);
+      if (s >= p.campaignWarmNew && s / p.campaignWindowMs >= (p.campaignFactor * l) / p.campaignBaselineMs) return true;
+    }
+    return false;
+  }
+
   /** Family bits whose surge started since the last call. */
   takeStarted(): number {
     const s = this.started;

@@ -62,6 +62,21 @@ export interface ConsensusParams {
   campaignMinAsns: number;
   /** In a campaign, an IP is exempt from the novelty budget only with D_AS at least this. */
   campaignMinAsnsPerIp: number;
+  /**
+   * A new listing paid from the novelty budget with D_AS below campaignMinAsnsPerIp waits this long
+   * after its first report while its family is warming up (campaignWarmNew), so the collusion
+   * detector sees a ring before it lists (inside a confirmed surge it waits for the surge to end);
+   * 0 disables the wait.
+   */
+  fewAsnSettleMs: number;
+  /** New corroborated IPs of a family, at the surge rate, that make it "warming"; 0 disables. */
+  campaignWarmNew: number;
+  /**
+   * Two owners that co-reported at least this many dark IPs (collusion pair count) are a suspect
+   * pair: a few-ASN listing they vote for waits during a surge or warm-up (fewAsnSettleMs); 0
+   * disables the wait.
+   */
+  collusionSuspectCount: number;
   priorAlpha: number;
   priorBeta: number;
   /**
@@ -157,6 +172,9 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   campaignMinOwners: 20,
   campaignMinAsns: 10,
   campaignMinAsnsPerIp: 6,
+  fewAsnSettleMs: 10 * 60_000,
+  campaignWarmNew: 10,
+  collusionSuspectCount: 5,
   priorAlpha: 1,
   priorBeta: 3,
   internalPriorAlpha: 40,

@@ -59,6 +59,8 @@ export class EngineState {
     collusionLinks: 0,
     noveltyBlocked: 0,
     noveltyRefunds: 0,
+    campaignHeld: 0,
+    settleHeld: 0,
     contradicted: 0,
   };
 

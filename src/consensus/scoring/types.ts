@@ -108,6 +108,9 @@ export interface EngineCounters {
   collusionLinks: number;
   noveltyBlocked: number;
   noveltyRefunds: number;
+  /** Candidates held below the campaign ASN floor during a member surge, and before settling. */
+  campaignHeld: number;
+  settleHeld: number;
   /** Reports judged contradicted (claims only their own owner or cluster corroborated). */
   contradicted: number;
 }
