@@ -1,6 +1,6 @@
 import type { PerfResult } from './perf.js';
 import type { RunOutcome } from './run-one.js';
-import type { TargetRow } from './targets.js';
+import { denseBotsShare, type TargetRow } from './targets.js';
 
 const f = (x: number | null | undefined, d = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
 const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
@@ -39,13 +39,14 @@ export function printTables(runs: RunOutcome[], targets: TargetRow[], perf: Perf
       rs[0].adversaries > 0 ? String(Math.min(...rs.map((r) => r.adversaryMerged))) : '-',
       String(Math.max(...rs.map((r) => r.honestQuarantined))),
       rs[0].timeToListFromCampaign.n > 0 ? `${f(Math.max(...rs.map((r) => r.timeToListFromFirstSignal.p50 ?? Infinity)), 0)}/${f(Math.max(...rs.map((r) => r.timeToListFromFirstSignal.p95 ?? Infinity)), 0)}` : '-',
+      rs[0].t8.bots > 0 ? `${f(Math.min(...rs.map((r) => r.t8.bots / r.timeToListFromCampaign.n)), 2)}: ${f(Math.min(...rs.map(denseBotsShare)))}/${f(Math.max(...rs.map((r) => r.t8.fromFirstSignal.p95 ?? Infinity)), 0)}` : '-',
       String(Math.round(mean(rs.map((r) => r.eventsPerSecond)))),
     ]);
   }
   console.log(`\nConsensus sweep: ${runs.length} runs in ${sweepSeconds.toFixed(1)} s (mean / worst over seeds)\n`);
   console.log(
     table(
-      ['family:variant', 'seeds', 'coverage mean/min', 'naive', 'precision min', 'innocent max', 'naive innocent', 'innocent/aged id', 'quarantined', 'q p50 h', '<=5 min', '<=5 min own', 'victim own/asn', 'honest merged', 'adv merged', 'honest q', 'ttl 1st p50/p95 s', 'events/s'],
+      ['family:variant', 'seeds', 'coverage mean/min', 'naive', 'precision min', 'innocent max', 'naive innocent', 'innocent/aged id', 'quarantined', 'q p50 h', '<=5 min', '<=5 min own', 'victim own/asn', 'honest merged', 'adv merged', 'honest q', 'ttl 1st p50/p95 s', 'dense bots: share, <=5 min/p95 s', 'events/s'],
       rows,
     ),
   );

@@ -41,6 +41,11 @@ export interface RunMetrics {
   /** Mean contacts a bot makes in the 5 minutes from its first contact (campaign density). */
   botContacts5min: number;
   timeToListFromFirstSignal: Percentiles;
+  /**
+   * The same over the bots that make a campaign in the sense of T8 (docs/consensus.md: each bot
+   * contacts >= 20 distinct members within 5 min of its first contact, or >= 40 within 10 min).
+   */
+  t8: { bots: number; within5min: number; within5minOfFirstContact: number; fromFirstSignal: Percentiles };
   botsListed: number;
   adversaries: number;
   agedEstablished: number;
@@ -179,6 +184,7 @@ function campaignTimes(
   RunMetrics,
   | 'timeToListFromCampaign'
   | 'timeToListFromFirstSignal'
+  | 't8'
   | 'botsListed'
   | 'within5minOfFirstContact'
   | 'campaignMinutes'
@@ -192,6 +198,7 @@ function campaignTimes(
     return {
       timeToListFromCampaign: { n: 0, p50: null, p95: null, within5min: 0 },
       timeToListFromFirstSignal: { n: 0, p50: null, p95: null },
+      t8: { bots: 0, within5min: 0, within5minOfFirstContact: 0, fromFirstSignal: { n: 0, p50: null, p95: null } },
       botsListed: 0,
       within5minOfFirstContact: 0,
       botContacts5min: 0,
@@ -208,6 +215,7 @@ function campaignTimes(
   let withinOwn = 0;
   let dense = 0;
   let botsListed = 0;
+  const t8 = { bots: 0, within: 0, withinOwn: 0, fromFirst: [] as number[] };
   for (const b of bots) {
     const first = listed.get(keyOf(b.ip))?.find((iv) => iv.from >= cs)?.from;
     const t = first === undefined ? Infinity : first + delivery;
@@ -217,13 +225,30 @@ function campaignTimes(
     if (t - Date.parse(b.firstContact) <= 300_000) withinOwn++;
     const contacts = truth.contacts[b.ip] ?? [];
     const c0 = Math.min(...contacts);
-    for (const c of contacts) if (c - c0 <= 300) dense++;
+    let in5 = 0;
+    let in10 = 0;
+    for (const c of contacts) {
+      if (c - c0 <= 300) in5++;
+      if (c - c0 <= 600) in10++;
+    }
+    dense += in5;
     const s = firstSignal.get(b.ip);
     if (s !== undefined) fromFirst.push(((first ?? Infinity) - s) / 1000);
+    if (in5 < 20 && in10 < 40) continue;
+    t8.bots++;
+    if (t - cs <= 300_000) t8.within++;
+    if (t - Date.parse(b.firstContact) <= 300_000) t8.withinOwn++;
+    if (s !== undefined) t8.fromFirst.push(((first ?? Infinity) - s) / 1000);
   }
   return {
     timeToListFromCampaign: { ...percentiles(fromCampaign), within5min: within / bots.length },
     timeToListFromFirstSignal: percentiles(fromFirst),
+    t8: {
+      bots: t8.bots,
+      within5min: t8.bots === 0 ? 0 : t8.within / t8.bots,
+      within5minOfFirstContact: t8.bots === 0 ? 0 : t8.withinOwn / t8.bots,
+      fromFirstSignal: percentiles(t8.fromFirst),
+    },
     botsListed,
     within5minOfFirstContact: withinOwn / bots.length,
     botContacts5min: dense / bots.length,
