@@ -6,6 +6,7 @@ import { evaluate } from './decide.js';
 import { requestDelisting, reviewDelisting } from './delisting.js';
 import { ingestSignal, SIG_PUBLIC_FEED, SIG_WEIGHT0 } from './ingest.js';
 import { countCoVotes, dailyMaintenance, rebuildClusters } from './maintenance.js';
+import { pruneVotes } from './votes.js';
 import { resolveParams, type ConsensusParams } from './params.js';
 import { EngineState } from './state.js';
 import type {
@@ -110,6 +111,7 @@ export class ConsensusEngine {
       if (ips.nextCheck[x] === t) st.markDirty(x);
     }
     countCoVotes(st, now);
+    pruneVotes(st, now);
     if (now >= st.nextCollusionAt || st.collusion.pendingLinks) {
       rebuildClusters(st, now);
       st.nextCollusionAt = (Math.floor(now / p.collusionIntervalMs) + 1) * p.collusionIntervalMs;

@@ -1,4 +1,6 @@
 import { growF64, growI32, growU8 } from './columns.js';
+import type { ConsensusParams } from './params.js';
+import type { EngineState } from './state.js';
 
 export const F_PRE = 1; // first report came before the IP was listed / in a public feed
 export const F_CREDITED = 2; // positive evidence already granted
@@ -9,9 +11,13 @@ export const F_COLLUSION = 16; // already counted by the collusion detector
 const NONE = -1;
 const AGENT_SPAN = 2 ** 21;
 
+/** The whole IP table is swept for expired votes once per this period, a share at every run. */
+export const VOTE_SWEEP_MS = 3_600_000;
+
 /**
  * One entry per (reporter, target IP): first/last seen, family bits, flags. Entries are linked
- * per IP (newest first) and per reporter; a map finds the entry of a (ip, reporter) pair.
+ * per IP (newest first) and per reporter (doubly, so one can be unlinked in O(1)); a map finds the
+ * entry of a (ip, reporter) pair.
  */
 export class VoteStore {
   ip = new Int32Array(0);
@@ -22,10 +28,14 @@ export class VoteStore {
   flags = new Uint8Array(0);
   nextByIp = new Int32Array(0);
   nextByAgent = new Int32Array(0);
+  prevByAgent = new Int32Array(0);
   private readonly index = new Map<number, number>();
   private count = 0;
   private freeHead = NONE;
   live = 0;
+  /** Continuous sweep: the next IP index to visit and the time of the last sweep. */
+  private sweepCursor = 0;
+  private sweptAt = Number.NaN;
 
   get capacity(): number {
     return this.count;
@@ -58,7 +68,10 @@ export class VoteStore {
     this.flags[e] = flags;
     this.nextByIp[e] = ipHead[ipIdx];
     ipHead[ipIdx] = e;
-    this.nextByAgent[e] = agentHead[agentIdx];
+    const next = agentHead[agentIdx];
+    this.nextByAgent[e] = next;
+    this.prevByAgent[e] = NONE;
+    if (next !== NONE) this.prevByAgent[next] = e;
     agentHead[agentIdx] = e;
     this.index.set(ipIdx * AGENT_SPAN + agentIdx, e);
     this.live++;
@@ -74,15 +87,45 @@ export class VoteStore {
     this.flags = growU8(this.flags, n);
     this.nextByIp = growI32(this.nextByIp, n);
     this.nextByAgent = growI32(this.nextByAgent, n);
+    this.prevByAgent = growI32(this.prevByAgent, n);
   }
 
   /**
    * Drops entries for which `dead(e)` holds, relinking both lists. Keeps the relative order of
-   * the survivors, so scoring iterates them exactly as before.
+   * the survivors, so scoring iterates them exactly as before. O(entries).
    */
-  compact(ipHead: Int32Array, ipCount: number, agentHead: Int32Array, agentCount: number, dead: (e: number) => boolean): number {
+  compact(ipHead: Int32Array, ipCount: number, agentHead: Int32Array, _agentCount: number, dead: (e: number) => boolean): number {
+    return this.sweep(ipHead, 0, ipCount, agentHead, dead);
+  }
+
+  /**
+   * Continuous pruning: visits the share of the IP table due since the last call, so that every IP
+   * is visited at least once per `periodMs` whatever the call cadence, and drops its entries for
+   * which `dead(e)` holds. A run costs the entries of the IPs it visits (the table over the period),
+   * not the whole table at once.
+   */
+  sweepDue(ipHead: Int32Array, ipCount: number, agentHead: Int32Array, now: number, periodMs: number, dead: (e: number) => boolean): number {
+    if (!(now > this.sweptAt)) {
+      if (Number.isNaN(this.sweptAt) || now < this.sweptAt) this.sweptAt = now;
+      return 0;
+    }
+    const share = Math.min(ipCount, Math.ceil((ipCount * (now - this.sweptAt)) / periodMs));
+    this.sweptAt = now;
     let removed = 0;
-    for (let x = 0; x < ipCount; x++) {
+    for (let left = share; left > 0; ) {
+      if (this.sweepCursor >= ipCount) this.sweepCursor = 0;
+      const to = Math.min(ipCount, this.sweepCursor + left);
+      removed += this.sweep(ipHead, this.sweepCursor, to, agentHead, dead);
+      left -= to - this.sweepCursor;
+      this.sweepCursor = to;
+    }
+    return removed;
+  }
+
+  /** Drops the entries of IPs [from, to) for which `dead(e)` holds; survivors keep their order. */
+  private sweep(ipHead: Int32Array, from: number, to: number, agentHead: Int32Array, dead: (e: number) => boolean): number {
+    let removed = 0;
+    for (let x = from; x < to; x++) {
       let prev = NONE;
       let e = ipHead[x];
       while (e !== NONE) {
@@ -90,11 +133,7 @@ export class VoteStore {
         if (dead(e)) {
           if (prev === NONE) ipHead[x] = next;
           else this.nextByIp[prev] = next;
-          this.index.delete(this.ip[e] * AGENT_SPAN + this.agent[e]);
-          this.agent[e] = NONE;
-          this.nextByIp[e] = this.freeHead;
-          this.freeHead = e;
-          this.live--;
+          this.release(e, agentHead);
           removed++;
         } else {
           prev = e;
@@ -102,22 +141,47 @@ export class VoteStore {
         e = next;
       }
     }
-    if (removed > 0) {
-      for (let r = 0; r < agentCount; r++) {
-        let prev = NONE;
-        let e = agentHead[r];
-        while (e !== NONE) {
-          const next = this.nextByAgent[e];
-          if (this.agent[e] === NONE) {
-            if (prev === NONE) agentHead[r] = next;
-            else this.nextByAgent[prev] = next;
-          } else {
-            prev = e;
-          }
-          e = next;
-        }
-      }
-    }
     return removed;
   }
+
+  /** Unlinks `e` from its reporter's list (already out of its IP's list) and frees it. */
+  private release(e: number, agentHead: Int32Array): void {
+    const before = this.prevByAgent[e];
+    const after = this.nextByAgent[e];
+    if (before === NONE) agentHead[this.agent[e]] = after;
+    else this.nextByAgent[before] = after;
+    if (after !== NONE) this.prevByAgent[after] = before;
+    this.index.delete(this.ip[e] * AGENT_SPAN + this.agent[e]);
+    this.agent[e] = NONE;
+    this.nextByIp[e] = this.freeHead;
+    this.freeHead = e;
+    this.live--;
+  }
+}
+
+/**
+ * An entry that no longer matters: judged, older than the vote lifetime and than the unconfirmed
+ * window, and counted by the collusion detector or older than its window.
+ */
+export function voteExpired(votes: VoteStore, e: number, now: number, p: ConsensusParams): boolean {
+  const f = votes.flags[e];
+  const last = votes.last[e];
+  return (f & F_JUDGED) !== 0 && last < now - Math.max(p.voteMaxAgeMs, p.unconfirmedAfterMs) && ((f & F_COLLUSION) !== 0 || last < now - p.collusionWindowMs);
+}
+
+/**
+ * Continuous vote pruning, called at every scoring run: expired entries (`voteExpired`) leave within
+ * VOTE_SWEEP_MS of expiring, instead of waiting for the daily garbage collection. So a tracked
+ * (IP, reporter) pair holds one entry from its first report until at most
+ * max(voteMaxAgeMs, unconfirmedAfterMs) after its last one (collusionWindowMs when the collusion
+ * detector has not counted it), plus the day until the daily judgement marks it judged, plus
+ * VOTE_SWEEP_MS (docs/scaling.md "Bounded memory").
+ */
+export function pruneVotes(st: EngineState, now: number): number {
+  const { votes, ips, reporters, p } = st;
+  return votes.sweepDue(ips.head, ips.size, reporters.entryHead, now, VOTE_SWEEP_MS, (e) => {
+    if (!voteExpired(votes, e, now, p)) return false;
+    ips.entries[votes.ip[e]]--;
+    return true;
+  });
 }
