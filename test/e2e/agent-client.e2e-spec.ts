@@ -9,7 +9,6 @@ import { type AgentConfig, parseConfig } from '../../agent-client/src/config.js'
 import { generateAgentKeys, writeAgentKeys } from '../../agent-client/src/sign/agent-keys.js';
 import { runCli } from '../../agent-client/src/commands/cli-main.js';
 import { jsonLogger } from '../../agent-client/src/util/logger.js';
-import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
 import { ReporterIdentityService } from '../../src/agents/reporter-identity.service.js';
 import { createHttpApp } from '../../src/app/create-http-app.js';
 import { createRootLogger } from '../../src/common/logging/pino-logger.js';
@@ -17,18 +16,12 @@ import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../f
 import { attackerIp, signal } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
 import { listenTestApp, type TestApp, testConfig } from '../setup/test-app.js';
+import { createOperator } from '../support/principals.js';
+import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
 import { scoringRun } from '../support/scoring.js';
 
 const DAY = 86_400_000;
 const OVERRIDES = { QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '1000', QUORUM_LOOKUP_POLL_MS: '200' };
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Six failed sshd logins from `ip` within a second: one `quorum/ssh-bf` signal. */
 const bruteForce = (ip: string) =>
@@ -84,7 +77,7 @@ describe('reference agent client against the real Quorum service', () => {
     organizationId = org.organizationId;
     const io = { out: () => undefined, err: () => undefined, env: {} };
     expect(await registerAgent({ configPath: join(dir, 'config.json'), enrollKey: org.enrollKey, tags: [], force: false }, io)).toBe(0);
-  }, 30_000);
+  }, APP_BOOT_TIMEOUT_MS);
 
   afterAll(async () => {
     await t.close();
@@ -97,7 +90,7 @@ describe('reference agent client against the real Quorum service', () => {
     await rt.start();
     try {
       await appendFile(log(), `garbage that is not sshd\n${bruteForce(attacker)}`);
-      await until('the signal stored', async () => (await rowsFor([attacker])).length === 1);
+      await waitFor('the signal stored', 10_000, async () => (await rowsFor([attacker])).length === 1);
       const [stored] = await sql(db(), 'SELECT scenario, uuid FROM signal WHERE ip = $1', [attacker]);
       expect(stored).toEqual(expect.objectContaining({ scenario: 'quorum/ssh-bf', uuid: expect.any(String) }));
 
@@ -126,7 +119,7 @@ describe('reference agent client against the real Quorum service', () => {
       expect((await scoringRun(t)).outcome).toBe('done');
       listedAttacker = attacker;
       const nft = join(dir, 'blocklist.nft');
-      await until('the attacker in the nftables file', async () => (await readFile(nft, 'utf8').catch(() => '')).includes(attacker));
+      await waitFor('the attacker in the nftables file', 10_000, async () => (await readFile(nft, 'utf8').catch(() => '')).includes(attacker));
       expect(await readFile(nft, 'utf8')).toMatch(new RegExp(`^add element inet \\S+ \\S+ \\{[^}]*\\b${attacker.replaceAll('.', '\\.')}\\b`, 'm'));
     } finally {
       await rt.stop();
@@ -135,16 +128,8 @@ describe('reference agent client against the real Quorum service', () => {
 
   it('`quorum-agent lookup IP` prints the server\'s answer for the listed attacker, with an API key', async () => {
     expect(listedAttacker).not.toBe('');
-    const email = `agent-client-ops-${Date.now()}@example.net`;
-    await t.app.get(OperatorAuthService).createOperator(email, 'admin', 'a-long-enough-password');
-    const login = await t.app.inject({ method: 'POST', url: '/v1/admin/login', payload: { email, password: 'a-long-enough-password' }, remoteAddress: '10.78.0.1' });
-    const cookie = ([] as string[]).concat(login.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
-    const created = await t.app.inject({
-      method: 'POST',
-      url: `/v1/organizations/${organizationId}/api-keys`,
-      headers: { cookie, 'x-csrf-token': login.json().csrf_token as string },
-      payload: { name: 'agent lookup' },
-    });
+    const admin = await createOperator(t.app, 'admin', null);
+    const created = await t.app.inject({ method: 'POST', url: `/v1/organizations/${organizationId}/api-keys`, headers: admin.headers, payload: { name: 'agent lookup' } });
     expect(created.statusCode).toBe(201);
     const key = created.json().key as string;
     const lookup = async (args: string[]) => {
@@ -155,7 +140,7 @@ describe('reference agent client against the real Quorum service', () => {
       return { code, out, err };
     };
     let answer: Record<string, unknown> = {};
-    await until('the lookup index to list the attacker', async () => {
+    await waitFor('the lookup index to list the attacker', 10_000, async () => {
       const r = await lookup([listedAttacker]);
       expect(r.code).toBe(0);
       answer = JSON.parse(r.out) as Record<string, unknown>;
@@ -166,6 +151,7 @@ describe('reference agent client against the real Quorum service', () => {
     expect(refused).toEqual({ code: 1, out: '', err: expect.stringContaining('invalid_api_key') });
   }, 20_000);
 
+  // The test restarts the server: that boot gets the shared boot bound on top of the test's own 40 s.
   it('delivers every signal exactly once across a server restart while the log keeps growing', async () => {
     const port = Number(new URL(url).port);
     const before = [attackerIp(), attackerIp()];
@@ -175,15 +161,16 @@ describe('reference agent client against the real Quorum service', () => {
     await rt.start();
     try {
       await appendFile(log(), before.map(bruteForce).join(''));
-      await until('signals before the outage', async () => (await rowsFor(before)).length === before.length);
+      await waitFor('signals before the outage', 10_000, async () => (await rowsFor(before)).length === before.length);
       await t.close();
       for (const ip of during) await appendFile(log(), bruteForce(ip));
-      await until('signals spooled while down', () => (rt.status().spool as { pending: number }).pending === during.length);
+      await waitFor('signals spooled while down', 10_000, () => (rt.status().spool as { pending: number }).pending === during.length);
       t = await listenOn(port);
       await appendFile(log(), after.map(bruteForce).join(''));
       const all = [...before, ...during, ...after];
-      await until('every signal delivered', async () => (await rowsFor(all)).length === all.length, 15_000);
-      await new Promise((r) => setTimeout(r, 300)); // a late duplicate would show up here
+      await waitFor('every signal delivered', 15_000, async () => (await rowsFor(all)).length === all.length);
+      // Every spooled signal acknowledged: nothing is left to resend, so a duplicate would already be stored.
+      await waitFor('the spool acknowledged', 15_000, () => (rt.status().spool as { pending: number }).pending === 0);
       const rows = await rowsFor(all);
       expect(rows).toHaveLength(all.length);
       expect(rows.every((r) => r.n === 1)).toBe(true);
@@ -193,5 +180,5 @@ describe('reference agent client against the real Quorum service', () => {
     }
     const status = JSON.parse(await readFile(config.statusFile, 'utf8'));
     expect(status.spool).toEqual(expect.objectContaining({ pending: 0 }));
-  }, 40_000);
+  }, APP_BOOT_TIMEOUT_MS + 40_000);
 });
