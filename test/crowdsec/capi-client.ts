@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BlocklistService } from '../../src/blocklist/blocklist.service.js';
 import type { ListingChange } from '../../src/blocklist/blocklist.types.js';
+import { waitFor } from '../support/waits.js';
 
 /** A CrowdSec-style identity: 48 alphanumeric characters and a 64-character password. */
 export function watcherCredentials(): { machine_id: string; password: string } {
@@ -23,11 +24,7 @@ export async function publishAndWait(app: NestFastifyApplication, changes: Listi
   const blocklist = app.get(BlocklistService);
   const published = await blocklist.publishChanges(changes, new Date());
   if (!published) throw new Error('nothing published');
-  const deadline = Date.now() + timeoutMs;
-  while (blocklist.currentVersion() < published.version) {
-    if (Date.now() > deadline) throw new Error(`version ${published.version} not loaded within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitFor(`blocklist version ${published.version} loaded`, timeoutMs, () => blocklist.currentVersion() >= published.version);
   return published.version;
 }
 

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { waitFor as pollFor } from '../support/waits.js';
 
 /** Helpers for the tests that run Debian's real CrowdSec engine and bouncers against Quorum. */
 export const ROOT = resolve(__dirname, '../..');
@@ -29,14 +30,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | false> | T | null | false, everyMs = 500): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** test/support/waits.ts waitFor, every 500 ms by default: these probes run the engine's CLI (a process each). */
+export function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | false> | T | null | false, intervalMs = 500): Promise<T> {
+  return pollFor(what, timeoutMs, probe, intervalMs);
 }
 
 /** Runs a test/crowdsec script asynchronously: Quorum runs in this process and must keep answering. */

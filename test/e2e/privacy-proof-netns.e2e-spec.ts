@@ -11,6 +11,7 @@ import { specialPurpose } from '../../src/common/ip/special-purpose.js';
 import { RedisService } from '../../src/infra/redis/redis.service.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { addNamespace, ip, removeNamespace } from '../support/netns.js';
+import { waitFor } from '../support/waits.js';
 
 jest.setTimeout(120_000);
 
@@ -80,22 +81,12 @@ suite('real proof of control against a server inside a network namespace (no moc
         res.setHeader('content-type', 'text/plain'); res.end(body + '\\n');
       }).listen(80, process.env.ADDR, () => process.stdout.write('listening\\n'));`;
     server = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { env: { ...process.env, ROUTES: join(dir, 'routes.json'), ADDR: nsAddr, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ok = await fetch(`http://${nsAddr}/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error('the server inside the namespace did not answer within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor('the server inside the namespace', 30_000, () => fetch(`http://${nsAddr}/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false), 200);
 
     t = await createTestApp();
     // Rate limits need Redis: commands fail fast until the connection is ready.
     const redis = t.app.get(RedisService);
-    const readyBy = Date.now() + 60_000;
-    while (!redis.isReady) {
-      if (Date.now() > readyBy) throw new Error('Redis not ready within 60 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor('Redis ready', 60_000, () => redis.isReady, 100);
     // The real verifier is what both modules use: nothing replaces it in this file.
     expect(t.app.select(PrivacyModule).get(ProofVerifier)).toBeInstanceOf(HttpProofVerifier);
     expect(t.app.select(ConsensusModule).get(ProofVerifier)).toBeInstanceOf(HttpProofVerifier);
