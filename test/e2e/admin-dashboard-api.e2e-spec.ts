@@ -5,9 +5,6 @@ import { buildAdminPage } from '../browser/chromium.js';
 import { operator, PASSWORD, seedCustomer } from '../browser/seed.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
-// operator logins hash with scrypt and checkouts go through the fake Stripe: slow on a loaded machine
-jest.setTimeout(30_000);
-
 describe('admin dashboard JSON API and page', () => {
   let t: TestApp;
   let app: NestFastifyApplication;
@@ -58,7 +55,7 @@ describe('admin dashboard JSON API and page', () => {
     const ids = (sorted.json().customers as Array<{ id: string }>).map((c) => c.id);
     expect(ids.indexOf(a.org)).toBeLessThan(ids.indexOf(b.org));
     expect((await app.inject({ method: 'GET', url: '/v1/admin/customers?sort=secret', headers })).statusCode).toBe(400);
-  }, 30_000);
+  });
 
   it('shows a customer in detail: 30 daily points, keys by prefix, invoices; unknown ids are 404', async () => {
     const c = await seedCustomer(app, fake, t.config.database.url, 'pro', [{ daysAgo: 2, lookups: 7 }]);
@@ -72,7 +69,7 @@ describe('admin dashboard JSON API and page', () => {
     expect(JSON.stringify(body.keys)).not.toContain('key_hash');
     expect(body.invoices).toHaveLength(1);
     expect((await app.inject({ method: 'GET', url: '/v1/admin/customers/00000000-0000-4000-8000-000000000000', headers })).statusCode).toBe(404);
-  }, 30_000);
+  });
 
   it('reflects subscription changes in the overview (MRR, churn, past due)', async () => {
     const headers = await session('admin');
@@ -92,7 +89,7 @@ describe('admin dashboard JSON API and page', () => {
     expect(after.mrr_cents).toBe(before.mrr_cents);
     expect(after.churned_subscriptions_30d - before.churned_subscriptions_30d).toBe(1);
     expect(after.community).toEqual(expect.objectContaining({ active_agents: expect.any(Number), listed_ips: expect.any(Number) }));
-  }, 30_000);
+  });
 
   it('requires an operator session', async () => {
     expect((await app.inject({ method: 'GET', url: '/v1/admin/overview' })).statusCode).toBe(401);

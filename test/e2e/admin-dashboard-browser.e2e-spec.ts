@@ -64,7 +64,7 @@ describe('admin dashboard in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: `${SHOTS}/overview-phone.png`, fullPage: true });
     await page.close();
-  }, 60_000);
+  });
 
   it('finds the customer, opens it and shows its daily usage chart', async () => {
     const page = await chrome.context.newPage();
@@ -86,7 +86,7 @@ describe('admin dashboard in a browser', () => {
     expect(await page.textContent('main')).toContain(`${customer.keyPrefix}…`);
     await page.screenshot({ path: `${SHOTS}/customer-detail.png`, fullPage: true });
     await page.close();
-  }, 60_000);
+  });
 
   it('refuses a page the role may not open (403), then logs out', async () => {
     const page = await chrome.context.newPage();
@@ -102,5 +102,5 @@ describe('admin dashboard in a browser', () => {
     expect(status).toBe(401);
     await page.screenshot({ path: `${SHOTS}/logged-out.png` });
     await page.close();
-  }, 60_000);
+  });
 });

@@ -72,7 +72,7 @@ describe('reference agent: local remediation under a replayed distributed attack
     const org = await createOrganization(t.app, 'agent-remediation-e2e');
     const io = { out: () => undefined, err: () => undefined, env: {} };
     expect(await registerAgent({ configPath: join(dir, 'config.json'), enrollKey: org.enrollKey, tags: [], force: false }, io)).toBe(0);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await t?.close();
@@ -140,7 +140,7 @@ describe('reference agent: local remediation under a replayed distributed attack
     } finally {
       await rt.stop();
     }
-  }, 90_000);
+  });
 
   it("renders the service's nftables layout: the same table, sets, chain and drop rules as GET /v1/blocklist?format=nftables", () => {
     const service = serviceNftables([], { version: 1, generatedAt: new Date(), now: new Date() }).toString('utf8');
@@ -168,5 +168,5 @@ describe('reference agent: local remediation under a replayed distributed attack
     expect(nft.out).toContain('table inet quorum {');
     expect(nft.out).toContain('add rule inet quorum input ip saddr @quorum_v4 counter drop');
     expect(await cli(['blocklist', '--format', 'xml'])).toMatchObject({ code: 1, err: expect.stringContaining('--format must be one of') });
-  }, 30_000);
+  });
 });

@@ -7,9 +7,7 @@ import { createOrganization, enrollAgent, type TestAgent } from '../factories/ag
 import { truncate } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { testEnv } from '../setup/test-env.js';
-
-// Several publishes and HTTP round trips per test: generous on a loaded machine.
-jest.setTimeout(30_000);
+import { waitFor } from '../support/waits.js';
 
 const HOUR = 3_600_000;
 const API_KEY = 'test-blocklist-changes-key';
@@ -44,7 +42,7 @@ describe('GET /v1/blocklist/changes', () => {
   async function publish(changes: ListingChange[], now = new Date()): Promise<number> {
     const published = await blocklist.publishChanges(changes, now);
     if (!published) throw new Error('nothing published');
-    for (let i = 0; blocklist.currentVersion() !== published.version && i < 300; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the published version in the API', 60_000, () => blocklist.currentVersion() === published.version);
     expect(blocklist.currentVersion()).toBe(published.version);
     return published.version;
   }
@@ -99,7 +97,7 @@ describe('GET /v1/blocklist/changes', () => {
     agent = await enrollAgent(t.app, (await createOrganization(t.app, 'Delta readers')).enrollKey, 'delta-reader');
     blocklist = t.app.get(BlocklistService);
     await blocklist.ready();
-  }, 30_000);
+  });
   afterAll(async () => t?.close());
 
   it('bring full-list and top-4 clients exactly to the current list across versions', async () => {
@@ -129,7 +127,7 @@ describe('GET /v1/blocklist/changes', () => {
     }
     const quiet = await fullClient.sync();
     expect(quiet).toEqual({ version: fullClient.cursor, since: fullClient.cursor, added: [], removed: [] });
-  }, 30_000);
+  });
 
   it('reports a changed listing in added only (no remove-then-add of the same value)', async () => {
     const client = new Client(() => asKey);
@@ -160,7 +158,7 @@ describe('GET /v1/blocklist/changes', () => {
     expect(top.removed.map((e) => e.value)).toEqual(['203.0.113.51']);
     expect(top.added).toHaveLength(1);
     await topClient.expectCurrent();
-  }, 15_000);
+  });
 
   it('serves deltas compressed and answers 304 to a matching ETag', async () => {
     const since = blocklist.currentVersion() - 1;

@@ -9,9 +9,7 @@ import { createOrganization, enrollAgent, type TestAgent } from '../factories/ag
 import { sql, truncate } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { testEnv } from '../setup/test-env.js';
-
-// Several publishes and HTTP round trips per test: generous on a loaded machine.
-jest.setTimeout(30_000);
+import { waitFor } from '../support/waits.js';
 
 const HOUR = 3_600_000;
 const API_KEY = 'test-blocklist-key';
@@ -62,8 +60,8 @@ describe('GET /v1/blocklist', () => {
     const blocklist = t.app.get(BlocklistService);
     version = (await blocklist.publishChanges(listings, new Date()))!.version;
     await blocklist.ready();
-    for (let i = 0; blocklist.currentVersion() !== version && i < 200; i++) await new Promise((r) => setTimeout(r, 10));
-  }, 30_000);
+    await waitFor('the published version in the API', 60_000, () => blocklist.currentVersion() === version);
+  });
   afterAll(async () => t?.close());
 
   const expectedOrder = () =>
@@ -143,7 +141,7 @@ describe('GET /v1/blocklist', () => {
 
     const blocklist = t.app.get(BlocklistService);
     const next = (await blocklist.publishChanges([{ ...listings[0], ipKey: '203.0.113.99', value: '203.0.113.99', score: 99 }], new Date()))!.version;
-    for (let i = 0; blocklist.currentVersion() !== next && i < 200; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor('the new version in the API', 60_000, () => blocklist.currentVersion() === next);
     const changed = await get('/v1/blocklist?format=txt', asAgent(community, { 'accept-encoding': 'gzip', 'if-none-match': etag }));
     expect(changed.statusCode).toBe(200);
     expect(changed.headers.etag).not.toBe(etag);
@@ -184,5 +182,5 @@ describe('GET /v1/blocklist', () => {
       expect(again.headers.etag).toBe(first[i].headers.etag);
       expect(again.headers['last-modified']).toBe(first[i].headers['last-modified']);
     }
-  }, 30_000);
+  });
 });

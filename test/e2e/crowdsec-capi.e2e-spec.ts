@@ -12,12 +12,11 @@ const GO_DURATION = /^(\d+h)?(\d+m)?\d+s$/;
 const CLASS = `cs-contract-${Date.now().toString(36)}`;
 const SLASHED = `crowdsecurity/cs-contract-${Date.now().toString(36)}`;
 
-jest.setTimeout(30_000);
 
 describe('CrowdSec CAPI (v2 / v3) and bouncer stream', () => {
   let t: TestApp;
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const stored = async (ip: string) => sql(t.config.database.url, 'SELECT scenario, scenario_trust, scenario_hash, source FROM signal WHERE ip = $1', [ip]);
+  const stored = async (ip: string) => sql(t.config.database.url, "SELECT scenario, scenario_trust, encode(scenario_hash, 'hex') AS scenario_hash, source FROM signal WHERE ip = $1", [ip]);
 
   beforeAll(async () => {
     t = await createTestApp({ QUORUM_ENROLL_MAX_PER_ORG_PER_DAY: '1000', QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: '1000', QUORUM_SIGNALS_MAX_BATCHES_PER_SECOND: '1000' });

@@ -8,7 +8,6 @@ import { testEnv } from '../setup/test-env.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { capiSignal, randomAttackerIp } from '../crowdsec/capi-client.js';
 
-jest.setTimeout(90_000);
 
 /** `quorum crowdsec connect` and `quorum crowdsec bouncer-key create`, run in-process on the test database. */
 describe('quorum crowdsec CLI', () => {
@@ -20,7 +19,7 @@ describe('quorum crowdsec CLI', () => {
     t = await createTestApp();
     Object.assign(process.env, testEnv());
     dir = mkdtempSync(join(tmpdir(), 'quorum-crowdsec-cli-'));
-  }, 60_000);
+  });
   afterAll(async () => {
     process.env = saved;
     rmSync(dir, { recursive: true, force: true });

@@ -82,7 +82,7 @@ suite('real crowdsec-firewall-bouncer (nftables) in a network namespace against 
     // Quorum listens on loopback; the namespace reaches it through the host end of the veth.
     forwarder = new TcpForwarder(Number(new URL(t.url).port), hostAddr);
     await forwarder.start();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (bouncer?.pid && bouncer.exitCode === null) {
@@ -95,7 +95,7 @@ suite('real crowdsec-firewall-bouncer (nftables) in a network namespace against 
     cleanup();
     if (dir && !process.env.QUORUM_KEEP_CROWDSEC_DIR) rmSync(dir, { recursive: true, force: true });
     expect(ip('netns', 'list')).not.toContain(ns);
-  }, 30_000);
+  });
 
   it('adds a Quorum listing to its nft set and removes it when Quorum delists', async () => {
     const [listed, kept] = [`193.33.${third}.${base + 9}`, `193.33.${third}.${base + 10}`];

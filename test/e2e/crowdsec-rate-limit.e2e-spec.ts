@@ -8,7 +8,6 @@ import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { capiSignal, registerAndLogin } from '../crowdsec/capi-client.js';
 
-jest.setTimeout(60_000);
 
 /** A public address in 185.150-199.x.x, away from the other CrowdSec test files' range. */
 function backlogIp(i: number): string {
@@ -25,7 +24,7 @@ describe('batch rate: a token bucket sized for a real engine flush', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: '1000' });
-  }, 60_000);
+  });
   afterAll(async () => t?.close());
 
   it('stores a 1.4.6 backlog flush of 8 chunks of 50 sent back to back, every signal at full weight', async () => {

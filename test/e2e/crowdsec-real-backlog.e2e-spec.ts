@@ -69,7 +69,7 @@ suite('real CrowdSec engine: nginx log, console enroll mid-run, backlog after an
     await forwarder?.stop();
     if (t) await t.close();
     if (dir && !process.env.QUORUM_KEEP_CROWDSEC_DIR) rmSync(dir, { recursive: true, force: true });
-  }, 40_000);
+  });
 
   it('(d) raises http scenarios from an nginx access log and pushes them to Quorum', async () => {
     const scanner = address(1000);

@@ -36,7 +36,7 @@ suite('real CrowdSec engine and bouncer against Quorum', () => {
     if (started.includes('engine')) await run('engine.sh', [dir, 'stop'], {}, 20_000).catch(() => undefined);
     if (t) await t.close();
     if (dir && !process.env.QUORUM_KEEP_CROWDSEC_DIR) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  });
 
   it('registers, pushes signals, pulls the published list, and feeds the custom bouncer', async () => {
     dir = mkdtempSync(join(tmpdir(), 'quorum-crowdsec-'));

@@ -3,7 +3,6 @@ import { createOrganization } from '../factories/agent.factory.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { watcherCredentials } from '../crowdsec/capi-client.js';
 
-jest.setTimeout(60_000);
 
 /** Keyed and anonymous registrations from one network are capped separately (src/agents/agents.repository.ts). */
 describe('per-network registration caps: keyed and anonymous counted apart', () => {
@@ -15,7 +14,7 @@ describe('per-network registration caps: keyed and anonymous counted apart', () 
       QUORUM_ENROLL_MAX_KEYED_PER_NETWORK_PER_DAY: '3',
       QUORUM_ENROLL_MAX_PER_ORG_PER_DAY: '1000',
     });
-  }, 60_000);
+  });
   afterAll(async () => t?.close());
 
   it('a fourth engine behind one NAT registers with its organisation key after the anonymous cap is reached', async () => {

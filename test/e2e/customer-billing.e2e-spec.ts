@@ -9,7 +9,6 @@ import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { createMember, type Member } from '../support/principals.js';
 import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
 
-jest.setTimeout(60_000);
 
 interface PublicPlan {
   id: string;

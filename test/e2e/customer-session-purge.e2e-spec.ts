@@ -9,7 +9,6 @@ import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { createMember } from '../support/principals.js';
 import { APP_BOOT_TIMEOUT_MS } from '../support/waits.js';
 
-jest.setTimeout(60_000);
 
 const HOUR = 3_600_000;
 

@@ -7,12 +7,12 @@ describe('booting with PostgreSQL and Redis unreachable', () => {
   beforeAll(async () => {
     // Nothing listens on port 9 (discard) on loopback.
     t = await listenTestApp({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:9/quorum_test', REDIS_URL: 'redis://127.0.0.1:9/15' });
-  }, 30_000);
+  });
   afterAll(async () => {
     const started = Date.now();
     await t.close();
     expect(Date.now() - started).toBeLessThan(15_000);
-  }, 30_000);
+  });
 
   it('stays up: liveness answers', async () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
@@ -26,7 +26,7 @@ describe('booting with PostgreSQL and Redis unreachable', () => {
     expect(body.checks.postgres.status).toBe('down');
     expect(body.checks.redis.status).toBe('down');
     expect(body.checks.queues.status).toBe('down');
-  }, 15_000);
+  });
 
   it('answers requests needing a dependency with a clean 503, not a crash', async () => {
     const res = await fetch(`${t.url}/v1/agents/login`, {
@@ -36,5 +36,5 @@ describe('booting with PostgreSQL and Redis unreachable', () => {
     });
     expect(res.status).toBe(503);
     expect((await readJson(res)).code).toBe('service_unavailable');
-  }, 15_000);
+  });
 });

@@ -370,5 +370,5 @@ describe('hostile input over every route of the OpenAPI document', () => {
     expect({ summary, failures: failures.slice(0, 15) }).toEqual({ summary, failures: [] });
     expect({ summary, slow: slow.slice(0, 15) }).toEqual({ summary, slow: [] });
     expect(sent).toBeGreaterThan(operations.length * 10);
-  }, 60_000);
+  });
 });

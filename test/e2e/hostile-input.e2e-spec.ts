@@ -8,7 +8,6 @@ import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../f
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
-jest.setTimeout(60_000);
 
 /** 100,000 levels of `[` in about 200 KB, the shape of F6. */
 const DEEP = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;

@@ -39,7 +39,7 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
       [`${NET}.4/32`, 'crawler'],
       ['2a01:4f8:77:2::/64', 'resolver'],
     ]);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await sql(db, 'DELETE FROM never_list_entry WHERE source = $1', [SOURCE]);
@@ -76,7 +76,7 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
     expect((await get(key, `${NET}.3`)).json()).toEqual(expect.objectContaining({ classification: 'unknown', reputation: 'known', score: 10, behaviours: ['SSH brute force'] }));
     expect((await get(key, `${NET}.200`)).json()).toEqual(expect.objectContaining({ classification: 'unknown', evidence: 'none', behaviours: [], scenarios: [] }));
     expect((await get(key, `${V6}::abcd`)).json()).toEqual(expect.objectContaining({ classification: 'malicious', behaviours: ['Mail login brute force'] }));
-  }, 30_000);
+  });
 
   it('shows behaviours only to plans that see scenarios', async () => {
     const { key } = await keyFor('free');
@@ -84,7 +84,7 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
     expect(body.classification).toBe('malicious');
     expect(body.behaviours).toBeUndefined();
     expect(body.scenarios).toBeUndefined();
-  }, 30_000);
+  });
 
   it('answers never-list networks benign with their category and source, IPv4 and IPv6', async () => {
     const { key } = await keyFor('pro');
@@ -94,7 +94,7 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
     expect((await get(key, '2a01:4f8:77:2::53')).json()).toEqual(
       expect.objectContaining({ classification: 'benign', benign: { category: 'resolver', source: SOURCE }, score: 0 }),
     );
-  }, 30_000);
+  });
 
   it('answers special-purpose addresses reserved without counting them against the quota or in usage', async () => {
     const { key, org } = await keyFor('pro');
@@ -124,7 +124,7 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
     expect(Number(bulk.headers['x-ratelimit-remaining'])).toBe(remaining - 1);
     // the first lookup and the one public address of the bulk request
     expect(await usageOf(org)).toBe(2);
-  }, 30_000);
+  });
 
   it('sends the burst limit and the quota under separate names (IETF RateLimit draft), and X-RateLimit-* for the quota', async () => {
     const { key } = await keyFor('pro');
@@ -144,5 +144,5 @@ describe('lookup answers: classification, behaviours, benign and reserved addres
     const bad = await get(key, '1.2.3');
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['ratelimit-policy']).toBe(res.headers['ratelimit-policy']);
-  }, 30_000);
+  });
 });

@@ -20,20 +20,20 @@ describe('committed OpenAPI document', () => {
     const committed = readFileSync(join(__dirname, '..', '..', 'openapi', 'openapi.json'), 'utf8');
     const current = await renderOpenApi();
     expect(current === committed ? 'up to date' : 'stale: run npm run openapi').toBe('up to date');
-  }, 60_000);
+  });
 
   it('documents the error body, the signature scheme and the security schemes', async () => {
     const doc = JSON.parse(await renderOpenApi());
     expect(doc.info.description).toContain('quorum-signals-v1');
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['agent-jwt', 'api-key', 'bouncer-key', 'csrf-token', 'member-session', 'operator-session']);
     expect(doc.paths['/v1/signals'].post).toBeDefined();
-  }, 60_000);
+  });
 
   describe('as a contract a new user can rely on', () => {
     let doc: { paths: Record<string, Record<string, Operation>>; tags: Array<{ name: string; description?: string }> };
     beforeAll(async () => {
       doc = JSON.parse(await renderOpenApi());
-    }, 60_000);
+    });
 
     it('gives every operation a summary and a description', () => {
       const missing = operations(doc)

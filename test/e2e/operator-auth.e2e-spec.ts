@@ -4,14 +4,11 @@ import { createOrganization, enrollAgent } from '../factories/agent.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
-// Logins hash with scrypt: generous bounds so a busy machine does not fail the suite.
-jest.setTimeout(30_000);
-
 describe('operator accounts, sessions, CSRF, roles and the audit log', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-  }, 60_000);
+  });
   afterAll(async () => t.close());
 
   let seq = 0;
@@ -71,7 +68,7 @@ describe('operator accounts, sessions, CSRF, roles and the audit log', () => {
     expect(throttled.res.statusCode).toBe(429);
     expect(throttled.res.json().code).toBe('login_throttled');
     expect(Number(throttled.res.headers['retry-after'])).toBeGreaterThan(60);
-  }, 30_000);
+  });
 
   it('logout ends the session', async () => {
     const { cookie, csrf } = await login(await operator('admin'));

@@ -10,7 +10,7 @@ describe('operator login throttling', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-  }, 60_000);
+  });
   afterAll(async () => t?.close());
 
   // Each test uses its own 10.<octet>.x.y networks, so throttles of one test never reach another.
@@ -52,7 +52,7 @@ describe('operator login throttling', () => {
     const ratio = median(realAnswers.slice(0, SOURCE_FAILURES).map((a) => a.ms)) / median(unknownAnswers.slice(0, SOURCE_FAILURES).map((a) => a.ms));
     expect(ratio).toBeGreaterThan(1 / 3);
     expect(ratio).toBeLessThan(3);
-  }, 60_000);
+  });
 
   it('lets no stranger lock the operator out: the throttle holds the stranger’s network only', async () => {
     const email = await operator();
@@ -64,9 +64,10 @@ describe('operator login throttling', () => {
     expect(Number(refused.retryAfter)).toBeGreaterThan(0);
     // ...while the operator, from another network, logs in at once, and the account is not locked.
     expect((await login(email, OPERATOR_PASSWORD, `${network()}.0.1`)).status).toBe(200);
-    const [row] = await sql<{ locked_until: Date | null; failed_logins: number }>(t.config.database.url, 'SELECT locked_until, failed_logins FROM operator_user WHERE email = $1', [email]);
-    expect(row.locked_until).toBeNull();
-  }, 60_000);
+    // (accounts have no lock at all: the correct login cleared the stranger's failures)
+    const [row] = await sql<{ failed_logins: number }>(t.config.database.url, 'SELECT failed_logins FROM operator_user WHERE email = $1', [email]);
+    expect(row.failed_logins).toBe(0);
+  });
 
   it('slows a distributed guess down instead of locking the account', async () => {
     const email = await operator();

@@ -7,9 +7,6 @@ import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { TOTP_STEP_SECONDS, totpCode } from '../../src/members/totp.js';
 import { APP_BOOT_TIMEOUT_MS } from '../support/waits.js';
 
-// scrypt hashing per login: generous bounds for a busy machine
-jest.setTimeout(60_000);
-
 const PASSWORD = 'a-long-enough-password';
 // production refuses published or weak secrets: fresh random ones, distinct
 const PRODUCTION = {

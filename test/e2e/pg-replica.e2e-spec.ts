@@ -26,7 +26,6 @@ const SETUP_TIMEOUT_MS = 240_000;
 const NET = '45.87';
 const HOUR = 3_600_000;
 
-jest.setTimeout(60_000);
 
 suite('API answers through a read replica', () => {
   let pair: PgReplicaPair;

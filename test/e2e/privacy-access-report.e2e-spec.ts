@@ -7,7 +7,6 @@ import { ensureDayPartitions } from '../support/signal-partitions.js';
 import { tablesHoldingAddress } from '../support/tables-holding.js';
 
 const DAY = 86_400_000;
-jest.setTimeout(90_000);
 
 /** Addresses of this file only: a random /16 of 195.x, a random IPv6 /48. */
 const v4Base = `195.${randomInt(0, 256)}`;

@@ -10,7 +10,6 @@ import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
 const DAY = 86_400_000;
-jest.setTimeout(90_000);
 
 /** Addresses of this file only (the shared factory's counter restarts in every test file). */
 let ipCounter = 0;

@@ -9,7 +9,6 @@ import { ensureDayPartitions } from '../support/signal-partitions.js';
 import { tablesHoldingAddress } from '../support/tables-holding.js';
 
 const DAY = 86_400_000;
-jest.setTimeout(60_000);
 
 /** Addresses of this file only (the shared factory's counter restarts in every test file). */
 let ipCounter = 0;

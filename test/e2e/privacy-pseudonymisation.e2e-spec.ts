@@ -7,7 +7,6 @@ import { createOrganization, keyPair, signBatch, signedLogin } from '../factorie
 import { signal } from '../factories/signal.factory.js';
 import { testConfig } from '../setup/test-app.js';
 
-jest.setTimeout(90_000);
 
 /** Canary addresses: agents connect from the egress ones; the target one is reported. */
 const EGRESS = ['46.101.77.9', '2a03:b0c0:3:d0::77:9001'];

@@ -222,7 +222,7 @@ describe(`signals fuzzing (FUZZ_SEED=${SEED})`, () => {
     }
     expect(failures.slice(0, 10)).toEqual([]);
     expect((await storedUuids()).length).toBe(before);
-  }, 60_000);
+  });
 
   it('answers 200 to structurally valid batches of random targets and stores exactly the routable items', async () => {
     const rng = new Rng(SEED ^ 0x9e3779b9);
@@ -277,7 +277,7 @@ describe(`signals fuzzing (FUZZ_SEED=${SEED})`, () => {
     const stored = (await storedUuids()).filter((u) => !before.has(u));
     expect(stored.length).toBe(expected.size);
     expect(new Set(stored)).toEqual(expected);
-  }, 60_000);
+  });
 
   it('never answers 5xx to odd but JSON-legal strings, and stores them exactly as sent or not at all', async () => {
     const rng = new Rng(SEED ^ 0x5bd1e995);
@@ -317,7 +317,7 @@ describe(`signals fuzzing (FUZZ_SEED=${SEED})`, () => {
       });
     }
     expect(failures.slice(0, 10)).toEqual([]);
-  }, 60_000);
+  });
 });
 
 const ODD_CHUNKS = ['\u0000', '\ud800', '\udfff', '\ud83d\ude00', '\u0007', '\u001b[31m', '\u202e', '\u200b', '\ufffe', '\uffff', '\u00e9', "'; --", '%s%n', '\\', '"', '\n'];

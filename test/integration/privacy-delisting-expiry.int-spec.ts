@@ -8,7 +8,6 @@ import { sql, truncate } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 
 const MARGIN = 60_000;
-jest.setTimeout(60_000);
 
 /** Pins the app's injectable clock (every service reads time through it). */
 function pinClock(t: TestApp, at: Date): void {

@@ -9,7 +9,6 @@ import { createTestApp, type TestApp } from '../setup/test-app.js';
 
 const DAY = 86_400_000;
 const MARGIN = 60_000;
-jest.setTimeout(60_000);
 
 const SEEDED = [
   'signal', 'signal_uuid', 'ip_score', 'listing_explanation', 'blocklist_entry', 'blocklist_version',

@@ -62,12 +62,12 @@ describe.each(backends)('shared-state contract (%s)', (name) => {
     h.stores = sharedStores(backend, redisConfig, h.clock);
     h.ledger = ingestLedger(backend);
     h.leases = leaseStore(backend, (org, kind, windowId) => `${h.prefix}quota:${org}:${kind}:${windowId}`);
-  }, 90_000);
+  });
 
   afterAll(async () => {
     if (client) await closeRedis(client);
     await cluster?.stop();
-  }, 30_000);
+  });
 
   beforeEach(() => {
     h.prefix = `contract-${randomBytes(6).toString('hex')}:`;
