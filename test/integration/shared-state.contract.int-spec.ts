@@ -187,6 +187,13 @@ describe.each(backends)('shared-state contract (%s)', (name) => {
       await h.leases.release('o', 'day', 1, 5);
       expect(await h.leases.reserve(request(10))).toEqual({ granted: 10, total: 10 });
     });
+
+    it('gives nothing back to a window that was erased: the released lease does not re-create its key', async () => {
+      await h.leases.reserve(request(4));
+      expect(await h.stores.eraser.deleteByPrefix(`${h.prefix}quota:o:`)).toBe(1);
+      await h.leases.release('o', 'day', 1, 4);
+      expect(await h.stores.eraser.deleteByPrefix(`${h.prefix}quota:o:`)).toBe(0);
+    });
   });
 
   describe('ingest ledger', () => {

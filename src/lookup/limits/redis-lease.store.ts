@@ -16,7 +16,10 @@ redis.call('PEXPIREAT', KEYS[1], ARGV[3])
 return {want, total}
 `;
 
+// A window that expired or was erased (docs/privacy.md, organisation erasure) has nothing to give back:
+// never re-create its key, which would then live without an expiry.
 const RELEASE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local v = redis.call('DECRBY', KEYS[1], ARGV[1])
 if v < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL') end
 return v
