@@ -7,6 +7,7 @@ export interface SignalRow {
   scope: string;
   scenario: string;
   scenarioVersion: string | null;
+  /** 64 hex digits (stored as its 32 bytes) */
   scenarioHash: string | null;
   scenarioTrust: string | null;
   startedAt: Date;
@@ -59,7 +60,7 @@ WITH batch_nonce AS (
 ), inserted AS (
   INSERT INTO signal (received_at, reporter, owner, reporter_asn, reporter_net, reporter_country, source, ip, ip_key, scope,
     scenario, scenario_version, scenario_hash, scenario_trust, started_at, stopped_at, uuid, labels, weight, flags)
-  SELECT $3, $1, $4, $5, $6, $7, $8, t.ip, t.ip_key, t.scope, t.scenario, t.scenario_version, t.scenario_hash, t.scenario_trust,
+  SELECT $3, $1, $4, $5, $6, $7, $8, t.ip, t.ip_key, t.scope, t.scenario, t.scenario_version, decode(t.scenario_hash, 'hex'), t.scenario_trust,
     t.started_at, t.stopped_at, t.uuid, t.labels::jsonb, t.weight, t.flags
   FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[],
     $17::timestamptz[], $18::text[], $19::text[], $20::real[], $21::smallint[])
