@@ -10,7 +10,6 @@ export interface OperatorRecord {
   role: OperatorRoleName;
   disabled: boolean;
   failedLogins: number;
-  lockedUntil: Date | null;
   organizationId: string | null;
   totpSecret: string | null;
   totpEnabledAt: Date | null;
@@ -23,7 +22,6 @@ const OPERATOR_FIELDS = {
   role: true,
   disabled: true,
   failedLogins: true,
-  lockedUntil: true,
   organizationId: true,
   totpSecret: true,
   totpEnabledAt: true,
@@ -53,7 +51,7 @@ export class OperatorsRepository {
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {
-    await this.prisma.operatorUser.update({ where: { id }, data: { passwordHash, failedLogins: 0, lockedUntil: null } });
+    await this.prisma.operatorUser.update({ where: { id }, data: { passwordHash, failedLogins: 0 } });
   }
 
   /** Counts a failed login (shown to admins; logins are throttled in Redis, accounts are never locked). */
@@ -62,7 +60,7 @@ export class OperatorsRepository {
   }
 
   async recordSuccess(id: string, now: Date): Promise<void> {
-    await this.prisma.operatorUser.update({ where: { id }, data: { failedLogins: 0, lockedUntil: null, lastLoginAt: now } });
+    await this.prisma.operatorUser.update({ where: { id }, data: { failedLogins: 0, lastLoginAt: now } });
   }
 
   async createSession(operatorId: string, tokenHash: string, csrfToken: string, expiresAt: Date): Promise<SessionRecord> {
