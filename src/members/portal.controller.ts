@@ -127,13 +127,16 @@ export class PortalController {
   @Auth('members.devOutbox')
   @ApiOperation({
     summary: 'Development only: the local email outbox (no SMTP server configured)',
-    description: 'Without QUORUM_SMTP_URL, outside production, and from a loopback address: the 50 latest messages kept in email_outbox, for the portal dev banner. 404 otherwise.',
+    description: 'Without QUORUM_SMTP_URL, outside production, from a loopback address and not through a proxy (no Forwarded, X-Forwarded-For or X-Real-IP header): the 50 latest messages kept in email_outbox, for the portal dev banner. 404 otherwise.',
   })
   @ApiOkResponse({ type: OutboxDto })
-  @ApiNotFoundResponse({ description: 'outbox_disabled: an SMTP server is configured, production, or not a loopback request' })
+  @ApiNotFoundResponse({ description: 'outbox_disabled: an SMTP server is configured, production, not a loopback request, or a proxied one' })
   async outbox(@Req() request: FastifyRequest): Promise<OutboxDto> {
     const loopback = request.ip === '127.0.0.1' || request.ip === '::1' || request.ip === '::ffff:127.0.0.1';
-    if (this.mailer.delivery !== 'outbox' || this.config.env === 'production' || !loopback) throw new DomainError('outbox_disabled', 'No local outbox here');
+    // The messages hold live links (password resets): a request a proxy on this machine forwarded
+    // (behind which every client looks like loopback) is not the developer at this machine.
+    const forwarded = ['forwarded', 'x-forwarded-for', 'x-real-ip'].some((name) => request.headers[name] !== undefined);
+    if (this.mailer.delivery !== 'outbox' || this.config.env === 'production' || !loopback || forwarded) throw new DomainError('outbox_disabled', 'No local outbox here');
     const messages = await this.outboxMessages.latest(50);
     return { messages: messages.map((m) => ({ id: m.id.toString(), created_at: m.createdAt.toISOString(), recipient: m.recipient, subject: m.subject, text: m.text })) };
   }

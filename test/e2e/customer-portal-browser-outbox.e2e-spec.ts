@@ -52,9 +52,17 @@ describe('customer portal without an SMTP server (local outbox)', () => {
     await page.waitForSelector('[data-figure=today]');
     expect(await page.isVisible('#dev-banner')).toBe(true);
 
-    // not from another address, nor once an SMTP server is configured (the route answers 404)
+    // from this machine only: not from another address, nor through a proxy on this machine (behind
+    // which every client is loopback), nor once an SMTP server is configured (customer-accounts e2e)
+    const local = await t.app.inject({ method: 'GET', url: '/v1/portal/dev/outbox', remoteAddress: '127.0.0.1' });
+    expect(local.statusCode).toBe(200);
+    expect((local.json() as { messages: Array<{ recipient: string }> }).messages.map((m) => m.recipient)).toContain(email);
     const remote = await t.app.inject({ method: 'GET', url: '/v1/portal/dev/outbox', remoteAddress: '192.0.2.10' });
     expect([remote.statusCode, remote.json().code]).toEqual([404, 'outbox_disabled']);
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      const proxied = await t.app.inject({ method: 'GET', url: '/v1/portal/dev/outbox', remoteAddress: '127.0.0.1', headers: { [header]: header === 'forwarded' ? 'for=192.0.2.10' : '192.0.2.10' } });
+      expect([header, proxied.statusCode, proxied.json().code]).toEqual([header, 404, 'outbox_disabled']);
+    }
     await page.close();
   }, 300_000);
 });
