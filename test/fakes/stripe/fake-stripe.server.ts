@@ -71,9 +71,10 @@ export class FakeStripe {
     for (const price of prices) this.prices.set(price.id, price);
   }
 
-  async start(): Promise<number> {
+  /** Listens on loopback, on `port` (0: any free port), and answers the port. */
+  async start(port = 0): Promise<number> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this.port;
   }
