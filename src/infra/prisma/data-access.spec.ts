@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { projectRoot } from '../../common/util/project-root.js';
+
+/**
+ * One way to reach the database (docs/architecture.md "Data access"): repositories use `PrismaService.db`
+ * (Prisma delegates through `db.prisma`, raw SQL through `db.query` / `db.execute`) and
+ * `PrismaService.transaction`. Files written before the helper existed are listed below by the style
+ * they still use; the lists may only shrink: a new file using an old style fails, and so does a listed
+ * file that no longer uses it (remove it from the list when converting it).
+ */
+const root = projectRoot();
+
+const STYLES: Record<string, { pattern: RegExp; why: string }> = {
+  pool: { pattern: /\bprisma\.pool\b|\.pool\.(?:query|connect)\b/, why: 'raw SQL on the pg pool: use db.query / db.execute' },
+  pgTransaction: { pattern: /\binPgTransaction\b/, why: 'a pg-only transaction: use PrismaService.transaction' },
+  prismaTransaction: { pattern: /\.\$transaction\b/, why: 'a Prisma-only transaction: use PrismaService.transaction' },
+  taggedRaw: { pattern: /\.\$(?:queryRaw|executeRaw)\b(?!Unsafe)/, why: 'tagged Prisma raw SQL: use db.query / db.execute' },
+  unsafeRaw: { pattern: /\.\$(?:queryRawUnsafe|executeRawUnsafe)\b/, why: 'unchecked raw SQL: use db.query / db.execute' },
+};
+
+/** Not yet converted (docs/architecture.md "Data access"); shrink only. */
+const LEGACY: Record<keyof typeof STYLES, string[]> = {
+  pool: [
+    'src/admin/admin-erasure.repository.ts',
+    'src/agents/agents-erasure.repository.ts',
+    'src/billing/billing-erasure.repository.ts',
+    'src/blocklist/blocklist-erasure.repository.ts',
+    'src/blocklist/blocklist.repository.ts',
+    'src/common/network/network-keys.repository.ts',
+    'src/consensus/consensus-erasure.repository.ts',
+    'src/consensus/consensus.repository.ts',
+    'src/consensus/demo-reporters.repository.ts',
+    'src/consensus/snapshot/consensus-snapshot.repository.ts',
+    'src/crowdsec/crowdsec-erasure.repository.ts',
+    'src/lookup/lookup-erasure.repository.ts',
+    'src/members/members-erasure.repository.ts',
+    'src/privacy/erasure-ledger.repository.ts',
+    'src/signals/signals-feed.repository.ts',
+    'src/signals/signals.repository.ts',
+  ],
+  pgTransaction: [
+    'src/admin/admin-erasure.repository.ts',
+    'src/agents/agents-erasure.repository.ts',
+    'src/blocklist/blocklist.repository.ts',
+    'src/crowdsec/crowdsec-erasure.repository.ts',
+    'src/lookup/lookup-erasure.repository.ts',
+    'src/members/members-erasure.repository.ts',
+  ],
+  prismaTransaction: [
+    'src/agents/agents.repository.ts',
+    'src/agents/organizations.repository.ts',
+    'src/audit/audit.repository.ts',
+    'src/billing/billing.repository.ts',
+    'src/consensus/consensus.repository.ts',
+    'src/lookup/keys/api-keys.repository.ts',
+    'src/members/members.repository.ts',
+  ],
+  taggedRaw: [
+    'src/admin/operators.repository.ts',
+    'src/agents/agents.repository.ts',
+    'src/agents/organization-directory.repository.ts',
+    'src/audit/audit.repository.ts',
+    'src/billing/billing-figures.repository.ts',
+    'src/billing/billing.repository.ts',
+    'src/billing/usage/usage-report.repository.ts',
+    'src/lookup/mirror/mirror-activity.repository.ts',
+    'src/lookup/usage/usage-ledger.repository.ts',
+    'src/lookup/usage/usage.repository.ts',
+    'src/members/members.repository.ts',
+    'src/privacy/privacy-requests.repository.ts',
+    'src/signals/signal-partitions.repository.ts',
+  ],
+  // partition DDL: the partition's name cannot be a bind parameter
+  unsafeRaw: ['src/signals/signal-partitions.repository.ts'],
+};
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'generated') out.push(...sources(path));
+    } else if (name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts')) out.push(path);
+  }
+  return out;
+}
+
+describe('data access: one style', () => {
+  const files = sources(join(root, 'src'))
+    .map((path) => ({ name: relative(root, path).split('\\').join('/'), text: readFileSync(path, 'utf8') }))
+    .filter((f) => !f.name.startsWith('src/infra/prisma/'));
+
+  it.each(Object.keys(STYLES))('%s: no new file uses it, and the legacy list is exact', (style) => {
+    const { pattern, why } = STYLES[style];
+    const using = files.filter((f) => pattern.test(f.text)).map((f) => f.name).sort();
+    const legacy = [...LEGACY[style]].sort();
+    expect({ style, why, files: using }).toEqual({ style, why, files: legacy });
+  });
+
+  it('the patterns see each style', () => {
+    const samples: Record<string, string> = {
+      pool: 'await this.prisma.pool.query(text)',
+      pgTransaction: 'return inPgTransaction(this.prisma.pool, work)',
+      prismaTransaction: 'return this.prisma.$transaction(async (tx) => 1)',
+      taggedRaw: 'await this.prisma.$queryRaw`SELECT 1`',
+      unsafeRaw: "await this.prisma.$executeRawUnsafe('DELETE FROM x')",
+    };
+    for (const [style, sample] of Object.entries(samples)) expect(STYLES[style].pattern.test(sample)).toBe(true);
+    expect(Object.values(STYLES).some((s) => s.pattern.test("await this.prisma.db.query('SELECT 1'); await this.prisma.transaction(async (tx) => tx.execute('DELETE FROM x'))"))).toBe(false);
+  });
+});
