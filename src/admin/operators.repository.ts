@@ -56,7 +56,7 @@ export class OperatorsRepository {
 
   /** Counts a failed login (shown to admins; logins are throttled in Redis, accounts are never locked). */
   async recordFailure(id: string): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE operator_user SET failed_logins = failed_logins + 1, updated_at = now() WHERE id = ${id}::uuid`;
+    await this.prisma.db.execute('UPDATE operator_user SET failed_logins = failed_logins + 1, updated_at = now() WHERE id = $1::uuid', [id]);
   }
 
   async recordSuccess(id: string, now: Date): Promise<void> {
@@ -92,7 +92,7 @@ export class OperatorsRepository {
 
   /** Records the step a code was accepted for; false when that step (or a later one) was used already. */
   async useTotpStep(id: string, step: bigint): Promise<boolean> {
-    const updated = await this.prisma.$executeRaw`UPDATE operator_user SET totp_last_step = ${step} WHERE id = ${id}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${step})`;
+    const updated = await this.prisma.db.execute('UPDATE operator_user SET totp_last_step = $1 WHERE id = $2::uuid AND (totp_last_step IS NULL OR totp_last_step < $1)', [step, id]);
     return updated === 1;
   }
 }

@@ -22,7 +22,6 @@ const STYLES: Record<string, { pattern: RegExp; why: string }> = {
 /** Not yet converted (docs/architecture.md "Data access"); shrink only. */
 const LEGACY: Record<keyof typeof STYLES, string[]> = {
   pool: [
-    'src/admin/admin-erasure.repository.ts',
     'src/agents/agents-erasure.repository.ts',
     'src/billing/billing-erasure.repository.ts',
     'src/blocklist/blocklist-erasure.repository.ts',
@@ -40,7 +39,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/signals/signals.repository.ts',
   ],
   pgTransaction: [
-    'src/admin/admin-erasure.repository.ts',
     'src/agents/agents-erasure.repository.ts',
     'src/blocklist/blocklist.repository.ts',
     'src/crowdsec/crowdsec-erasure.repository.ts',
@@ -57,7 +55,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/members/members.repository.ts',
   ],
   taggedRaw: [
-    'src/admin/operators.repository.ts',
     'src/agents/agents.repository.ts',
     'src/agents/organization-directory.repository.ts',
     'src/audit/audit.repository.ts',
