@@ -71,15 +71,15 @@ export class AgentsRepository {
     caps: EnrollmentCaps,
     now: Date,
   ): Promise<AgentRecord | CapExceeded> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       const since = new Date(now.getTime() - caps.windowMs);
       if (input.networkPseudonym) {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`enroll-net:${input.networkPseudonym}`}))`;
+        await tx.execute('SELECT pg_advisory_xact_lock(hashtext($1))', [`enroll-net:${input.networkPseudonym}`]);
         // Keyed and anonymous registrations have separate caps: a fleet behind one NAT enrolling with
         // its organisation's key must not be stopped by (or use up) the anonymous allowance. An agent
         // counts by the kind of organisation it is in now (community = anonymous).
         const keyed = 'organizationId' in target;
-        const recent = await tx.agent.findMany({
+        const recent = await tx.prisma.agent.findMany({
           where: {
             enrollNetwork: input.networkPseudonym,
             enrolledAt: { gt: since },
@@ -95,8 +95,8 @@ export class AgentsRepository {
       let organizationId: string;
       if ('organizationId' in target) {
         organizationId = target.organizationId;
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`enroll-org:${organizationId}`}))`;
-        const recent = await tx.agent.findMany({
+        await tx.execute('SELECT pg_advisory_xact_lock(hashtext($1))', [`enroll-org:${organizationId}`]);
+        const recent = await tx.prisma.agent.findMany({
           where: { organizationId, enrolledAt: { gt: since } },
           select: { enrolledAt: true },
           orderBy: { enrolledAt: 'asc' },
@@ -105,11 +105,11 @@ export class AgentsRepository {
           return { cap: 'organization', retryAfterMs: recent[0].enrolledAt.getTime() + caps.windowMs - now.getTime() };
         }
       } else {
-        const organization = await tx.organization.create({ data: { name: target.communityOrganizationName, kind: 'community' } });
-        await tx.reporterKey.create({ data: { organizationId: organization.id, secret: randomBytes(32) } });
+        const organization = await tx.prisma.organization.create({ data: { name: target.communityOrganizationName, kind: 'community' } });
+        await tx.prisma.reporterKey.create({ data: { organizationId: organization.id, secret: randomBytes(32) } });
         organizationId = organization.id;
       }
-      const row = await tx.agent.create({
+      const row = await tx.prisma.agent.create({
         data: {
           organizationId,
           kind: input.kind,
@@ -170,8 +170,8 @@ export class AgentsRepository {
 
   /** Marks agents as contributing (throttled: at most one write per agent per minute). */
   async touchLastSignal(id: string, now: Date): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE agent SET last_signal_at = ${now}
-      WHERE id = ${id}::uuid AND (last_signal_at IS NULL OR last_signal_at < ${new Date(now.getTime() - 60_000)})`;
+    await this.prisma.db.execute(`UPDATE agent SET last_signal_at = $1
+      WHERE id = $2::uuid AND (last_signal_at IS NULL OR last_signal_at < $3)`, [now, id, new Date(now.getTime() - 60_000)]);
   }
 
   /** Moves an agent into another organisation (CrowdSec console enrollment by attachment key). */

@@ -26,9 +26,9 @@ export class OrganizationsRepository {
 
   /** Creates an organisation with its own reporter pseudonym key. */
   async create(name: string, kind: OrganizationRecord['kind']): Promise<OrganizationRecord> {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await tx.organization.create({ data: { name, kind } });
-      await tx.reporterKey.create({ data: { organizationId: row.id, secret: randomBytes(32) } });
+    return this.prisma.transaction(async (tx) => {
+      const row = await tx.prisma.organization.create({ data: { name, kind } });
+      await tx.prisma.reporterKey.create({ data: { organizationId: row.id, secret: randomBytes(32) } });
       return { id: row.id, name: row.name, kind: row.kind, createdAt: row.createdAt, erasedAt: row.erasedAt };
     });
   }
@@ -40,10 +40,10 @@ export class OrganizationsRepository {
 
   /** Changes the kind; returns the previous one, or null when the organisation does not exist. */
   async setKind(id: string, kind: OrganizationRecord['kind']): Promise<OrganizationRecord['kind'] | null> {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await tx.organization.findUnique({ where: { id }, select: { kind: true, erasedAt: true } });
+    return this.prisma.transaction(async (tx) => {
+      const row = await tx.prisma.organization.findUnique({ where: { id }, select: { kind: true, erasedAt: true } });
       if (!row || row.erasedAt) return null;
-      await tx.organization.update({ where: { id }, data: { kind } });
+      await tx.prisma.organization.update({ where: { id }, data: { kind } });
       return row.kind;
     });
   }

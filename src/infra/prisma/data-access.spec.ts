@@ -22,7 +22,6 @@ const STYLES: Record<string, { pattern: RegExp; why: string }> = {
 /** Not yet converted (docs/architecture.md "Data access"); shrink only. */
 const LEGACY: Record<keyof typeof STYLES, string[]> = {
   pool: [
-    'src/agents/agents-erasure.repository.ts',
     'src/billing/billing-erasure.repository.ts',
     'src/blocklist/blocklist-erasure.repository.ts',
     'src/blocklist/blocklist.repository.ts',
@@ -39,15 +38,12 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/signals/signals.repository.ts',
   ],
   pgTransaction: [
-    'src/agents/agents-erasure.repository.ts',
     'src/blocklist/blocklist.repository.ts',
     'src/crowdsec/crowdsec-erasure.repository.ts',
     'src/lookup/lookup-erasure.repository.ts',
     'src/members/members-erasure.repository.ts',
   ],
   prismaTransaction: [
-    'src/agents/agents.repository.ts',
-    'src/agents/organizations.repository.ts',
     'src/audit/audit.repository.ts',
     'src/billing/billing.repository.ts',
     'src/consensus/consensus.repository.ts',
@@ -55,8 +51,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/members/members.repository.ts',
   ],
   taggedRaw: [
-    'src/agents/agents.repository.ts',
-    'src/agents/organization-directory.repository.ts',
     'src/audit/audit.repository.ts',
     'src/billing/billing-figures.repository.ts',
     'src/billing/billing.repository.ts',
