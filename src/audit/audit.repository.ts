@@ -10,12 +10,12 @@ export class AuditRepository {
 
   /** Appends under a transaction-level lock so concurrent writers keep one linear chain. */
   async append(entry: AuditContent): Promise<StoredAuditEntry> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('audit_log_chain'))`;
-      const last = await tx.auditLog.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
+    return this.prisma.transaction(async (tx) => {
+      await tx.execute(`SELECT pg_advisory_xact_lock(hashtext('audit_log_chain'))`);
+      const last = await tx.prisma.auditLog.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
       const prevHash = last?.hash ?? GENESIS_HASH;
       const hash = auditHash(prevHash, entry);
-      const row = await tx.auditLog.create({
+      const row = await tx.prisma.auditLog.create({
         data: {
           at: entry.at,
           actor: entry.actor,
@@ -76,12 +76,12 @@ export class AuditRepository {
    * deleted entry as the anchor, so the remaining chain still verifies from its first row.
    */
   async prune(cutoff: Date, now: Date): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('audit_log_chain'))`;
-      const last = await tx.auditLog.findFirst({ where: { at: { lt: cutoff } }, orderBy: { id: 'desc' }, select: { id: true, hash: true } });
+    return this.prisma.transaction(async (tx) => {
+      await tx.execute(`SELECT pg_advisory_xact_lock(hashtext('audit_log_chain'))`);
+      const last = await tx.prisma.auditLog.findFirst({ where: { at: { lt: cutoff } }, orderBy: { id: 'desc' }, select: { id: true, hash: true } });
       if (!last) return 0;
-      const deleted = await tx.auditLog.deleteMany({ where: { id: { lte: last.id } } });
-      await tx.auditAnchor.upsert({ where: { id: 1 }, create: { id: 1, afterId: last.id, hash: last.hash, prunedAt: now }, update: { afterId: last.id, hash: last.hash, prunedAt: now } });
+      const deleted = await tx.prisma.auditLog.deleteMany({ where: { id: { lte: last.id } } });
+      await tx.prisma.auditAnchor.upsert({ where: { id: 1 }, create: { id: 1, afterId: last.id, hash: last.hash, prunedAt: now }, update: { afterId: last.id, hash: last.hash, prunedAt: now } });
       return deleted.count;
     });
   }

@@ -44,14 +44,12 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/members/members-erasure.repository.ts',
   ],
   prismaTransaction: [
-    'src/audit/audit.repository.ts',
     'src/billing/billing.repository.ts',
     'src/consensus/consensus.repository.ts',
     'src/lookup/keys/api-keys.repository.ts',
     'src/members/members.repository.ts',
   ],
   taggedRaw: [
-    'src/audit/audit.repository.ts',
     'src/billing/billing-figures.repository.ts',
     'src/billing/billing.repository.ts',
     'src/billing/usage/usage-report.repository.ts',
