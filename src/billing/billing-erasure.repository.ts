@@ -11,8 +11,8 @@ export class BillingErasureRepository {
    * billing records themselves (customer, subscriptions, invoices, usage reports) are kept for tax law.
    */
   async eraseEvents(organizationId: string): Promise<number> {
-    const customers = (await this.prisma.pool.query<{ id: string }>('SELECT customer_id AS id FROM stripe_customer WHERE organization_id = $1', [organizationId])).rows.map((r) => r.id);
+    const customers = (await this.prisma.db.query<{ id: string }>('SELECT customer_id AS id FROM stripe_customer WHERE organization_id = $1', [organizationId])).map((r) => r.id);
     const needles = [organizationId, ...customers].map((n) => `%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    return (await this.prisma.pool.query('DELETE FROM stripe_event WHERE processed_at IS NOT NULL AND payload::text LIKE ANY($1::text[])', [needles])).rowCount ?? 0;
+    return this.prisma.db.execute('DELETE FROM stripe_event WHERE processed_at IS NOT NULL AND payload::text LIKE ANY($1::text[])', [needles]);
   }
 }

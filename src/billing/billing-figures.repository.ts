@@ -20,28 +20,36 @@ export class BillingFiguresRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async subscriptionFigures(since30: Date): Promise<SubscriptionFigures> {
-    const [subs] = await this.prisma.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT COALESCE(SUM(amount_cents) FILTER (WHERE status = ANY(${LIVE})), 0) AS mrr,
-             COUNT(*) FILTER (WHERE created_at >= ${since30}) AS new30,
-             COUNT(*) FILTER (WHERE status = 'canceled' AND canceled_at >= ${since30}) AS churned30,
-             COUNT(*) FILTER (WHERE status = 'past_due') AS past_due
-      FROM subscription`;
-    const byPlan = await this.prisma.$queryRaw<Array<{ plan_id: string; count: bigint }>>`
-      SELECT plan_id, COUNT(*) AS count FROM subscription WHERE status = ANY(${LIVE}) GROUP BY plan_id ORDER BY plan_id`;
+    const [subs] = await this.prisma.db.query(
+      `SELECT COALESCE(SUM(amount_cents) FILTER (WHERE status = ANY($1::text[])), 0) AS mrr,
+              COUNT(*) FILTER (WHERE created_at >= $2) AS new30,
+              COUNT(*) FILTER (WHERE status = 'canceled' AND canceled_at >= $2) AS churned30,
+              COUNT(*) FILTER (WHERE status = 'past_due') AS past_due
+       FROM subscription`,
+      [LIVE, since30],
+    );
+    const byPlan = await this.prisma.db.query<{ plan_id: string; count: string }>(
+      'SELECT plan_id, COUNT(*) AS count FROM subscription WHERE status = ANY($1::text[]) GROUP BY plan_id ORDER BY plan_id',
+      [LIVE],
+    );
     return { mrrCents: n(subs.mrr), byPlan: byPlan.map((r) => ({ planId: r.plan_id, count: n(r.count) })), new30d: n(subs.new30), churned30d: n(subs.churned30), pastDue: n(subs.past_due) };
   }
 
   async newestStatuses(organizationIds: readonly string[]): Promise<Map<string, string>> {
-    const rows = await this.prisma.$queryRaw<Array<{ organization_id: string; status: string }>>`
-      SELECT DISTINCT ON (organization_id) organization_id::text AS organization_id, status FROM subscription
-      WHERE organization_id::text = ANY(${[...organizationIds]}::text[]) ORDER BY organization_id, state_at DESC`;
+    const rows = await this.prisma.db.query<{ organization_id: string; status: string }>(
+      `SELECT DISTINCT ON (organization_id) organization_id::text AS organization_id, status FROM subscription
+       WHERE organization_id::text = ANY($1::text[]) ORDER BY organization_id, state_at DESC`,
+      [organizationIds],
+    );
     return new Map(rows.map((r) => [r.organization_id, r.status]));
   }
 
   async lastInvoices(organizationIds: readonly string[]): Promise<Map<string, { amountCents: number; status: string; createdAt: Date }>> {
-    const rows = await this.prisma.$queryRaw<Array<{ organization_id: string; amount_cents: number; status: string; created_at: Date }>>`
-      SELECT DISTINCT ON (organization_id) organization_id::text AS organization_id, amount_cents, status, created_at FROM invoice
-      WHERE organization_id::text = ANY(${[...organizationIds]}::text[]) ORDER BY organization_id, created_at DESC`;
+    const rows = await this.prisma.db.query<{ organization_id: string; amount_cents: number; status: string; created_at: Date }>(
+      `SELECT DISTINCT ON (organization_id) organization_id::text AS organization_id, amount_cents, status, created_at FROM invoice
+       WHERE organization_id::text = ANY($1::text[]) ORDER BY organization_id, created_at DESC`,
+      [organizationIds],
+    );
     return new Map(rows.map((r) => [r.organization_id, { amountCents: n(r.amount_cents), status: r.status, createdAt: r.created_at }]));
   }
 

@@ -24,9 +24,9 @@ export class BillingRepository {
 
   /** Stores an event by id; false when it was already stored (a redelivery). */
   async storeEvent(event: { id: string; type: string; created: number; payload: unknown }): Promise<boolean> {
-    const inserted = await this.prisma.$executeRaw`
-      INSERT INTO stripe_event (id, type, created, payload) VALUES (${event.id}, ${event.type}, ${event.created}, ${JSON.stringify(event.payload)}::jsonb)
-      ON CONFLICT (id) DO NOTHING`;
+    const inserted = await this.prisma.db.execute(`
+      INSERT INTO stripe_event (id, type, created, payload) VALUES ($1, $2, $3, $4::jsonb)
+      ON CONFLICT (id) DO NOTHING`, [event.id, event.type, event.created, JSON.stringify(event.payload)]);
     return inserted === 1;
   }
 
@@ -63,11 +63,11 @@ export class BillingRepository {
   /** Writes the state only when it is not older than the stored one (checked inside the statement). */
   async saveSubscriptionIfNewer(state: SubscriptionState): Promise<boolean> {
     const { id, ...data } = state;
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`subscription:${id}`}))`;
-      const stored = await tx.subscription.findUnique({ where: { id }, select: { stateAt: true } });
+    return this.prisma.transaction(async (tx) => {
+      await tx.execute('SELECT pg_advisory_xact_lock(hashtext($1))', [`subscription:${id}`]);
+      const stored = await tx.prisma.subscription.findUnique({ where: { id }, select: { stateAt: true } });
       if (stored && stored.stateAt > state.stateAt) return false;
-      await tx.subscription.upsert({ where: { id }, create: state, update: data });
+      await tx.prisma.subscription.upsert({ where: { id }, create: state, update: data });
       return true;
     });
   }

@@ -33,9 +33,9 @@ export class UsageReportRepository {
 
   /** Records an increment before it is sent; false when that identifier already exists. */
   async record(identifier: string, organizationId: string, period: Date, quantity: bigint): Promise<boolean> {
-    const inserted = await this.prisma.$executeRaw`
+    const inserted = await this.prisma.db.execute(`
       INSERT INTO usage_report (identifier, organization_id, period, quantity)
-      VALUES (${identifier}, ${organizationId}::uuid, ${period}::date, ${quantity}) ON CONFLICT (identifier) DO NOTHING`;
+      VALUES ($1, $2::uuid, $3::date, $4) ON CONFLICT (identifier) DO NOTHING`, [identifier, organizationId, period, quantity]);
     return inserted === 1;
   }
 
@@ -49,10 +49,10 @@ export class UsageReportRepository {
 
   /** Quantity recorded and reported per organisation for one period. */
   async reportedTotals(period: Date): Promise<Map<string, { recorded: bigint; reported: bigint }>> {
-    const rows = await this.prisma.$queryRaw<Array<{ organization_id: string; recorded: bigint; reported: bigint }>>`
+    const rows = await this.prisma.db.query<{ organization_id: string; recorded: string; reported: string }>(`
       SELECT organization_id::text AS organization_id, SUM(quantity)::bigint AS recorded,
              COALESCE(SUM(quantity) FILTER (WHERE reported_at IS NOT NULL), 0)::bigint AS reported
-      FROM usage_report WHERE period = ${period}::date GROUP BY organization_id`;
+      FROM usage_report WHERE period = $1::date GROUP BY organization_id`, [period]);
     return new Map(rows.map((r) => [r.organization_id, { recorded: BigInt(r.recorded), reported: BigInt(r.reported) }]));
   }
 }

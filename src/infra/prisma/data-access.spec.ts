@@ -22,7 +22,6 @@ const STYLES: Record<string, { pattern: RegExp; why: string }> = {
 /** Not yet converted (docs/architecture.md "Data access"); shrink only. */
 const LEGACY: Record<keyof typeof STYLES, string[]> = {
   pool: [
-    'src/billing/billing-erasure.repository.ts',
     'src/blocklist/blocklist-erasure.repository.ts',
     'src/blocklist/blocklist.repository.ts',
     'src/common/network/network-keys.repository.ts',
@@ -44,15 +43,11 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/members/members-erasure.repository.ts',
   ],
   prismaTransaction: [
-    'src/billing/billing.repository.ts',
     'src/consensus/consensus.repository.ts',
     'src/lookup/keys/api-keys.repository.ts',
     'src/members/members.repository.ts',
   ],
   taggedRaw: [
-    'src/billing/billing-figures.repository.ts',
-    'src/billing/billing.repository.ts',
-    'src/billing/usage/usage-report.repository.ts',
     'src/lookup/mirror/mirror-activity.repository.ts',
     'src/lookup/usage/usage-ledger.repository.ts',
     'src/lookup/usage/usage.repository.ts',
