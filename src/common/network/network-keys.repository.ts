@@ -10,10 +10,10 @@ export class NetworkKeysRepository {
 
   /** Keys whose secret still exists. */
   async live(): Promise<NetworkKey[]> {
-    const rows = await this.prisma.pool.query<{ id: number; secret: Buffer; valid_from: Date; retire_at: Date }>(
+    const rows = await this.prisma.db.query<{ id: number; secret: Buffer; valid_from: Date; retire_at: Date }>(
       'SELECT id, secret, valid_from, retire_at FROM network_key WHERE secret IS NOT NULL ORDER BY valid_from',
     );
-    return rows.rows.map((r) => ({ id: r.id, secret: r.secret, validFrom: r.valid_from, retireAt: r.retire_at }));
+    return rows.map((r) => ({ id: r.id, secret: r.secret, validFrom: r.valid_from, retireAt: r.retire_at }));
   }
 
   /**
@@ -21,25 +21,17 @@ export class NetworkKeysRepository {
    * unlinkable). Serialised across processes by an advisory lock; returns what changed.
    */
   async rotate(now: Date): Promise<{ created: number | null; destroyed: number }> {
-    const client = await this.prisma.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('network_key_rotation'))`);
-      const keys = await client.query<{ id: number; valid_from: Date }>('SELECT id, valid_from FROM network_key');
-      const step = rotationStep(keys.rows.map((k) => ({ id: k.id, validFrom: k.valid_from })), now);
+    return this.prisma.transaction(async (tx) => {
+      await tx.execute(`SELECT pg_advisory_xact_lock(hashtext('network_key_rotation'))`);
+      const keys = await tx.query<{ id: number; valid_from: Date }>('SELECT id, valid_from FROM network_key');
+      const step = rotationStep(keys.map((k) => ({ id: k.id, validFrom: k.valid_from })), now);
       let created: number | null = null;
       if (step.kind === 'create') {
-        await client.query('INSERT INTO network_key (id, secret, valid_from, retire_at, created_at) VALUES ($1, $2, $3, $4, $5)', [step.id, randomBytes(32), step.validFrom, step.retireAt, now]);
+        await tx.execute('INSERT INTO network_key (id, secret, valid_from, retire_at, created_at) VALUES ($1, $2, $3, $4, $5)', [step.id, randomBytes(32), step.validFrom, step.retireAt, now]);
         created = step.id;
       }
-      const destroyed = await client.query('UPDATE network_key SET secret = NULL, destroyed_at = $1 WHERE secret IS NOT NULL AND retire_at <= $1', [now]);
-      await client.query('COMMIT');
-      return { created, destroyed: destroyed.rowCount ?? 0 };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      const destroyed = await tx.execute('UPDATE network_key SET secret = NULL, destroyed_at = $1 WHERE secret IS NOT NULL AND retire_at <= $1', [now]);
+      return { created, destroyed };
+    });
   }
 }

@@ -23,7 +23,6 @@ const STYLES: Record<string, { pattern: RegExp; why: string }> = {
 const LEGACY: Record<keyof typeof STYLES, string[]> = {
   pool: [
     'src/blocklist/blocklist.repository.ts',
-    'src/common/network/network-keys.repository.ts',
     'src/consensus/consensus-erasure.repository.ts',
     'src/consensus/consensus.repository.ts',
     'src/consensus/demo-reporters.repository.ts',
