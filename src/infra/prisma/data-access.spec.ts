@@ -27,7 +27,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/consensus/consensus.repository.ts',
     'src/consensus/demo-reporters.repository.ts',
     'src/consensus/snapshot/consensus-snapshot.repository.ts',
-    'src/crowdsec/crowdsec-erasure.repository.ts',
     'src/lookup/lookup-erasure.repository.ts',
     'src/members/members-erasure.repository.ts',
     'src/privacy/erasure-ledger.repository.ts',
@@ -36,7 +35,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
   ],
   pgTransaction: [
     'src/blocklist/blocklist.repository.ts',
-    'src/crowdsec/crowdsec-erasure.repository.ts',
     'src/lookup/lookup-erasure.repository.ts',
     'src/members/members-erasure.repository.ts',
   ],
