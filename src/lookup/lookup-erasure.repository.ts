@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
-import { inPgTransaction } from '../infra/prisma/pg-transaction.js';
 
 const BATCH = 5_000;
 
@@ -10,7 +9,7 @@ export class LookupErasureRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async identifiers(organizationId: string): Promise<string[]> {
-    const { rows } = await this.prisma.pool.query<{ id: string; prefix: string }>('SELECT id::text AS id, prefix FROM api_key WHERE organization_id = $1', [organizationId]);
+    const rows = await this.prisma.db.query<{ id: string; prefix: string }>('SELECT id::text AS id, prefix FROM api_key WHERE organization_id = $1', [organizationId]);
     return rows.flatMap((r) => [r.id, r.prefix]);
   }
 
@@ -19,8 +18,8 @@ export class LookupErasureRepository {
    * and stay, usage folded into one row per hour whose key column holds the organisation id: no key id remains.
    */
   async erase(organizationId: string): Promise<Record<string, number>> {
-    return inPgTransaction(this.prisma.pool, async (client) => {
-      const folded = await client.query(
+    return this.prisma.transaction(async (tx) => {
+      const folded = await tx.execute(
         `WITH gone AS (DELETE FROM usage_counter WHERE organization_id = $1 AND api_key_id <> $1 RETURNING hour, lookups)
          INSERT INTO usage_counter (organization_id, api_key_id, hour, lookups)
          SELECT $1, $1, hour, sum(lookups) FROM gone GROUP BY hour
@@ -28,16 +27,16 @@ export class LookupErasureRepository {
         [organizationId],
       );
       // Active-mirror metering (rows per organisation per day) keeps its count; the key and mirror ids go.
-      const mirrors = await client.query(
+      const mirrors = await tx.execute(
         `UPDATE mirror_activity SET api_key_id = organization_id, mirror_id = 'erased-' || md5(mirror_id || gen_random_uuid()::text)
          WHERE organization_id = $1 AND api_key_id <> organization_id`,
         [organizationId],
       );
       return {
-        mirror_activity: mirrors.rowCount ?? 0,
-        usage_counter_folded: folded.rowCount ?? 0,
-        api_key: (await client.query('DELETE FROM api_key WHERE organization_id = $1', [organizationId])).rowCount ?? 0,
-        organization_plan: (await client.query('DELETE FROM organization_plan WHERE organization_id = $1', [organizationId])).rowCount ?? 0,
+        mirror_activity: mirrors,
+        usage_counter_folded: folded,
+        api_key: await tx.execute('DELETE FROM api_key WHERE organization_id = $1', [organizationId]),
+        organization_plan: await tx.execute('DELETE FROM organization_plan WHERE organization_id = $1', [organizationId]),
       };
     });
   }
@@ -46,13 +45,13 @@ export class LookupErasureRepository {
   async deleteUsageBefore(cutoff: Date): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = (await this.prisma.pool.query(`DELETE FROM usage_counter WHERE ctid IN (SELECT ctid FROM usage_counter WHERE hour < $1 LIMIT ${BATCH})`, [cutoff])).rowCount ?? 0;
+      const n = await this.prisma.db.execute(`DELETE FROM usage_counter WHERE ctid IN (SELECT ctid FROM usage_counter WHERE hour < $1 LIMIT ${BATCH})`, [cutoff]);
       total += n;
       if (n < BATCH) return total;
     }
   }
 
   async oldest(): Promise<Date | null> {
-    return (await this.prisma.pool.query<{ d: Date | null }>('SELECT min(hour) AS d FROM usage_counter')).rows[0].d;
+    return (await this.prisma.db.query<{ d: Date | null }>('SELECT min(hour) AS d FROM usage_counter'))[0].d;
   }
 }

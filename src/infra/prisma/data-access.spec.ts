@@ -27,7 +27,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/consensus/consensus.repository.ts',
     'src/consensus/demo-reporters.repository.ts',
     'src/consensus/snapshot/consensus-snapshot.repository.ts',
-    'src/lookup/lookup-erasure.repository.ts',
     'src/members/members-erasure.repository.ts',
     'src/privacy/erasure-ledger.repository.ts',
     'src/signals/signals-feed.repository.ts',
@@ -35,18 +34,13 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
   ],
   pgTransaction: [
     'src/blocklist/blocklist.repository.ts',
-    'src/lookup/lookup-erasure.repository.ts',
     'src/members/members-erasure.repository.ts',
   ],
   prismaTransaction: [
     'src/consensus/consensus.repository.ts',
-    'src/lookup/keys/api-keys.repository.ts',
     'src/members/members.repository.ts',
   ],
   taggedRaw: [
-    'src/lookup/mirror/mirror-activity.repository.ts',
-    'src/lookup/usage/usage-ledger.repository.ts',
-    'src/lookup/usage/usage.repository.ts',
     'src/members/members.repository.ts',
     'src/privacy/privacy-requests.repository.ts',
     'src/signals/signal-partitions.repository.ts',

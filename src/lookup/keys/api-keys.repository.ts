@@ -65,9 +65,9 @@ export class ApiKeysRepository {
 
   /** Revokes every active key of the organisation; returns the hashes revoked. */
   async revokeAll(organizationId: string, now: Date): Promise<string[]> {
-    return this.prisma.$transaction(async (tx) => {
-      const active = await tx.apiKey.findMany({ where: { organizationId, revokedAt: null }, select: { keyHash: true } });
-      await tx.apiKey.updateMany({ where: { organizationId, revokedAt: null }, data: { revokedAt: now } });
+    return this.prisma.transaction(async (tx) => {
+      const active = await tx.prisma.apiKey.findMany({ where: { organizationId, revokedAt: null }, select: { keyHash: true } });
+      await tx.prisma.apiKey.updateMany({ where: { organizationId, revokedAt: null }, data: { revokedAt: now } });
       return active.map((k) => k.keyHash);
     });
   }
