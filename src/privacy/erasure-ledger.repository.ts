@@ -23,7 +23,7 @@ export class ErasureLedgerRepository {
 
   async record(entries: readonly ErasureEntry[]): Promise<void> {
     for (const e of entries) {
-      await this.prisma.pool.query(
+      await this.prisma.db.execute(
         `INSERT INTO erasure_ledger (kind, subject, erased_at) VALUES ($1, $2, $3)
          ON CONFLICT (kind, subject) DO UPDATE SET erased_at = greatest(erasure_ledger.erased_at, EXCLUDED.erased_at)`,
         [e.kind, e.subject, e.erasedAt],
@@ -32,11 +32,11 @@ export class ErasureLedgerRepository {
   }
 
   async all(): Promise<ErasureEntry[]> {
-    const rows = await this.prisma.pool.query<{ kind: ErasureKind; subject: string; erased_at: Date }>('SELECT kind, subject, erased_at FROM erasure_ledger ORDER BY erased_at');
-    return rows.rows.map((r) => ({ kind: r.kind, subject: r.subject, erasedAt: r.erased_at }));
+    const rows = await this.prisma.db.query<{ kind: ErasureKind; subject: string; erased_at: Date }>('SELECT kind, subject, erased_at FROM erasure_ledger ORDER BY erased_at');
+    return rows.map((r) => ({ kind: r.kind, subject: r.subject, erasedAt: r.erased_at }));
   }
 
   async deleteBefore(cutoff: Date): Promise<number> {
-    return (await this.prisma.pool.query('DELETE FROM erasure_ledger WHERE erased_at < $1', [cutoff])).rowCount ?? 0;
+    return this.prisma.db.execute('DELETE FROM erasure_ledger WHERE erased_at < $1', [cutoff]);
   }
 }

@@ -72,7 +72,7 @@ export class PrivacyRequestsRepository {
   }
 
   async oldest(): Promise<Date | null> {
-    const rows = await this.prisma.$queryRaw<Array<{ d: Date | null }>>`SELECT min(coalesce(closed_at, created_at)) AS d FROM privacy_request`;
+    const rows = await this.prisma.db.query<{ d: Date | null }>('SELECT min(coalesce(closed_at, created_at)) AS d FROM privacy_request');
     return rows[0]?.d ?? null;
   }
 }

@@ -28,7 +28,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/consensus/demo-reporters.repository.ts',
     'src/consensus/snapshot/consensus-snapshot.repository.ts',
     'src/members/members-erasure.repository.ts',
-    'src/privacy/erasure-ledger.repository.ts',
     'src/signals/signals-feed.repository.ts',
     'src/signals/signals.repository.ts',
   ],
@@ -42,7 +41,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
   ],
   taggedRaw: [
     'src/members/members.repository.ts',
-    'src/privacy/privacy-requests.repository.ts',
     'src/signals/signal-partitions.repository.ts',
   ],
   // partition DDL: the partition's name cannot be a bind parameter
