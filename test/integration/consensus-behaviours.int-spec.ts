@@ -94,7 +94,11 @@ describe('consensus behaviours through the real job: never-list, canaries, delis
       payload: { outcome: 'upheld', justification: 'residential customer, verified' },
     });
     expect(review.statusCode).toBe(200);
+    const explanations = () => sql(t.config.database.url, 'SELECT 1 FROM listing_explanation WHERE ip_key = $1', [target]);
+    expect((await explanations()).length).toBeGreaterThan(0);
     await scoringRun(t);
+    // R4: once the upheld review closes, the explanation of the listing (its voters) goes.
+    expect(await explanations()).toHaveLength(0);
     for (const agent of agents.slice(0, 4)) await push(agent, [target]);
     await scoringRun(t);
     expect(await listed(target)).toBe(false);

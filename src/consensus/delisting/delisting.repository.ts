@@ -109,8 +109,16 @@ export class DelistingRepository {
     await this.prisma.delistingRequest.updateMany({ where: { id, status: 'verified' }, data: { status: 'suppressed', suppressedUntil: until } });
   }
 
+  /**
+   * Closes a request the engine applied. An upheld one takes the IP's listing explanations (the voters
+   * behind the listing) with it, once the review closes; the outcome stays in the audit log
+   * (docs/privacy.md, R4).
+   */
   async markApplied(id: string, now: Date): Promise<void> {
-    await this.prisma.delistingRequest.update({ where: { id }, data: { closedAt: now } });
+    await this.prisma.$transaction(async (tx) => {
+      const closed = await tx.delistingRequest.update({ where: { id }, data: { closedAt: now } });
+      if (closed.status === 'upheld') await tx.listingExplanation.deleteMany({ where: { ipKey: closed.ipKey, createdAt: { lte: now } } });
+    });
   }
 
   /**
