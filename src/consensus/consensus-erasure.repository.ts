@@ -18,8 +18,8 @@ export interface HeldScores {
 export class ConsensusErasureRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  private async q(text: string, params: unknown[]): Promise<number> {
-    return (await this.prisma.pool.query(text, params)).rowCount ?? 0;
+  private q(text: string, params: unknown[]): Promise<number> {
+    return this.prisma.db.execute(text, params);
   }
 
   /**
@@ -29,37 +29,24 @@ export class ConsensusErasureRepository {
    * erasure queues replays the remaining signals.
    */
   async eraseOwner(owner: string | null, reporters: readonly string[], unvoted: readonly string[]): Promise<{ removed: Record<string, number>; listed: Array<{ ipKey: string; scenario: string; score: number; until: Date | null }> }> {
-    const client = await this.prisma.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const trust = await client.query<{ pseudonym: string }>('DELETE FROM reporter WHERE owner = $1 OR pseudonym = ANY($2::text[]) RETURNING pseudonym', [owner, reporters]);
-      const voters = [...new Set([...reporters, ...trust.rows.map((r) => r.pseudonym)])];
-      const explanations = await client.query(
+    return this.prisma.transaction(async (tx) => {
+      const trust = await tx.query<{ pseudonym: string }>('DELETE FROM reporter WHERE owner = $1 OR pseudonym = ANY($2::text[]) RETURNING pseudonym', [owner, reporters]);
+      const voters = [...new Set([...reporters, ...trust.map((r) => r.pseudonym)])];
+      const explanations = await tx.execute(
         'UPDATE listing_explanation SET voters = ARRAY(SELECT v FROM unnest(voters) v WHERE v <> ALL($1::text[])) WHERE voters && $1::text[]',
         [voters],
       );
-      const scores = await client.query<{ ip_key: string; listed: boolean; scenarios: string[]; score: number; listed_until: Date | null }>(
+      const scores = await tx.query<{ ip_key: string; listed: boolean; scenarios: string[]; score: number; listed_until: Date | null }>(
         'DELETE FROM ip_score WHERE ip_key = ANY($1::text[]) RETURNING ip_key, listed, scenarios, score, listed_until',
         [unvoted],
       );
-      const unexplained = await client.query('DELETE FROM listing_explanation WHERE ip_key = ANY($1::text[])', [unvoted]);
-      const snapshots = await client.query('DELETE FROM consensus_snapshot');
-      await client.query('COMMIT');
+      const unexplained = await tx.execute('DELETE FROM listing_explanation WHERE ip_key = ANY($1::text[])', [unvoted]);
+      const snapshots = await tx.execute('DELETE FROM consensus_snapshot');
       return {
-        removed: {
-          reporter: trust.rowCount ?? 0,
-          listing_explanation: (explanations.rowCount ?? 0) + (unexplained.rowCount ?? 0),
-          ip_score: scores.rowCount ?? 0,
-          consensus_snapshot: snapshots.rowCount ?? 0,
-        },
-        listed: scores.rows.filter((r) => r.listed).map((r) => ({ ipKey: r.ip_key, scenario: r.scenarios[0] ?? 'unknown', score: r.score, until: r.listed_until })),
+        removed: { reporter: trust.length, listing_explanation: explanations + unexplained, ip_score: scores.length, consensus_snapshot: snapshots },
+        listed: scores.filter((r) => r.listed).map((r) => ({ ipKey: r.ip_key, scenario: r.scenarios[0] ?? 'unknown', score: r.score, until: r.listed_until })),
       };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async eraseIp(ipKey: string, exact: string | null, wholeKey: boolean): Promise<Record<string, number>> {
@@ -75,7 +62,7 @@ export class ConsensusErasureRepository {
   private async batched(statement: string, cutoff: Date): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = (await this.prisma.pool.query(statement, [cutoff])).rowCount ?? 0;
+      const n = await this.prisma.db.execute(statement, [cutoff]);
       total += n;
       if (n < BATCH) return total;
     }
@@ -123,7 +110,7 @@ export class ConsensusErasureRepository {
   }
 
   async oldest(): Promise<Record<string, Date | null>> {
-    const { rows } = await this.prisma.pool.query<Record<string, Date | null>>(`SELECT
+    const rows = await this.prisma.db.query<Record<string, Date | null>>(`SELECT
       (SELECT min(last_seen) FROM ip_score) AS ip_score,
       (SELECT min(created_at) FROM listing_explanation) AS listing_explanation,
       (SELECT min(coalesce(closed_at, created_at)) FROM delisting_request) AS delisting_request`);
@@ -131,41 +118,40 @@ export class ConsensusErasureRepository {
   }
 
   async heldIps(): Promise<{ keys: string[]; addresses: Array<{ ip: string; key: string }> }> {
-    const keys = await this.prisma.pool.query<{ k: string }>(
+    const keys = await this.prisma.db.query<{ k: string }>(
       `SELECT ip_key AS k FROM ip_score WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
        UNION SELECT ip_key FROM listing_explanation WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'
        UNION SELECT ip_key FROM delisting_request WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'`,
     );
-    const addresses = await this.prisma.pool.query<{ ip: string; key: string }>("SELECT DISTINCT ip, ip_key AS key FROM delisting_request WHERE ip LIKE '%:%'");
-    return { keys: keys.rows.map((r) => r.k), addresses: addresses.rows };
+    const addresses = await this.prisma.db.query<{ ip: string; key: string }>("SELECT DISTINCT ip, ip_key AS key FROM delisting_request WHERE ip LIKE '%:%'");
+    return { keys: keys.map((r) => r.k), addresses };
   }
 
   async held(ipKey: string, exact: string | null, limit: number): Promise<HeldScores> {
-    const pool = this.prisma.pool;
-    const score = await pool.query<{ score: number; reporters: number; scenarios: string[]; first_seen: Date; last_seen: Date; listed: boolean; listed_until: Date | null; honeypot: boolean }>(
+    const db = this.prisma.db;
+    const [s] = await db.query<{ score: number; reporters: number; scenarios: string[]; first_seen: Date; last_seen: Date; listed: boolean; listed_until: Date | null; honeypot: boolean }>(
       'SELECT score, reporters, scenarios, first_seen, last_seen, listed, listed_until, honeypot FROM ip_score WHERE ip_key = $1',
       [ipKey],
     );
-    const explanations = await pool.query<{ count: string; newest: Date | null }>('SELECT count(*) AS count, max(created_at) AS newest FROM listing_explanation WHERE ip_key = $1', [ipKey]);
-    const delistings = await pool.query<{ count: string }>('SELECT count(*) AS count FROM delisting_request WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)', [ipKey, exact]);
-    const copyExplanations = await pool.query<{ listed_at: Date; reason: string; score: number; scenario_classes: string[]; first_seen: Date; last_seen: Date }>(
-      `SELECT listed_at, reason, score, scenario_classes, first_seen, last_seen FROM listing_explanation WHERE ip_key = $1 ORDER BY listed_at DESC LIMIT ${Number(limit)}`,
-      [ipKey],
+    const [explanations] = await db.query<{ count: string; newest: Date | null }>('SELECT count(*) AS count, max(created_at) AS newest FROM listing_explanation WHERE ip_key = $1', [ipKey]);
+    const [delistings] = await db.query<{ count: string }>('SELECT count(*) AS count FROM delisting_request WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)', [ipKey, exact]);
+    const copyExplanations = await db.query<{ listed_at: Date; reason: string; score: number; scenario_classes: string[]; first_seen: Date; last_seen: Date }>(
+      'SELECT listed_at, reason, score, scenario_classes, first_seen, last_seen FROM listing_explanation WHERE ip_key = $1 ORDER BY listed_at DESC LIMIT $2',
+      [ipKey, limit],
     );
-    const copyDelistings = await pool.query<{ status: string; created_at: Date; closed_at: Date | null }>(
-      `SELECT status, created_at, closed_at FROM delisting_request WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2) ORDER BY created_at DESC LIMIT ${Number(limit)}`,
-      [ipKey, exact],
+    const copyDelistings = await db.query<{ status: string; created_at: Date; closed_at: Date | null }>(
+      'SELECT status, created_at, closed_at FROM delisting_request WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2) ORDER BY created_at DESC LIMIT $3',
+      [ipKey, exact, limit],
     );
-    const s = score.rows[0];
     return {
       aggregate: s
         ? { score: s.score, reporters: s.reporters, scenarios: s.scenarios, firstSeen: s.first_seen, lastSeen: s.last_seen, listed: s.listed, listedUntil: s.listed_until, honeypot: s.honeypot }
         : null,
-      explanations: { count: Number(explanations.rows[0].count), newest: explanations.rows[0].newest },
-      delistingRequests: Number(delistings.rows[0].count),
+      explanations: { count: Number(explanations.count), newest: explanations.newest },
+      delistingRequests: Number(delistings.count),
       copy: {
-        explanations: copyExplanations.rows.map((r) => ({ listedAt: r.listed_at, reason: r.reason, score: r.score, scenarioClasses: r.scenario_classes, firstSeen: r.first_seen, lastSeen: r.last_seen })),
-        delistingRequests: copyDelistings.rows.map((r) => ({ status: r.status, createdAt: r.created_at, closedAt: r.closed_at })),
+        explanations: copyExplanations.map((r) => ({ listedAt: r.listed_at, reason: r.reason, score: r.score, scenarioClasses: r.scenario_classes, firstSeen: r.first_seen, lastSeen: r.last_seen })),
+        delistingRequests: copyDelistings.map((r) => ({ status: r.status, createdAt: r.created_at, closedAt: r.closed_at })),
       },
     };
   }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type pg from 'pg';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 import { type FeedSignal, SignalsFeed } from '../signals/signals-feed.js';
 import type { CursorRow, ExplanationRow, IpScoreRow, NeverListRow, ReporterRow, ScoringSignal } from './consensus.types.js';
@@ -30,18 +29,15 @@ export class ConsensusRepository {
 
   /** Runs `work` while holding the cluster-wide scoring lock; returns null when another worker holds it. */
   async withScoringLock<T>(work: () => Promise<T>): Promise<T | null> {
-    const client: pg.PoolClient = await this.prisma.pool.connect();
-    try {
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SCORING_LOCK]);
-      if (!rows[0].ok) return null;
+    return this.prisma.withConnection(async (connection) => {
+      const [{ ok }] = await connection.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SCORING_LOCK]);
+      if (!ok) return null;
       try {
         return await work();
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [SCORING_LOCK]);
+        await connection.query('SELECT pg_advisory_unlock($1)', [SCORING_LOCK]);
       }
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async cursor(): Promise<CursorRow> {
@@ -78,7 +74,7 @@ export class ConsensusRepository {
    * network keeps the last known one).
    */
   async upsertReporter(row: Omit<ReporterRow, 'alpha' | 'beta' | 'quarantinedAt'>, prior: { alpha: number; beta: number } = { alpha: 1, beta: 3 }): Promise<void> {
-    await this.prisma.pool.query(
+    await this.prisma.db.execute(
       `INSERT INTO reporter (pseudonym, owner, kind, asn, net, country, enrolled_at, alpha, beta, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
        ON CONFLICT (pseudonym) DO UPDATE SET asn = EXCLUDED.asn, net = EXCLUDED.net, country = EXCLUDED.country, updated_at = now()
@@ -102,7 +98,7 @@ export class ConsensusRepository {
 
   async saveTrust(rows: Array<{ pseudonym: string; alpha: number; beta: number; quarantinedAt: Date | null; quarantineReason: string | null }>): Promise<void> {
     if (rows.length === 0) return;
-    await this.prisma.pool.query(
+    await this.prisma.db.execute(
       `UPDATE reporter r SET alpha = t.alpha, beta = t.beta, quarantined_at = t.quarantined_at,
          quarantine_reason = coalesce(t.reason, r.quarantine_reason), updated_at = now()
        FROM unnest($1::text[], $2::float8[], $3::float8[], $4::timestamptz[], $5::text[]) AS t(pseudonym, alpha, beta, quarantined_at, reason)
@@ -114,7 +110,7 @@ export class ConsensusRepository {
   async saveScores(rows: IpScoreRow[], version: bigint, now: Date): Promise<void> {
     for (let i = 0; i < rows.length; i += 5_000) {
       const chunk = rows.slice(i, i + 5_000);
-      await this.prisma.pool.query(
+      await this.prisma.db.execute(
         `INSERT INTO ip_score (ip_key, score, reporters, established, asns, scenarios, first_seen, last_seen, listed, listed_at, listed_until, reason, honeypot, version, updated_at)
          SELECT t.ip_key, t.score, t.reporters, t.established, t.asns, string_to_array(t.scenarios, ','), t.first_seen, t.last_seen, t.listed, t.listed_at, t.listed_until, t.reason, t.honeypot, $14, $15
          FROM unnest($1::text[], $2::real[], $3::int[], $4::int[], $5::int[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::bool[], $10::timestamptz[], $11::timestamptz[], $12::text[], $13::bool[])
@@ -135,14 +131,14 @@ export class ConsensusRepository {
 
   async markUnlisted(keys: string[], version: bigint, now: Date): Promise<void> {
     if (keys.length === 0) return;
-    await this.prisma.pool.query(
+    await this.prisma.db.execute(
       'UPDATE ip_score SET listed = false, listed_until = NULL, version = $2, updated_at = $3 WHERE ip_key = ANY($1)',
       [keys, version.toString(), now],
     );
   }
 
   async listedKeys(): Promise<string[]> {
-    const { rows } = await this.prisma.pool.query<{ ip_key: string }>('SELECT ip_key FROM ip_score WHERE listed');
+    const rows = await this.prisma.db.query<{ ip_key: string }>('SELECT ip_key FROM ip_score WHERE listed');
     return rows.map((r) => r.ip_key);
   }
 
@@ -186,9 +182,9 @@ export class ConsensusRepository {
 
   /** Replaces every entry of one source in one transaction (an import is all or nothing). */
   async replaceNeverListSource(source: string, category: string, cidrs: string[], fetchedAt: Date): Promise<{ removed: number; added: number }> {
-    return this.prisma.$transaction(async (tx) => {
-      const removed = await tx.neverListEntry.deleteMany({ where: { source } });
-      const added = await tx.neverListEntry.createMany({ data: cidrs.map((cidr) => ({ cidr, category, source, fetchedAt })), skipDuplicates: true });
+    return this.prisma.transaction(async (tx) => {
+      const removed = await tx.prisma.neverListEntry.deleteMany({ where: { source } });
+      const added = await tx.prisma.neverListEntry.createMany({ data: cidrs.map((cidr) => ({ cidr, category, source, fetchedAt })), skipDuplicates: true });
       return { removed: removed.count, added: added.count };
     });
   }

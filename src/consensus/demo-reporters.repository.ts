@@ -25,7 +25,7 @@ export class DemoReportersRepository {
 
   async establish(reporters: readonly EstablishedReporter[]): Promise<void> {
     for (const r of reporters) {
-      await this.prisma.pool.query(
+      await this.prisma.db.execute(
         `INSERT INTO reporter (pseudonym, owner, asn, net, enrolled_at, alpha, beta, updated_at)
          VALUES ($1, $2, $3, $4, $5, 60, 3, now())
          ON CONFLICT (pseudonym) DO UPDATE SET asn = EXCLUDED.asn, net = EXCLUDED.net, enrolled_at = EXCLUDED.enrolled_at,

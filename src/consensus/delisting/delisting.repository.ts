@@ -115,9 +115,9 @@ export class DelistingRepository {
    * (docs/privacy.md, R4).
    */
   async markApplied(id: string, now: Date): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const closed = await tx.delistingRequest.update({ where: { id }, data: { closedAt: now } });
-      if (closed.status === 'upheld') await tx.listingExplanation.deleteMany({ where: { ipKey: closed.ipKey, createdAt: { lte: now } } });
+    await this.prisma.transaction(async (tx) => {
+      const closed = await tx.prisma.delistingRequest.update({ where: { id }, data: { closedAt: now } });
+      if (closed.status === 'upheld') await tx.prisma.listingExplanation.deleteMany({ where: { ipKey: closed.ipKey, createdAt: { lte: now } } });
     });
   }
 

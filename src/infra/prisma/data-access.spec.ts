@@ -23,9 +23,6 @@ const STYLES: Record<string, { pattern: RegExp; why: string }> = {
 const LEGACY: Record<keyof typeof STYLES, string[]> = {
   pool: [
     'src/blocklist/blocklist.repository.ts',
-    'src/consensus/consensus-erasure.repository.ts',
-    'src/consensus/consensus.repository.ts',
-    'src/consensus/demo-reporters.repository.ts',
     'src/consensus/snapshot/consensus-snapshot.repository.ts',
     'src/members/members-erasure.repository.ts',
     'src/signals/signals-feed.repository.ts',
@@ -35,10 +32,7 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/blocklist/blocklist.repository.ts',
     'src/members/members-erasure.repository.ts',
   ],
-  prismaTransaction: [
-    'src/consensus/consensus.repository.ts',
-    'src/members/members.repository.ts',
-  ],
+  prismaTransaction: ['src/members/members.repository.ts'],
   taggedRaw: [
     'src/members/members.repository.ts',
     'src/signals/signal-partitions.repository.ts',
