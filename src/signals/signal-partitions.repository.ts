@@ -21,11 +21,12 @@ export class SignalPartitionsRepository {
   }
 
   async list(): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<Array<{ name: string }>>`
-      SELECT c.relname AS name FROM pg_inherits i
-      JOIN pg_class c ON c.oid = i.inhrelid
-      JOIN pg_class p ON p.oid = i.inhparent
-      WHERE p.relname = 'signal'`;
+    const rows = await this.prisma.db.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i
+       JOIN pg_class c ON c.oid = i.inhrelid
+       JOIN pg_class p ON p.oid = i.inhparent
+       WHERE p.relname = 'signal'`,
+    );
     return rows.map((r) => r.name).filter((n) => partitionDay(n) !== null).sort();
   }
 

@@ -14,8 +14,6 @@ export interface SignalTuple {
   weight: number;
 }
 
-const SCORING_COLUMNS = 'id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight';
-
 export interface HeldSignals {
   count: number;
   oldest: Date | null;
@@ -30,80 +28,72 @@ export class SignalsFeedRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async after(afterId: bigint, since: Date, limit: number): Promise<SignalTuple[]> {
-    const { rows } = await this.prisma.pool.query<SignalTuple>(
-      `SELECT ${SCORING_COLUMNS} FROM signal WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3`,
+    return this.prisma.db.query<SignalTuple>(
+      'SELECT id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight FROM signal WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3',
       [afterId.toString(), since, limit],
     );
-    return rows;
   }
 
   async byIds(ids: readonly bigint[], since: Date): Promise<SignalTuple[]> {
     if (ids.length === 0) return [];
-    const { rows } = await this.prisma.pool.query<SignalTuple>(
-      `SELECT ${SCORING_COLUMNS} FROM signal WHERE id = ANY($1::bigint[]) AND received_at >= $2 ORDER BY id`,
+    return this.prisma.db.query<SignalTuple>(
+      'SELECT id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight FROM signal WHERE id = ANY($1::bigint[]) AND received_at >= $2 ORDER BY id',
       [ids.map((id) => id.toString()), since],
     );
-    return rows;
   }
 
   async countSince(since: Date): Promise<number> {
-    const { rows } = await this.prisma.pool.query<{ n: string }>('SELECT count(*) AS n FROM signal WHERE received_at >= $1', [since]);
+    const rows = await this.prisma.db.query<{ n: string }>('SELECT count(*) AS n FROM signal WHERE received_at >= $1', [since]);
     return Number(rows[0].n);
   }
 
   async maxId(): Promise<bigint> {
-    const { rows } = await this.prisma.pool.query<{ id: string | null }>('SELECT max(id) AS id FROM signal');
+    const rows = await this.prisma.db.query<{ id: string | null }>('SELECT max(id) AS id FROM signal');
     return BigInt(rows[0].id ?? '0');
   }
 
   async votersOf(ipKey: string, since: Date): Promise<Array<{ owner: string; reporter: string }>> {
-    const { rows } = await this.prisma.pool.query<{ owner: string; reporter: string }>(
-      'SELECT DISTINCT owner, reporter FROM signal WHERE ip_key = $1 AND received_at > $2',
-      [ipKey, since],
-    );
-    return rows;
+    return this.prisma.db.query<{ owner: string; reporter: string }>('SELECT DISTINCT owner, reporter FROM signal WHERE ip_key = $1 AND received_at > $2', [ipKey, since]);
   }
 
   async ipKeysOfOwner(owner: string): Promise<string[]> {
-    const { rows } = await this.prisma.pool.query<{ k: string }>('SELECT DISTINCT ip_key AS k FROM signal WHERE owner = $1', [owner]);
+    const rows = await this.prisma.db.query<{ k: string }>('SELECT DISTINCT ip_key AS k FROM signal WHERE owner = $1', [owner]);
     return rows.map((r) => r.k);
   }
 
   async keysReportedByOthers(keys: readonly string[], owner: string): Promise<string[]> {
-    const { rows } = await this.prisma.pool.query<{ k: string }>('SELECT DISTINCT ip_key AS k FROM signal WHERE ip_key = ANY($1::text[]) AND owner <> $2', [keys, owner]);
+    const rows = await this.prisma.db.query<{ k: string }>('SELECT DISTINCT ip_key AS k FROM signal WHERE ip_key = ANY($1::text[]) AND owner <> $2', [keys, owner]);
     return rows.map((r) => r.k);
   }
 
   async reportersActiveSince(since: Date): Promise<string[]> {
-    const { rows } = await this.prisma.pool.query<{ r: string }>('SELECT DISTINCT reporter AS r FROM signal WHERE received_at >= $1', [since]);
+    const rows = await this.prisma.db.query<{ r: string }>('SELECT DISTINCT reporter AS r FROM signal WHERE received_at >= $1', [since]);
     return rows.map((r) => r.r);
   }
 
   async hasSignalsSince(ipKey: string, since: Date, address: string | null): Promise<boolean> {
-    const result = await this.prisma.pool.query('SELECT 1 FROM signal WHERE ip_key = $1 AND received_at >= $2 AND ($3::text IS NULL OR ip = $3) LIMIT 1', [ipKey, since, address]);
-    return result.rows.length > 0;
+    const rows = await this.prisma.db.query('SELECT 1 FROM signal WHERE ip_key = $1 AND received_at >= $2 AND ($3::text IS NULL OR ip = $3) LIMIT 1', [ipKey, since, address]);
+    return rows.length > 0;
   }
 
   /** Whether any address of `ipKey` other than `address` is still in the raw signals. */
   async otherAddressesLeft(ipKey: string, address: string): Promise<boolean> {
-    const result = await this.prisma.pool.query('SELECT 1 FROM signal WHERE ip_key = $1 AND ip <> $2 LIMIT 1', [ipKey, address]);
-    return result.rows.length > 0;
+    const rows = await this.prisma.db.query('SELECT 1 FROM signal WHERE ip_key = $1 AND ip <> $2 LIMIT 1', [ipKey, address]);
+    return rows.length > 0;
   }
 
   async held(ipKey: string, address: string | null, limit: number): Promise<HeldSignals> {
-    const pool = this.prisma.pool;
-    const g = (
-      await pool.query<{ count: string; oldest: Date | null; newest: Date | null; sources: string[] | null; scenarios: string[] | null }>(
+    const db = this.prisma.db;
+    const [g] = await db.query<{ count: string; oldest: Date | null; newest: Date | null; sources: string[] | null; scenarios: string[] | null }>(
         `SELECT count(*) AS count, min(received_at) AS oldest, max(received_at) AS newest,
                 array_agg(DISTINCT source) AS sources, array_agg(DISTINCT scenario) AS scenarios
          FROM signal WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)`,
-        [ipKey, address],
-      )
-    ).rows[0];
-    const copy = await pool.query<{ ip: string; received_at: Date; source: string; scenario: string; started_at: Date; stopped_at: Date }>(
-      `SELECT ip, received_at, source, scenario, started_at, stopped_at FROM signal
-       WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2) ORDER BY received_at DESC LIMIT ${Number(limit)}`,
       [ipKey, address],
+    );
+    const copy = await db.query<{ ip: string; received_at: Date; source: string; scenario: string; started_at: Date; stopped_at: Date }>(
+      `SELECT ip, received_at, source, scenario, started_at, stopped_at FROM signal
+       WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2) ORDER BY received_at DESC LIMIT $3`,
+      [ipKey, address, limit],
     );
     return {
       count: Number(g.count),
@@ -111,7 +101,7 @@ export class SignalsFeedRepository {
       newest: g.newest,
       sources: (g.sources ?? []).filter(Boolean).sort(),
       scenarios: (g.scenarios ?? []).filter(Boolean).sort(),
-      copy: copy.rows.map((r) => ({ ip: r.ip, receivedAt: r.received_at, source: r.source, scenario: r.scenario, startedAt: r.started_at, stoppedAt: r.stopped_at })),
+      copy: copy.map((r) => ({ ip: r.ip, receivedAt: r.received_at, source: r.source, scenario: r.scenario, startedAt: r.started_at, stoppedAt: r.stopped_at })),
     };
   }
 }
@@ -125,7 +115,7 @@ export class SignalsErasureRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async eraseOwner(owner: string | null, reporters: readonly string[], agentIds: readonly string[]): Promise<Record<string, number>> {
-    const q = async (text: string, params: unknown[]) => (await this.prisma.pool.query(text, params)).rowCount ?? 0;
+    const q = (text: string, params: unknown[]) => this.prisma.db.execute(text, params);
     return {
       signal: owner ? await q('DELETE FROM signal WHERE owner = $1 OR reporter = ANY($2::text[])', [owner, reporters]) : await q('DELETE FROM signal WHERE reporter = ANY($1::text[])', [reporters]),
       signal_uuid: await q('DELETE FROM signal_uuid WHERE reporter = ANY($1::text[])', [reporters]),
@@ -134,7 +124,7 @@ export class SignalsErasureRepository {
   }
 
   async eraseIp(ipKey: string, exact: string | null): Promise<number> {
-    return (await this.prisma.pool.query('DELETE FROM signal WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)', [ipKey, exact])).rowCount ?? 0;
+    return this.prisma.db.execute('DELETE FROM signal WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)', [ipKey, exact]);
   }
 
   /** R1: rows of the boundary partition older than the cutoff (whole older partitions are dropped). */
@@ -149,22 +139,22 @@ export class SignalsErasureRepository {
   private async batched(statement: string, cutoff: Date): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = (await this.prisma.pool.query(statement, [cutoff])).rowCount ?? 0;
+      const n = await this.prisma.db.execute(statement, [cutoff]);
       total += n;
       if (n < BATCH) return total;
     }
   }
 
   async oldest(): Promise<{ signal: Date | null; signal_uuid: Date | null }> {
-    const { rows } = await this.prisma.pool.query<{ signal: Date | null; signal_uuid: Date | null }>(
+    const rows = await this.prisma.db.query<{ signal: Date | null; signal_uuid: Date | null }>(
       'SELECT (SELECT min(received_at) FROM signal) AS signal, (SELECT min(created_at) FROM signal_uuid) AS signal_uuid',
     );
     return rows[0];
   }
 
   async heldIps(): Promise<{ keys: string[]; addresses: Array<{ ip: string; key: string }> }> {
-    const keys = await this.prisma.pool.query<{ k: string }>("SELECT DISTINCT ip_key AS k FROM signal WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'");
-    const addresses = await this.prisma.pool.query<{ ip: string; key: string }>("SELECT DISTINCT ip, ip_key AS key FROM signal WHERE scope = 'ip' AND ip LIKE '%:%'");
-    return { keys: keys.rows.map((r) => r.k), addresses: addresses.rows };
+    const keys = await this.prisma.db.query<{ k: string }>("SELECT DISTINCT ip_key AS k FROM signal WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'");
+    const addresses = await this.prisma.db.query<{ ip: string; key: string }>("SELECT DISTINCT ip, ip_key AS key FROM signal WHERE scope = 'ip' AND ip LIKE '%:%'");
+    return { keys: keys.map((r) => r.k), addresses };
   }
 }

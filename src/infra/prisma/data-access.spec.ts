@@ -25,7 +25,6 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/blocklist/blocklist.repository.ts',
     'src/consensus/snapshot/consensus-snapshot.repository.ts',
     'src/members/members-erasure.repository.ts',
-    'src/signals/signals-feed.repository.ts',
     'src/signals/signals.repository.ts',
   ],
   pgTransaction: [
@@ -33,10 +32,7 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/members/members-erasure.repository.ts',
   ],
   prismaTransaction: ['src/members/members.repository.ts'],
-  taggedRaw: [
-    'src/members/members.repository.ts',
-    'src/signals/signal-partitions.repository.ts',
-  ],
+  taggedRaw: ['src/members/members.repository.ts'],
   // partition DDL: the partition's name cannot be a bind parameter
   unsafeRaw: ['src/signals/signal-partitions.repository.ts'],
 };
