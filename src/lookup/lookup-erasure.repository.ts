@@ -45,7 +45,7 @@ export class LookupErasureRepository {
   async deleteUsageBefore(cutoff: Date): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.prisma.db.execute(`DELETE FROM usage_counter WHERE ctid IN (SELECT ctid FROM usage_counter WHERE hour < $1 LIMIT ${BATCH})`, [cutoff]);
+      const n = await this.prisma.db.execute('DELETE FROM usage_counter WHERE ctid IN (SELECT ctid FROM usage_counter WHERE hour < $1 LIMIT $2)', [cutoff, BATCH]);
       total += n;
       if (n < BATCH) return total;
     }
