@@ -68,5 +68,9 @@ describe('SQL statements against the migrated schema', () => {
     expect(await prepareError(bad.text)).toMatch(/no_such_column/);
     expect(await prepareError("SELECT 1 FROM no_such_table WHERE id = $1")).toMatch(/no_such_table/);
     expect(await prepareError('SELECT id FROM agent WHERE id = $1::uuid')).toBeNull();
+    // a statement composed of consts is read whole, wherever it is used
+    const composed = sqlStatementsIn('y.ts', "const COLUMNS = 'id, nme';\nconst ROWS = `SELECT ${COLUMNS} FROM agent`;\nasync function g(db: any) { return db.query({ text: ROWS, rowMode: 'array' }); }").statements;
+    expect(composed.map((s) => s.text)).toEqual(['SELECT id, nme FROM agent']);
+    expect(await prepareError(composed[0].text)).toMatch(/nme/);
   });
 });
