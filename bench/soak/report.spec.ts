@@ -40,6 +40,9 @@ describe('soak verdict', () => {
   it('misses a criterion it could not measure (NaN)', () => {
     const v = verdict([row(1), row(2, { lagP99Ms: Number.NaN })], storage, Number.NaN, null);
     expect(v.checks.find((c) => c.name.startsWith('RSS'))?.ok).toBe(false);
+    // One minute without an event-loop figure: the lag bound is not shown for every minute.
+    expect(v.checks.find((c) => c.name.startsWith('event-loop'))?.ok).toBe(false);
+    expect(verdict([row(1, { lagP99Ms: Number.NaN }), row(2, { lagP99Ms: Number.NaN })], storage, 0.5, null).checks.find((c) => c.name.startsWith('event-loop'))?.detail).toMatch(/^- ms/);
     expect(v.checks).toHaveLength(6);
   });
 });
