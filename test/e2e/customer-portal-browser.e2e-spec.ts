@@ -263,6 +263,10 @@ describe('customer portal in a browser', () => {
       await page.waitForFunction(`document.querySelector('select[data-role-of="${devEmail}"]')?.value === 'billing'`);
       await open(dev, t.url, '#/billing');
       await dev.waitForSelector('[data-current-plan]');
+      // a billing member's menu has billing, not keys (which it may not list)
+      expect([await dev.isVisible('[data-nav=billing]'), await dev.isHidden('[data-nav=keys]')]).toEqual([true, true]);
+      await open(dev, t.url, '#/keys');
+      await shows(dev, '[data-state=error]', '403');
       await page.click(`[data-remove="${devEmail}"]`);
       await page.waitForSelector(`tr[data-member="${devEmail}"]`, { state: 'detached' });
       expect(await shots.check(page, '22-members-after-removal')).toEqual([]);

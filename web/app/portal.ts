@@ -204,8 +204,10 @@ function context(): Ctx {
 function header(who: PortalMeDto): void {
   top.hidden = false;
   (document.getElementById('who') as HTMLElement).textContent = `${who.email} (${who.role}) · ${who.organization.name}`;
-  (document.querySelector('[data-nav=agents]') as HTMLElement).hidden = who.organization.kind !== 'community';
-  // developers and viewers of keys do not manage billing: the page says so if opened, the menu hides it
+  // the menu shows what the role may open (src/common/auth/authorization-table.ts); a page opened anyway
+  // says 403: developers do not see billing, billing members neither keys nor agents
+  (document.querySelector('[data-nav=agents]') as HTMLElement).hidden = who.organization.kind !== 'community' || who.role === 'billing';
+  (document.querySelector('[data-nav=keys]') as HTMLElement).hidden = who.role === 'billing';
   (document.querySelector('[data-nav=billing]') as HTMLElement).hidden = who.role === 'developer';
 }
 
