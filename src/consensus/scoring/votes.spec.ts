@@ -95,4 +95,39 @@ describe('VoteStore pruning', () => {
     expect(votes.sweepDue(ipHead, 50, agentHead, 10_000, 1_000, () => true)).toBe(live.size);
     expectConsistent(votes, ipHead, agentHead, new Set());
   });
+
+  it('finds every live pair and no removed one through growth and random removals (hash index against a Map)', () => {
+    const votes = new VoteStore();
+    const ips = 5_000;
+    const agents = 40;
+    const ipHead = new Int32Array(ips).fill(NONE);
+    const agentHead = new Int32Array(agents).fill(NONE);
+    const reference = new Map<string, number>();
+    let s = 99;
+    const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 8_000; i++) {
+        const x = next() % ips;
+        const r = next() % agents;
+        if (votes.find(x, r) === NONE) reference.set(`${x}/${r}`, votes.create(x, r, round, 1, 0, ipHead, agentHead));
+      }
+      const cut = next() % 3;
+      votes.compact(ipHead, ips, agentHead, agents, (e) => (votes.ip[e] + votes.agent[e] + round) % 3 === cut);
+      for (const [key] of reference) {
+        const [x, r] = key.split('/').map(Number);
+        if ((x + r + round) % 3 === cut) reference.delete(key);
+      }
+      expect(votes.live).toBe(reference.size);
+      const wrong: string[] = [];
+      for (let x = 0; x < ips; x++) {
+        for (let r = 0; r < agents; r++) {
+          const e = votes.find(x, r);
+          if (e !== (reference.get(`${x}/${r}`) ?? NONE) || (e !== NONE && (votes.ip[e] !== x || votes.agent[e] !== r))) wrong.push(`${round}: ${x}/${r} -> ${e}`);
+        }
+      }
+      expect(wrong.slice(0, 5)).toEqual([]);
+    }
+    expect(reference.size).toBeGreaterThan(5_000); // the index grew through several rehashes
+    expectConsistent(votes, ipHead, agentHead, new Set(reference.keys()));
+  });
 });

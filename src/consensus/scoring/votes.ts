@@ -16,8 +16,8 @@ export const VOTE_SWEEP_MS = 3_600_000;
 
 /**
  * One entry per (reporter, target IP): first/last seen, family bits, flags. Entries are linked
- * per IP (newest first) and per reporter (doubly, so one can be unlinked in O(1)); a map finds the
- * entry of a (ip, reporter) pair.
+ * per IP (newest first) and per reporter (doubly, so one can be unlinked in O(1)); a hash index
+ * finds the entry of a (ip, reporter) pair.
  */
 export class VoteStore {
   ip = new Int32Array(0);
@@ -29,7 +29,14 @@ export class VoteStore {
   nextByIp = new Int32Array(0);
   nextByAgent = new Int32Array(0);
   prevByAgent = new Int32Array(0);
-  private readonly index = new Map<number, number>();
+  /**
+   * The (ip, reporter) -> entry index: open addressing with linear probing over entry ids (no
+   * tombstones: a removal shifts the following run back). 4 bytes per slot, at most half full, so
+   * 8-16 bytes per entry and no allocation per vote; a Map keyed by ip * 2^21 + reporter held a heap
+   * number per key beyond 2^31 and cost ~50-90 bytes per entry (docs/scaling.md "Bounded memory").
+   */
+  private slots = new Int32Array(1024).fill(NONE);
+  private indexed = 0;
   private count = 0;
   private freeHead = NONE;
   live = 0;
@@ -46,7 +53,53 @@ export class VoteStore {
   }
 
   find(ipIdx: number, agentIdx: number): number {
-    return this.index.get(ipIdx * AGENT_SPAN + agentIdx) ?? NONE;
+    const mask = this.slots.length - 1;
+    for (let i = slotOf(ipIdx, agentIdx, mask); ; i = (i + 1) & mask) {
+      const e = this.slots[i];
+      if (e === NONE || (this.ip[e] === ipIdx && this.agent[e] === agentIdx)) return e;
+    }
+  }
+
+  private indexAdd(e: number): void {
+    if ((this.indexed + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    let i = slotOf(this.ip[e], this.agent[e], mask);
+    while (this.slots[i] !== NONE) i = (i + 1) & mask;
+    this.slots[i] = e;
+    this.indexed++;
+  }
+
+  /** Removes entry `e` (still holding its ip and reporter) from the index. */
+  private indexRemove(e: number): void {
+    const { slots } = this;
+    const mask = slots.length - 1;
+    let i = slotOf(this.ip[e], this.agent[e], mask);
+    while (slots[i] !== e) i = (i + 1) & mask;
+    slots[i] = NONE;
+    this.indexed--;
+    // Shift back the rest of the run: an entry moves into the hole when the hole lies between its
+    // home slot and where it sits, so every entry stays reachable from its home slot.
+    for (let j = (i + 1) & mask; slots[j] !== NONE; j = (j + 1) & mask) {
+      const f = slots[j];
+      const home = slotOf(this.ip[f], this.agent[f], mask);
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        slots[i] = f;
+        slots[j] = NONE;
+        i = j;
+      }
+    }
+  }
+
+  private rehash(size: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(size).fill(NONE);
+    const mask = size - 1;
+    for (const e of old) {
+      if (e === NONE) continue;
+      let i = slotOf(this.ip[e], this.agent[e], mask);
+      while (this.slots[i] !== NONE) i = (i + 1) & mask;
+      this.slots[i] = e;
+    }
   }
 
   /** Creates an entry and links it at the head of both lists; returns its id. */
@@ -73,7 +126,7 @@ export class VoteStore {
     this.prevByAgent[e] = NONE;
     if (next !== NONE) this.prevByAgent[next] = e;
     agentHead[agentIdx] = e;
-    this.index.set(ipIdx * AGENT_SPAN + agentIdx, e);
+    this.indexAdd(e);
     this.live++;
     return e;
   }
@@ -151,12 +204,21 @@ export class VoteStore {
     if (before === NONE) agentHead[this.agent[e]] = after;
     else this.nextByAgent[before] = after;
     if (after !== NONE) this.prevByAgent[after] = before;
-    this.index.delete(this.ip[e] * AGENT_SPAN + this.agent[e]);
+    this.indexRemove(e);
     this.agent[e] = NONE;
     this.nextByIp[e] = this.freeHead;
     this.freeHead = e;
     this.live--;
   }
+}
+
+/** Home slot of an (ip, reporter) pair in a table of mask + 1 slots (a 32-bit mix of both). */
+function slotOf(ipIdx: number, agentIdx: number, mask: number): number {
+  let h = Math.imul(ipIdx, 0x9e3779b1) ^ Math.imul(agentIdx + 0x7f4a7c15, 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h & mask;
 }
 
 /**
