@@ -5,7 +5,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { QueueName } from './queue.constants.js';
 import { QueueService } from './queue.service.js';
 import { postgresQueueRoot } from './postgres-queue-backend.js';
-import { bullConnection } from './redis-connection.js';
+import { bullRedisRoot } from './redis-connection.js';
 
 const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
 
@@ -18,7 +18,7 @@ const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({
       useFactory: (config: AppConfig) =>
         config.queue.backend === 'postgres'
           ? postgresQueueRoot(config.database.url)
-          : { connection: bullConnection(config.redis.url), prefix: `${config.redis.prefix}-bull` },
+          : bullRedisRoot(config.redis),
     }),
     ...queues,
   ],
