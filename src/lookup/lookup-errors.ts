@@ -21,8 +21,9 @@ export const lookupError = {
     return new DomainError(LookupErrorCode.IndexLoading, 'The lookup index is still loading; retry shortly', undefined, { 'retry-after': '5' });
   },
 
-  /** `windows`: the state after the refusal; the refused window is reported empty. */
-  limited(verdict: Extract<MeterVerdict, { ok: false }>, windows: LimitWindows): DomainError {
+  /** Headers from the verdict's state after the refusal; the refused window is reported empty. */
+  limited(verdict: Extract<MeterVerdict, { ok: false }>): DomainError {
+    const windows = verdict.windows;
     const message =
       verdict.code === 'rate_limited'
         ? `Burst limit of ${verdict.rate.limit} requests per second reached for your organisation`

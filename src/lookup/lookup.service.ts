@@ -60,17 +60,33 @@ export class LookupService {
     private readonly clock: Clock,
   ) {}
 
-  async ip(principal: ApiKeyPrincipal, raw: string): Promise<Metered<IpAnswer>> {
-    const policy = await this.policyFor(principal, 'ip');
+  /**
+   * The single-IP view. Synchronous whenever the plan is cached and the local lease has room, so the
+   * first-packet route (src/lookup/fast-lookup-route.ts) spends no promise or microtask on it.
+   */
+  ip(principal: ApiKeyPrincipal, raw: string): Metered<IpAnswer> | Promise<Metered<IpAnswer>> {
+    const policy = this.plans.cached(principal.planId);
+    if (!policy) return this.plans.policy(principal.planId).then((loaded) => this.ipWith(principal, loaded, raw));
+    return this.ipWith(principal, policy, raw);
+  }
+
+  private ipWith(principal: ApiKeyPrincipal, policy: PlanPolicy, raw: string): Metered<IpAnswer> | Promise<Metered<IpAnswer>> {
+    this.assertView(principal, policy, 'ip');
     const ip = parseIp(raw);
     if (!ip) throw lookupError.invalid('invalid_ip', INVALID_IP, this.limits.peek(principal.organizationId, policy.limits));
-    const nowSec = Math.floor(this.clock.nowMs() / 1000);
     // Special-purpose space (private, loopback, documentation...) is answered free: no quota, no usage.
     const reserved = specialPurpose(ip);
-    if (reserved) return { body: this.answer(ip, policy, nowSec, reserved), rate: this.limits.peek(principal.organizationId, policy.limits) };
+    if (reserved) return { body: this.answer(ip, policy, this.nowSec(), reserved), rate: this.limits.peek(principal.organizationId, policy.limits) };
     this.assertReady();
-    const rate = await this.meter(principal, policy, 1);
-    return { body: this.answer(ip, policy, nowSec, null), rate };
+    const verdict = this.limits.consume(principal.organizationId, policy.limits, 1);
+    if (verdict instanceof Promise) {
+      return verdict.then((v) => {
+        const rate = this.counted(principal, v, 1);
+        return { body: this.answer(ip, policy, this.nowSec(), null), rate };
+      });
+    }
+    const rate = this.counted(principal, verdict, 1);
+    return { body: this.answer(ip, policy, this.nowSec(), null), rate };
   }
 
   /**
@@ -93,7 +109,7 @@ export class LookupService {
   }
 
   private dnsAnswer(principal: ApiKeyPrincipal, policy: PlanPolicy, narrowed: PlanPolicy, ip: ParsedIp, verdict: MeterVerdict): IpAnswer {
-    if (!verdict.ok) throw lookupError.limited(verdict, this.limits.peek(principal.organizationId, policy.limits));
+    if (!verdict.ok) throw lookupError.limited(verdict);
     this.usage.record(principal.organizationId, principal.apiKeyId, 1);
     const fields = this.index.current.lookup(ip, Math.floor(this.clock.nowMs() / 1000));
     return buildIpAnswer({ ip: ip.text, fields, neverList: this.neverList.matchOf(ip), reserved: null, metadata: null, range: null }, narrowed);
@@ -129,19 +145,31 @@ export class LookupService {
 
   private async policyFor(principal: ApiKeyPrincipal, view: PlanView): Promise<PlanPolicy> {
     const policy = this.plans.cached(principal.planId) ?? (await this.plans.policy(principal.planId));
-    if (!policy.views.has(view)) throw lookupError.planRestricted(view, policy.record.name, this.limits.peek(principal.organizationId, policy.limits));
+    this.assertView(principal, policy, view);
     return policy;
+  }
+
+  private assertView(principal: ApiKeyPrincipal, policy: PlanPolicy, view: PlanView): void {
+    if (!policy.views.has(view)) throw lookupError.planRestricted(view, policy.record.name, this.limits.peek(principal.organizationId, policy.limits));
   }
 
   private assertReady(): void {
     if (!this.index.ready) throw lookupError.indexLoading();
   }
 
+  private nowSec(): number {
+    return Math.floor(this.clock.nowMs() / 1000);
+  }
+
   private async meter(principal: ApiKeyPrincipal, policy: PlanPolicy, lookups: number): Promise<LimitWindows> {
-    const verdict = await this.limits.consume(principal.organizationId, policy.limits, lookups);
-    if (!verdict.ok) throw lookupError.limited(verdict, this.limits.peek(principal.organizationId, policy.limits));
+    return this.counted(principal, await this.limits.consume(principal.organizationId, policy.limits, lookups), lookups);
+  }
+
+  /** Records the usage of an admitted request and returns the meter's state after it (no second read of the meter). */
+  private counted(principal: ApiKeyPrincipal, verdict: MeterVerdict, lookups: number): LimitWindows {
+    if (!verdict.ok) throw lookupError.limited(verdict);
     if (lookups > 0) this.usage.record(principal.organizationId, principal.apiKeyId, lookups);
-    return this.limits.peek(principal.organizationId, policy.limits);
+    return verdict.windows;
   }
 
   private answer(ip: ParsedIp, policy: PlanPolicy, nowSec: number, reserved: SpecialPurposeEntry | null): IpAnswer {

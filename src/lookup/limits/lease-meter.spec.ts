@@ -78,6 +78,8 @@ describe('LeaseMeter', () => {
     const refused = first.find((v) => !v.ok);
     expect(refused).toEqual(expect.objectContaining({ code: 'rate_limited', retryAfterSec: 1 }));
     expect(refused?.rate).toEqual({ limit: 5, remaining: 0, resetSec: Math.ceil(T0 / 1000) });
+    // The refusal carries the state for the headers: the burst window spent.
+    expect(refused?.windows.burst).toEqual({ limit: 5, remaining: 0, resetSec: Math.ceil(T0 / 1000) });
     now += 1_000;
     expect(okCount(await run(meter, 'org', l, 3))).toBe(3);
   });
@@ -88,11 +90,11 @@ describe('LeaseMeter', () => {
     const l = limits(2, 100);
     const bulk = await meter.consume('org', l, 60);
     expect(bulk.ok).toBe(true);
-    expect(bulk.rate).toEqual(expect.objectContaining({ limit: 100, remaining: 40 }));
+    expect(bulk.windows.quota).toEqual(expect.objectContaining({ limit: 100, remaining: 40 }));
     const tooMany = await meter.consume('org', l, 41);
     expect(tooMany).toEqual(expect.objectContaining({ ok: false, code: 'quota_exhausted' }));
     const second = await meter.consume('org', l, 40);
-    expect(second).toEqual({ ok: true, rate: expect.objectContaining({ remaining: 0 }) });
+    expect(second).toEqual({ ok: true, windows: expect.objectContaining({ quota: expect.objectContaining({ remaining: 0 }) }) });
     expect(await meter.consume('org', l, 0)).toEqual(expect.objectContaining({ ok: false, code: 'rate_limited' }));
     expect(await meter.consume('org', l, 1)).toEqual(expect.objectContaining({ ok: false, code: 'quota_exhausted' }));
   });
@@ -100,10 +102,11 @@ describe('LeaseMeter', () => {
   it('reports the tighter of the daily and monthly quotas, resetting at UTC boundaries', async () => {
     const meter = new LeaseMeter(new MemoryStore(), clock);
     const verdict = await meter.consume('org', limits(10, 1_000, 500), 1);
-    expect(verdict.rate.limit).toBe(500);
-    expect(verdict.rate.resetSec).toBe(Date.UTC(2026, 11, 1) / 1000);
+    expect(verdict.windows.quota).toEqual({ limit: 500, remaining: 499, resetSec: Date.UTC(2026, 11, 1) / 1000, window: 'month' });
     const daily = await meter.consume('org2', limits(10, 100, 100_000), 1);
-    expect(daily.rate).toEqual({ limit: 100, remaining: 99, resetSec: Date.UTC(2026, 10, 26) / 1000 });
+    expect(daily.windows.quota).toEqual({ limit: 100, remaining: 99, resetSec: Date.UTC(2026, 10, 26) / 1000, window: 'day' });
+    // The verdict's state is what a separate read of the meter at that instant shows.
+    expect(daily.windows).toEqual(meter.limitWindows('org2', limits(10, 100, 100_000)));
   });
 
   it('keeps counting alone when the store is down, up to the limit per replica', async () => {

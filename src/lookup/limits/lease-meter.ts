@@ -25,9 +25,13 @@ export interface LimitWindows {
   burst: RateState;
 }
 
+/**
+ * `windows`: both limits as they stand after the request was counted (or refused), for the headers,
+ * so a caller never reads the meter a second time. A refusal's `rate` is the window that refused.
+ */
 export type MeterVerdict =
-  | { ok: true; rate: RateState }
-  | { ok: false; code: 'rate_limited' | 'quota_exhausted'; rate: RateState; retryAfterSec: number };
+  | { ok: true; windows: LimitWindows }
+  | { ok: false; code: 'rate_limited' | 'quota_exhausted'; rate: RateState; retryAfterSec: number; windows: LimitWindows };
 
 /** When a shared window is within the last part of a second, the next second is reserved ahead. */
 const PREFETCH_NEXT_SECOND_AFTER_MS = 800;
@@ -66,13 +70,7 @@ export class LeaseMeter {
     const state = this.state(org);
     const now = this.now();
     this.roll(state, now);
-    const quota = this.rate(state, limits);
-    const second = state.second;
-    return {
-      nowSec: Math.floor(now / 1000),
-      quota: { ...quota, window: state.month.remaining(limits.month) < state.day.remaining(limits.day) ? 'month' : 'day' },
-      burst: { limit: limits.second, remaining: second.remaining(limits.second), resetSec: Math.ceil(second.resetMs / 1000) },
-    };
+    return this.windowsOf(state, limits, now);
   }
 
   private state(org: string): OrgLeases {
@@ -119,7 +117,7 @@ export class LeaseMeter {
     }
     state.lastUseMs = now;
     this.prefetch(org, state, limits, now);
-    return { ok: true, rate: this.rate(state, limits) };
+    return { ok: true, windows: this.windowsOf(state, limits, now) };
   }
 
   private async waitAndTake(org: string, state: OrgLeases, limits: MeterLimits, lookups: number): Promise<MeterVerdict> {
@@ -215,12 +213,17 @@ export class LeaseMeter {
       });
   }
 
-  /** The binding quota for the headers: day or month, whichever has fewer units left. */
-  private rate(state: OrgLeases, limits: MeterLimits): RateState {
+  /** The binding quota (day or month, whichever has fewer units left) and the burst window. */
+  private windowsOf(state: OrgLeases, limits: MeterLimits, now: number): LimitWindows {
     const day = state.day.remaining(limits.day);
     const month = state.month.remaining(limits.month);
     const lease = month < day ? state.month : state.day;
-    return { limit: limits[lease.kind], remaining: Math.min(day, month), resetSec: Math.ceil(lease.resetMs / 1000) };
+    const second = state.second;
+    return {
+      nowSec: Math.floor(now / 1000),
+      quota: { limit: limits[lease.kind], remaining: Math.min(day, month), resetSec: Math.ceil(lease.resetMs / 1000), window: lease.kind === 'month' ? 'month' : 'day' },
+      burst: { limit: limits.second, remaining: second.remaining(limits.second), resetSec: Math.ceil(second.resetMs / 1000) },
+    };
   }
 
   private reject(state: OrgLeases, kind: WindowKind, limits: MeterLimits, now: number): MeterVerdict {
@@ -230,6 +233,7 @@ export class LeaseMeter {
       code: kind === 'second' ? 'rate_limited' : 'quota_exhausted',
       rate: { limit: limits[kind], remaining: 0, resetSec: Math.ceil(lease.resetMs / 1000) },
       retryAfterSec: Math.max(1, Math.ceil((lease.resetMs - now) / 1000)),
+      windows: this.windowsOf(state, limits, now),
     };
   }
 
