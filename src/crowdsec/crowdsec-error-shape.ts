@@ -17,8 +17,10 @@ export class CrowdsecErrorShape implements OnModuleInit {
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter as { getInstance(): FastifyInstance } | undefined;
     if (!adapter) return;
-    adapter.getInstance().addHook('onRequest', async (request) => {
+    // Callback-style: no promise per request of every route.
+    adapter.getInstance().addHook('onRequest', (request, _reply, done) => {
       if (CROWDSEC_PATH.test(request.url)) (request as unknown as Record<string, unknown>)[CROWDSEC_ERROR_SHAPE] = true;
+      done();
     });
   }
 }

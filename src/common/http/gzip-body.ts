@@ -1,20 +1,23 @@
 import { createGunzip, createInflate } from 'node:zlib';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RequestPayload } from 'fastify';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 
-type Payload = NodeJS.ReadableStream & { receivedEncodedLength?: number };
+type Payload = RequestPayload & { receivedEncodedLength?: number };
 
 /**
  * Accepts `Content-Encoding: gzip` (and deflate) request bodies, as CrowdSec engines send.
  * The body limit applies to the decompressed bytes, so a small bomb cannot expand past it.
  */
 export function registerRequestDecompression(fastify: FastifyInstance): void {
-  fastify.addHook('preParsing', async (request: FastifyRequest, _reply, payload: Payload) => {
-    const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-    if (encoding === 'identity' || encoding === '') return payload;
+  // Callback-style: no promise per request (most requests carry no body, and no encoding).
+  fastify.addHook('preParsing', (request: FastifyRequest, _reply, payload: Payload, done) => {
+    const header = request.headers['content-encoding'];
+    if (header === undefined) return done(null, payload);
+    const encoding = String(header).trim().toLowerCase();
+    if (encoding === 'identity' || encoding === '') return done(null, payload);
     if (encoding !== 'gzip' && encoding !== 'deflate' && encoding !== 'x-gzip') {
-      throw new DomainError(ErrorCode.UnsupportedContentEncoding, `Unsupported Content-Encoding "${encoding}"`);
+      return done(new DomainError(ErrorCode.UnsupportedContentEncoding, `Unsupported Content-Encoding "${encoding}"`));
     }
     const decoder = encoding === 'deflate' ? createInflate() : createGunzip();
     const out = payload.pipe(decoder) as unknown as Payload;
@@ -23,6 +26,6 @@ export function registerRequestDecompression(fastify: FastifyInstance): void {
     payload.on('end', () => {
       out.receivedEncodedLength = (payload as Payload).receivedEncodedLength;
     });
-    return out;
+    done(null, out);
   });
 }

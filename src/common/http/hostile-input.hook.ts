@@ -9,14 +9,16 @@ import { findUnstorableText } from './storable-text.js';
  * 400 `invalid_characters` instead of a driver error deep in a repository.
  */
 export function registerHostileInputHook(fastify: FastifyInstance): void {
-  fastify.addHook('preValidation', async (request: FastifyRequest) => {
+  // Callback-style: no promise per request.
+  fastify.addHook('preValidation', (request: FastifyRequest, _reply, done) => {
     const at =
       findUnstorableText(request.params, 'path') ?? findUnstorableText(request.query, 'query') ?? findUnstorableText(request.body, 'body');
-    if (at !== null) {
-      throw new DomainError(ErrorCode.InvalidCharacters,
+    if (at === null) return done();
+    done(
+      new DomainError(ErrorCode.InvalidCharacters,
         `NUL characters and unpaired UTF-16 surrogates are not accepted (${at})`,
         [{ field: at, messages: ['must not contain NUL or unpaired UTF-16 surrogates'] }],
-      );
-    }
+      ),
+    );
   });
 }
