@@ -8,7 +8,9 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { sendError } from '../common/errors/http-exception.filter.js';
 import { InjectProcessRole, type ProcessRole } from '../common/process/process-role.js';
 import { limitHeaders } from './limits/limit-headers.js';
-import { LookupService } from './lookup.service.js';
+import type { IpAnswer } from './answer/ip-answer.js';
+import { ipAnswerJson } from './answer/ip-answer-json.js';
+import { LookupService, type Metered } from './lookup.service.js';
 
 const FAST_LOOKUP = 'quorumFastLookup';
 /** The row of the authorization table this route applies (the guard does not run on it). */
@@ -20,7 +22,8 @@ const LOOKUP_IP_RULE = ruleOf('lookup.ip');
  * same steps without Nest's per-request router, guard and pipe machinery (on the first-packet path that
  * machinery costs more than the lookup itself): the guard's own RequestAuthorizer with the route's row,
  * LookupService, and the exception filter's sendError. Instance-wide Fastify hooks (request id,
- * metrics, access log) still run.
+ * metrics, access log) still run. Synchronous past authentication when the plan is cached and the
+ * lease has room; the body is written by ipAnswerJson (docs/lookup.md "Hot path").
  */
 export const FastLookup = (): MethodDecorator => RouteConfig({ [FAST_LOOKUP]: true });
 
@@ -46,17 +49,23 @@ export class FastLookupRoute {
     });
   }
 
-  readonly handle = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    try {
-      const principal = await this.authorizer.authorize(LOOKUP_IP_RULE, request as unknown as Record<string, unknown>);
-      // The row admits API keys only; this narrows the type for LookupService.
-      if (principal.kind !== 'apiKey') throw DomainError.forbidden();
-      const result = await this.lookups.ip(principal, (request.params as IpParams).ip);
-      reply.headers(limitHeaders(result.rate));
-      return result.body;
-    } catch (error) {
+  readonly handle = (request: FastifyRequest, reply: FastifyReply): Promise<unknown> =>
+    this.authorizer.authorize(LOOKUP_IP_RULE, request as unknown as Record<string, unknown>).then(
+      (principal) => {
+        // The row admits API keys only; this narrows the type for LookupService.
+        if (principal.kind !== 'apiKey') throw DomainError.forbidden();
+        const result = this.lookups.ip(principal, (request.params as IpParams).ip);
+        return result instanceof Promise ? result.then((answered) => this.send(reply, answered)) : this.send(reply, result);
+      },
+    ).catch((error: unknown) => {
       sendError(request, reply, error, this.logger);
       return reply;
-    }
-  };
+    });
+
+  /** The answer's JSON written by ipAnswerJson (the same bytes as JSON.stringify, without walking the object generically). */
+  private send(reply: FastifyReply, result: Metered<IpAnswer>): string {
+    reply.headers(limitHeaders(result.rate));
+    reply.header('content-type', 'application/json; charset=utf-8');
+    return ipAnswerJson(result.body);
+  }
 }

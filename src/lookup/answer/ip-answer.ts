@@ -82,8 +82,30 @@ export interface AnswerInput {
   range: RangeSummary | null;
 }
 
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const DAY_PREFIXES = new Map<number, string>();
+/** after 9999-12-31T23:59:59Z toISOString writes a six-digit year */
+const LAST_FOUR_DIGIT_SECOND = 253_402_300_799;
+
+/**
+ * `new Date(seconds * 1000).toISOString()` for epoch seconds, null for 0 or less. Whole seconds are
+ * written from a cached day prefix (three of them per answer, on the first-packet path); anything else
+ * goes through Date.
+ */
 export function isoSeconds(seconds: number): string | null {
-  return seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
+  if (!(seconds > 0)) return null;
+  if (!Number.isInteger(seconds) || seconds > LAST_FOUR_DIGIT_SECOND) return new Date(seconds * 1000).toISOString();
+  const day = Math.floor(seconds / 86_400);
+  let prefix = DAY_PREFIXES.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    if (DAY_PREFIXES.size >= 4096) DAY_PREFIXES.clear();
+    DAY_PREFIXES.set(day, prefix);
+  }
+  const rest = seconds - day * 86_400;
+  const hours = Math.floor(rest / 3600);
+  const minutes = Math.floor((rest - hours * 3600) / 60);
+  return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[rest - hours * 3600 - minutes * 60]}.000Z`;
 }
 
 /**
