@@ -170,6 +170,10 @@ export const AUTHORIZATION_TABLE = {
   'plans.update': { allow: staff('admin') },
   'delisting.list': { allow: staff('admin', 'support') },
   'delisting.review': { allow: staff('admin', 'support') },
+  /** The operator console's work queues (src/admin/console, docs/operators.md). */
+  'console.requests': { allow: staff('admin', 'support') },
+  'console.agents': { allow: staff('admin', 'support') },
+  'console.audit': { allow: staff('admin', 'billing', 'support') },
 } as const satisfies Record<string, AccessRule>;
 
 export type Permission = keyof typeof AUTHORIZATION_TABLE;

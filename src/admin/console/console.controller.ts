@@ -1,0 +1,56 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../../common/auth/auth.decorator.js';
+import { AuditPageDto, AuditQueryDto, ConsoleAgentListDto, ConsoleAgentsQueryDto, WorkQueueDto } from './console.dto.js';
+import { ConsoleService } from './console.service.js';
+
+/** Read routes of the operator console (/admin); its actions are the owning domains' audited routes (docs/operators.md). */
+@ApiTags('admin')
+@Controller('v1/admin/console')
+export class ConsoleController {
+  constructor(private readonly console: ConsoleService) {}
+
+  @Get('requests')
+  @Auth('console.requests')
+  @ApiOperation({
+    summary: 'Work queue: delisting and privacy requests with their deadlines, most urgent first',
+    description:
+      'Staff operators (admin, support): open delisting requests (awaiting review, verified, suppressed, waiting for proof) and privacy ' +
+      'requests, each with its deadline and the rule it comes from (a proven or reasoned delisting request is escalated 72 h after it ' +
+      'reached the queue; a privacy request is answered within one month of receipt, GDPR Art. 12(3)), open items by deadline, then items ' +
+      'closed in the last 30 days. Delisting items carry the address, the holder\'s reason and contact; privacy items never the address. ' +
+      'Decide a delisting request with POST /v1/admin/delisting-requests/{id}/review.',
+  })
+  @ApiOkResponse({ type: WorkQueueDto })
+  requests(): Promise<WorkQueueDto> {
+    return this.console.workQueue();
+  }
+
+  @Get('agents')
+  @Auth('console.agents')
+  @ApiOperation({
+    summary: 'Community: every organisation\'s agents with status, last signal, trust band and quarantine reason',
+    description:
+      'Staff operators (admin, support): up to 500 agents of organisations not erased, most recent signal first, optionally filtered by ' +
+      'status (`quarantined`: the agent, or its reporter quarantined by the scoring engine) and by part of the agent or organisation name. Trust and quarantine are the scoring engine\'s as last written (bands: ' +
+      'quarantined, established, building, low, unscored). Revoke an agent with POST /v1/agents/{id}/revoke (audited).',
+  })
+  @ApiOkResponse({ type: ConsoleAgentListDto })
+  async agents(@Query() query: ConsoleAgentsQueryDto): Promise<ConsoleAgentListDto> {
+    return { agents: await this.console.agents(query) };
+  }
+
+  @Get('audit')
+  @Auth('console.audit')
+  @ApiOperation({
+    summary: 'Audit log: entries filtered by actor, action, target and time, with the chain\'s verification',
+    description:
+      'Staff operators (admin, billing, support): the newest matching entries (`limit`, 100 by default, at most 500) among the newest ' +
+      '5,000, filtered by parts of the actor, action and target and by a time range [from, to). Identifiers of subjects still present ' +
+      'are shown, erased ones stay pseudonyms. `chain` walks the whole hash chain: ok, entries checked, and the first broken entry.',
+  })
+  @ApiOkResponse({ type: AuditPageDto })
+  audit(@Query() query: AuditQueryDto): Promise<AuditPageDto> {
+    return this.console.auditLog(query);
+  }
+}

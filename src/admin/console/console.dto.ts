@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class WorkItemDto {
+  @ApiProperty({ enum: ['delisting', 'privacy'] }) type!: 'delisting' | 'privacy';
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'delisting: ip_delisting; privacy: ip_access, ip_erasure, ip_objection or organization_erasure' }) kind!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ description: 'true when an operator decides it now (a proven or reasoned delisting request)' }) decidable!: boolean;
+  @ApiProperty() created_at!: string;
+  @ApiProperty({ description: 'when it must be handled by (see due_rule)' }) due_at!: string;
+  @ApiProperty({ description: 'the rule the deadline comes from' }) due_rule!: string;
+  @ApiProperty() overdue!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'delisting: the listed address' }) ip!: string | null;
+  @ApiProperty({ nullable: true, type: String }) proof_method!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "the holder's reason (delisting)" }) reason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "the holder's contact while the request is open (delisting)" }) contact!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'refusal grounds (privacy)' }) grounds!: string | null;
+  @ApiProperty({ nullable: true, type: String }) closed_at!: string | null;
+}
+
+export class WorkQueueDto {
+  @ApiProperty({ type: [WorkItemDto], description: 'open items first, by deadline (most urgent first), then items closed in the last 30 days' }) items!: WorkItemDto[];
+  @ApiProperty() generated_at!: string;
+}
+
+export const AGENT_STATUSES = ['active', 'revoked', 'quarantined'] as const;
+
+export class ConsoleAgentsQueryDto {
+  @ApiPropertyOptional({ enum: AGENT_STATUSES }) @IsOptional() @IsIn(AGENT_STATUSES) status?: (typeof AGENT_STATUSES)[number];
+  @ApiPropertyOptional({ description: 'part of the agent or organisation name' }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+}
+
+export class ConsoleAgentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['quorum', 'crowdsec', 'honeypot'] }) kind!: string;
+  @ApiProperty({ enum: AGENT_STATUSES }) status!: string;
+  @ApiProperty() organization_id!: string;
+  @ApiProperty() organization_name!: string;
+  @ApiProperty({ enum: ['customer', 'community', 'internal'] }) organization_kind!: string;
+  @ApiProperty({ nullable: true, type: Number }) asn!: number | null;
+  @ApiProperty({ nullable: true, type: String }) country!: string | null;
+  @ApiProperty() enrolled_at!: string;
+  @ApiProperty({ nullable: true, type: String }) last_signal_at!: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'trust lower bound from the last scoring run (0 to 1)' }) trust!: number | null;
+  @ApiProperty({ enum: ['quarantined', 'established', 'building', 'low', 'unscored'] }) trust_band!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'when the scoring engine quarantined the reporter' }) quarantined_at!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'engine, canary, false_positives or contradicted' }) quarantine_reason!: string | null;
+}
+
+export class ConsoleAgentListDto {
+  @ApiProperty({ type: [ConsoleAgentDto] }) agents!: ConsoleAgentDto[];
+}
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ description: 'part of the actor (operator:<id>, stripe, rule, ip-holder, ...)' }) @IsOptional() @IsString() @MaxLength(200) actor?: string;
+  @ApiPropertyOptional({ description: 'part of the action (delisting.upheld, agent.revoked, ...)' }) @IsOptional() @IsString() @MaxLength(200) action?: string;
+  @ApiPropertyOptional({ description: 'part of the target (agent:<id>, delisting:<id>, organization:<id>, ...)' }) @IsOptional() @IsString() @MaxLength(200) target?: string;
+  @ApiPropertyOptional({ description: 'entries at or after this time (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ description: 'entries before this time (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class AuditEntryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty() actor!: string;
+  @ApiProperty() action!: string;
+  @ApiProperty({ nullable: true, type: String }) target!: string | null;
+  @ApiProperty({ nullable: true, type: Object }) details!: unknown;
+}
+
+export class AuditChainDto {
+  @ApiProperty({ description: 'every link of the chain checked out' }) ok!: boolean;
+  @ApiProperty({ description: 'entries checked' }) checked!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'id of the first entry whose link is broken' }) broken_at!: string | null;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto], description: 'matching entries, newest first' }) entries!: AuditEntryDto[];
+  @ApiProperty({ description: 'how many of the newest entries were searched' }) searched!: number;
+  @ApiProperty({ type: AuditChainDto }) chain!: AuditChainDto;
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { AgentRoster } from '../../agents/agent-roster.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { DelistingService } from '../../consensus/delisting/delisting.service.js';
+import { DELISTING_EXPIRY } from '../../consensus/delisting/delisting-expiry-policy.js';
+import type { DelistingRecord, DelistingStatus } from '../../consensus/delisting/delisting.repository.js';
+import { ReporterStandings } from '../../consensus/reporter-standing.js';
+import { Clock } from '../../infra/clock/clock.js';
+import { PrivacyQueue } from '../../privacy/privacy-queue.js';
+import type { AuditEntryDto, AuditPageDto, AuditQueryDto, ConsoleAgentDto, ConsoleAgentsQueryDto, WorkItemDto, WorkQueueDto } from './console.dto.js';
+
+const DAY_MS = 86_400_000;
+/** Delisting states an operator sees in the queue; the first three wait for nobody but the holder or the operator. */
+const OPEN_DELISTING: readonly DelistingStatus[] = ['awaiting_review', 'verified', 'suppressed', 'pending_proof'];
+const DECIDABLE: ReadonlySet<DelistingStatus> = new Set(['awaiting_review', 'verified', 'suppressed']);
+const CLOSED_DELISTING: readonly DelistingStatus[] = ['upheld', 'rejected', 'expired'];
+/** The audit search looks at this many of the newest entries at most (docs/operators.md, "Audit log"). */
+export const AUDIT_SEARCH_WINDOW = 5_000;
+
+const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+
+/**
+ * Reads of the operator console (docs/operators.md): each comes from the domain that owns the data
+ * (consensus delisting and reporter standing, privacy queue, agents roster, audit), never from its tables.
+ */
+@Injectable()
+export class ConsoleService {
+  constructor(
+    private readonly delisting: DelistingService,
+    private readonly privacy: PrivacyQueue,
+    private readonly roster: AgentRoster,
+    private readonly standings: ReporterStandings,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Delisting and privacy requests, open ones by deadline (most urgent first), then those closed in 30 days. */
+  async workQueue(): Promise<WorkQueueDto> {
+    const now = this.clock.now();
+    const closedSince = new Date(now.getTime() - 30 * DAY_MS);
+    const open = (await Promise.all(OPEN_DELISTING.map((s) => this.delisting.list(s)))).flat();
+    const closed = (await Promise.all(CLOSED_DELISTING.map((s) => this.delisting.list(s)))).flat().filter((r) => (r.closedAt ?? r.decidedAt ?? r.createdAt) >= closedSince);
+    const delistings = [...open, ...closed];
+    const privacy = await this.privacy.list(closedSince);
+    const items: WorkItemDto[] = [
+      ...delistings.map((r) => this.delistingItem(r, now)),
+      ...privacy.map((p) => ({
+        type: 'privacy' as const,
+        id: p.id,
+        kind: p.kind,
+        status: p.status,
+        decidable: false,
+        created_at: p.createdAt.toISOString(),
+        due_at: p.dueAt.toISOString(),
+        due_rule: 'GDPR: answered within one month of receipt',
+        overdue: p.closedAt === null && p.dueAt <= now,
+        ip: null,
+        proof_method: null,
+        reason: null,
+        contact: null,
+        grounds: p.grounds,
+        closed_at: iso(p.closedAt),
+      })),
+    ];
+    const rank = (i: WorkItemDto) => (i.closed_at === null ? 0 : 1);
+    items.sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? a.due_at.localeCompare(b.due_at) : b.closed_at!.localeCompare(a.closed_at!)));
+    return { items, generated_at: now.toISOString() };
+  }
+
+  private delistingItem(r: DelistingRecord, now: Date): WorkItemDto {
+    const decidable = DECIDABLE.has(r.status);
+    // proven or reasoned: escalated 72 h after it reached the queue; unproven: deleted 7 days after creation
+    const since = r.status === 'awaiting_review' ? (r.reviewRequestedAt ?? r.createdAt) : decidable ? (r.verifiedAt ?? r.createdAt) : r.createdAt;
+    const due = new Date(since.getTime() + (decidable ? DELISTING_EXPIRY.escalateMs : DELISTING_EXPIRY.unprovenMs));
+    return {
+      type: 'delisting',
+      id: r.id,
+      kind: 'ip_delisting',
+      status: r.status,
+      decidable,
+      created_at: r.createdAt.toISOString(),
+      due_at: due.toISOString(),
+      due_rule: decidable ? 'review within 72 h of proof or review request (then escalated)' : r.status === 'pending_proof' ? 'deleted 7 days after creation unless proven' : 'decided',
+      overdue: decidable && due <= now,
+      ip: r.ip,
+      proof_method: r.proofMethod,
+      reason: r.reason,
+      contact: r.contact,
+      grounds: null,
+      closed_at: iso(r.closedAt ?? (decidable || r.status === 'pending_proof' ? null : (r.decidedAt ?? r.createdAt))),
+    };
+  }
+
+  /**
+   * `quarantined` means quarantined by either side: the agent's own status, or its reporter quarantined
+   * by the scoring engine (the engine's quarantine is what operators meet; docs/operators.md).
+   */
+  async agents(query: ConsoleAgentsQueryDto): Promise<ConsoleAgentDto[]> {
+    const quarantinedOnly = query.status === 'quarantined';
+    const agents = await this.roster.list({ status: quarantinedOnly ? undefined : query.status, search: query.q?.trim() || undefined }, 500);
+    const standings = await this.standings.of(agents.flatMap((a) => (a.reporter ? [a.reporter] : [])));
+    const rows = agents.map((a) => {
+      const s = a.reporter ? standings.get(a.reporter) : undefined;
+      return {
+        id: a.id,
+        name: a.name,
+        kind: a.kind,
+        status: a.status,
+        organization_id: a.organizationId,
+        organization_name: a.organizationName,
+        organization_kind: a.organizationKind,
+        asn: a.asn,
+        country: a.country,
+        enrolled_at: a.enrolledAt.toISOString(),
+        last_signal_at: iso(a.lastSignalAt),
+        trust: s?.trust ?? null,
+        trust_band: s?.band ?? 'unscored',
+        quarantined_at: iso(s?.quarantinedAt ?? null),
+        quarantine_reason: s?.quarantineReason ?? null,
+      };
+    });
+    return quarantinedOnly ? rows.filter((r) => r.status === 'quarantined' || r.quarantined_at !== null) : rows;
+  }
+
+  /** Matching entries among the newest AUDIT_SEARCH_WINDOW, and the verification of the whole chain. */
+  async auditLog(query: AuditQueryDto): Promise<AuditPageDto> {
+    const entries = await this.audit.recent(AUDIT_SEARCH_WINDOW);
+    const has = (value: string | null, part: string | undefined) => !part || (value ?? '').toLowerCase().includes(part.toLowerCase());
+    const from = query.from ? new Date(query.from) : null;
+    const to = query.to ? new Date(query.to) : null;
+    const matching: AuditEntryDto[] = [];
+    for (const e of entries) {
+      if (matching.length >= (query.limit ?? 100)) break;
+      if (!has(e.actor, query.actor) || !has(e.action, query.action) || !has(e.target, query.target)) continue;
+      if ((from && e.at < from) || (to && e.at >= to)) continue;
+      matching.push({ id: e.id.toString(), at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, details: e.details });
+    }
+    const chain = await this.audit.verify();
+    return { entries: matching, searched: entries.length, chain: { ok: chain.ok, checked: chain.checked, broken_at: chain.brokenAt } };
+  }
+}
