@@ -10,6 +10,7 @@ import { createMember } from '../support/principals.js';
 import { SmtpInbox } from '../support/smtp-inbox.js';
 import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
 import { auditEntries } from '../support/audit-entries.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 // scrypt hashing and SMTP round trips: slow on a loaded machine
 jest.setTimeout(60_000);
@@ -97,6 +98,41 @@ describe('customer accounts: sign-up, email, sessions, members', () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['member.signed_up', 'member.email_verified', 'member.login', 'api_key.created']));
     expect((await post('/v1/portal/logout', {}, session)).statusCode).toBe(204);
     expect((await get('/v1/portal/me', session)).statusCode).toBe(401);
+  });
+
+  it('gives an API key an optional expiry: refused from then on, on the hot path too, and listed as expired', async () => {
+    const a = await signUp('expiring');
+    const keys = `/v1/organizations/${a.org}/api-keys`;
+    const past = await post(keys, { name: 'late', expires_at: new Date(Date.now() - 60_000).toISOString() }, a.session);
+    expect(past.statusCode).toBe(400);
+    const tooFar = await post(keys, { name: 'far', expires_at: new Date(Date.now() + 3 * 366 * 86_400_000).toISOString() }, a.session);
+    expect(tooFar.statusCode).toBe(400);
+    expect((await post(keys, { name: 'bad', expires_at: 'tomorrow' }, a.session)).statusCode).toBe(400);
+
+    const clock = fakeClock([app], Date.now());
+    try {
+      const expiresAt = new Date(clock.nowMs + 3_600_000).toISOString();
+      const created = await post(keys, { name: 'one hour', scopes: ['lookup'], expires_at: expiresAt }, a.session);
+      expect(created.statusCode).toBe(201);
+      expect(created.json()).toMatchObject({ status: 'active', expires_at: expiresAt });
+      const forever = await post(keys, { name: 'forever' }, a.session);
+      expect(forever.json()).toMatchObject({ status: 'active', expires_at: null });
+      const key = created.json().key as string;
+      // resolved once, so the key is in the API's cache when it expires
+      expect((await get('/v1/ip/45.83.13.9', { 'x-api-key': key })).statusCode).toBe(200);
+      clock.advance(3_600_000 - 1_000);
+      expect((await get('/v1/ip/45.83.13.9', { 'x-api-key': key })).statusCode).toBe(200);
+      clock.advance(1_000);
+      expect((await get('/v1/ip/45.83.13.9', { 'x-api-key': key })).statusCode).toBe(401);
+      expect((await get('/v1/ip/45.83.13.9', { 'x-api-key': forever.json().key as string })).statusCode).toBe(200);
+      const listed = (await get(keys, a.session)).json().api_keys as Array<{ name: string; status: string }>;
+      expect(listed.map((k) => [k.name, k.status])).toEqual([
+        ['one hour', 'expired'],
+        ['forever', 'active'],
+      ]);
+    } finally {
+      clock.restore();
+    }
   });
 
   it('invites a developer: keys yes, billing and members no; a member never reaches another organisation', async () => {

@@ -14,6 +14,16 @@ describe('ApiKeyCache', () => {
     expect(cache.get('h1', 1)).toBeUndefined();
   });
 
+  it('never serves a key past its own expiry, even inside the cache lifetime', () => {
+    const cache = new ApiKeyCache(60_000, 5_000);
+    cache.set('h1', principal('o1'), 0, 10_000);
+    expect(cache.get('h1', 9_999)).toEqual(principal('o1'));
+    // undefined: the cache cannot say, so the service reads the key again (and finds it expired)
+    expect(cache.get('h1', 10_000)).toBeUndefined();
+    cache.set('h2', principal('o1', 'k2'), 0, 120_000);
+    expect(cache.get('h2', 60_000)).toBeUndefined();
+  });
+
   it('drops every key of an organisation (plan change) and everything on resync', () => {
     const cache = new ApiKeyCache(60_000, 5_000);
     cache.set('a', principal('o1', 'a'), 0);

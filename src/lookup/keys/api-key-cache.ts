@@ -38,10 +38,11 @@ export class ApiKeyCache {
     return undefined;
   }
 
-  set(hash: string, principal: ApiKeyPrincipal | null, nowMs: number): void {
+  /** Remembers a resolution; a key that expires (`untilMs`) is never served from here past that instant. */
+  set(hash: string, principal: ApiKeyPrincipal | null, nowMs: number, untilMs = Number.POSITIVE_INFINITY): void {
     if (principal) {
       this.unknown.delete(hash);
-      this.known.set(hash, { principal, expiresAtMs: nowMs + this.ttlMs });
+      this.known.set(hash, { principal, expiresAtMs: Math.min(nowMs + this.ttlMs, untilMs) });
       return;
     }
     if (this.unknown.size >= this.maxUnknown) this.unknown.clear();

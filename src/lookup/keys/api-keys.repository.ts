@@ -12,6 +12,8 @@ export interface ApiKeyRecord {
   createdBy: string | null;
   createdAt: Date;
   revokedAt: Date | null;
+  /** refused from then on; null: until revoked */
+  expiresAt: Date | null;
 }
 
 export interface NewApiKey {
@@ -21,6 +23,7 @@ export interface NewApiKey {
   keyHash: string;
   scopes: string[];
   createdBy: string | null;
+  expiresAt: Date | null;
 }
 
 function toRecord(row: ApiKeyRow): ApiKeyRecord {
@@ -34,6 +37,7 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     revokedAt: row.revokedAt,
+    expiresAt: row.expiresAt,
   };
 }
 
@@ -49,10 +53,10 @@ export class ApiKeysRepository {
     return (await this.prisma.apiKey.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' } })).map(toRecord);
   }
 
-  /** The active (unrevoked) key with this hash. */
-  async findActiveByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+  /** The active key with this hash: neither revoked nor expired at `now`. */
+  async findActiveByHash(keyHash: string, now: Date): Promise<ApiKeyRecord | null> {
     const row = await this.prisma.apiKey.findUnique({ where: { keyHash } });
-    return row && !row.revokedAt ? toRecord(row) : null;
+    return row && !row.revokedAt && !(row.expiresAt && row.expiresAt <= now) ? toRecord(row) : null;
   }
 
   /** Revokes one key of the organisation; null when unknown or already revoked. */

@@ -18,6 +18,8 @@ export const API_KEY_KIND = 'qk';
 const UNKNOWN_KEY_TTL_MS = 5_000;
 const MAX_KEY_LENGTH = 100;
 const MAX_MEMO_HASHES = 10_000;
+/** The furthest expiry a key may be given (a key meant to last longer has none, and is revoked). */
+export const MAX_KEY_LIFETIME_MS = 2 * 366 * 86_400_000;
 
 /**
  * Lookup API keys: shown once at creation, stored as a SHA-256 with a visible prefix, resolved from an
@@ -52,12 +54,16 @@ export class ApiKeysService {
     });
   }
 
-  async create(organizationId: string, name: string, scopes: ApiKeyScope[], actor: string): Promise<{ key: string; record: ApiKeyRecord }> {
+  async create(organizationId: string, name: string, scopes: ApiKeyScope[], actor: string, expiresAt: Date | null = null): Promise<{ key: string; record: ApiKeyRecord }> {
+    const nowMs = this.clock.nowMs();
+    if (expiresAt && (expiresAt.getTime() <= nowMs || expiresAt.getTime() > nowMs + MAX_KEY_LIFETIME_MS)) {
+      throw DomainError.badRequest('expires_at must be in the future, at most two years ahead (leave it out for a key that lasts until revoked)');
+    }
     const organization = await this.organizations.findById(organizationId);
     if (!organization || organization.erasedAt) throw DomainError.notFound('Organisation not found');
     const issued = issueToken(API_KEY_KIND);
-    const record = await this.keys.create({ organizationId, name, prefix: issued.prefix, keyHash: issued.hash, scopes: [...new Set(scopes)], createdBy: actor });
-    await this.audit.record(actor, 'api_key.created', `api_key:${record.id}`, { organizationId, prefix: record.prefix, scopes: record.scopes });
+    const record = await this.keys.create({ organizationId, name, prefix: issued.prefix, keyHash: issued.hash, scopes: [...new Set(scopes)], createdBy: actor, expiresAt });
+    await this.audit.record(actor, 'api_key.created', `api_key:${record.id}`, { organizationId, prefix: record.prefix, scopes: record.scopes, expiresAt: record.expiresAt?.toISOString() ?? null });
     await this.bus.publish({ t: 'key', hash: issued.hash });
     return { key: issued.token, record };
   }
@@ -83,7 +89,7 @@ export class ApiKeysService {
     return hashes.length;
   }
 
-  /** The principal behind an `x-api-key` value, or null (unknown, revoked, malformed). */
+  /** The principal behind an `x-api-key` value, or null (unknown, revoked, expired, malformed). */
   resolve(token: string): ApiKeyPrincipal | null | Promise<ApiKeyPrincipal | null> {
     if (token.length === 0 || token.length > MAX_KEY_LENGTH || !token.startsWith(`${API_KEY_KIND}_`)) return null;
     const hash = this.hashOf(token);
@@ -110,7 +116,7 @@ export class ApiKeysService {
 
   private async load(hash: string): Promise<ApiKeyPrincipal | null> {
     const epoch = this.epoch;
-    const record = await this.keys.findActiveByHash(hash);
+    const record = await this.keys.findActiveByHash(hash, this.clock.now());
     let principal: ApiKeyPrincipal | null = null;
     if (record) {
       const organization = await this.organizations.findById(record.organizationId);
@@ -119,7 +125,7 @@ export class ApiKeysService {
         principal = Object.freeze({ kind: 'apiKey', apiKeyId: record.id, organizationId: record.organizationId, scopes: record.scopes, planId });
       }
     }
-    if (epoch === this.epoch) this.cache.set(hash, principal, this.clock.nowMs());
+    if (epoch === this.epoch) this.cache.set(hash, principal, this.clock.nowMs(), record?.expiresAt?.getTime());
     return principal;
   }
 }
