@@ -242,8 +242,14 @@ describe('customer portal in a browser', () => {
       // keys: yes
       await open(dev, t.url, '#/keys');
       await dev.fill('[data-form=create-key] input[name=name]', 'ci');
+      await dev.selectOption('[data-form=create-key] select[name=expires]', '30 days');
+      const in30Days = () => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      const expiryBefore = in30Days();
       await dev.click('[data-form=create-key] button[type=submit]');
       expect(await text(dev, '[data-key-secret]')).toMatch(/^qk_/);
+      // the day the key expires (the UTC day may turn while the key is made)
+      expect([expiryBefore, in30Days()]).toContain(await text(dev, 'tr[data-key]:has(td:text-is("ci")) [data-expires]'));
+      expect(await text(dev, 'tr[data-key]:has(td:text-is("production")) [data-expires]')).toBe('never');
       await dev.click('tr[data-key]:has(td:text-is("ci")) button[data-revoke]');
       await dev.waitForSelector('tr[data-key]:has(td:text-is("ci")):has-text("revoked")');
       expect(await shots.check(dev, '20-keys-developer')).toEqual([]);

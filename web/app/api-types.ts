@@ -397,6 +397,8 @@ export interface CreateApiKeyDto {
   /** 1-64 letters, digits, spaces or . _ - @ : */
   name: string;
   scopes?: ("lookup" | "blocklist" | "bouncer" | "usage" | "mirror")[];
+  /** ISO 8601 instant from which the key is refused (in the future, at most two years ahead); left out, the key lasts until revoked */
+  expires_at?: string;
 }
 
 export interface CreatedApiKeyDto {
@@ -406,9 +408,11 @@ export interface CreatedApiKeyDto {
   /** Visible start of the key, e.g. qk_AbCdEfGh */
   prefix: string;
   scopes: ("lookup" | "blocklist" | "bouncer" | "usage" | "mirror")[];
-  status: "active" | "revoked";
+  status: "active" | "revoked" | "expired";
   created_at: string;
   revoked_at: string | null;
+  /** refused from then on; null: until revoked */
+  expires_at: string | null;
   /** The key itself: shown this once, only its SHA-256 is stored */
   key: string;
 }
@@ -420,9 +424,11 @@ export interface ApiKeyDto {
   /** Visible start of the key, e.g. qk_AbCdEfGh */
   prefix: string;
   scopes: ("lookup" | "blocklist" | "bouncer" | "usage" | "mirror")[];
-  status: "active" | "revoked";
+  status: "active" | "revoked" | "expired";
   created_at: string;
   revoked_at: string | null;
+  /** refused from then on; null: until revoked */
+  expires_at: string | null;
 }
 
 export interface ApiKeyListDto {

@@ -106,7 +106,7 @@ export const portal = {
   plans: () => call<PublicPlanListDto>('GET', '/v1/plans'),
   dailyUsage: (id: string, from: string, to: string) => call<DailyUsageDto>('GET', `${org(id)}/usage/daily?from=${from}&to=${to}`),
   apiKeys: (id: string) => call<ApiKeyListDto>('GET', `${org(id)}/api-keys`),
-  createApiKey: (id: string, name: string, scopes: Scope[]) => call<CreatedApiKeyDto>('POST', `${org(id)}/api-keys`, { name, scopes }),
+  createApiKey: (id: string, name: string, scopes: Scope[], expires_at?: string) => call<CreatedApiKeyDto>('POST', `${org(id)}/api-keys`, { name, scopes, ...(expires_at ? { expires_at } : {}) }),
   revokeApiKey: (id: string, keyId: string) => call<ApiKeyDto>('DELETE', `${org(id)}/api-keys/${encodeURIComponent(keyId)}`),
 
   // Stripe sends the customer back to this portal, at the address it was opened with

@@ -111,8 +111,9 @@ export function keys(ctx: Ctx): Promise<void> {
           h('td', {}, h('code', {}, `${k.prefix}…`)),
           h('td', {}, k.scopes.join(', ')),
           h('td', {}, day(k.created_at)),
+          h('td', { 'data-expires': '' }, k.expires_at ? day(k.expires_at) : 'never'),
           h('td', { 'data-last-used': '' }, lastUsed.get(k.id) ?? 'not in 93 days'),
-          h('td', {}, k.status === 'revoked' ? `revoked ${day(k.revoked_at)}` : 'active'),
+          h('td', {}, k.status === 'revoked' ? `revoked ${day(k.revoked_at)}` : k.status),
           h(
             'td',
             {},
@@ -137,13 +138,15 @@ export function keys(ctx: Ctx): Promise<void> {
           const box = h('input', { type: 'checkbox', name: 'scope', value: scope, ...(scope === 'lookup' ? { checked: '' } : {}) }) as HTMLInputElement;
           return { scope, box, label: h('label', {}, box, scope) };
         });
-        const form = h('form', { class: 'form', 'data-form': 'create-key' }, name.label, h('fieldset', {}, h('legend', { class: 'state' }, 'Scopes'), ...boxes.map((b) => b.label)), h('button', { type: 'submit' }, 'Create key')) as HTMLFormElement;
+        const expiry = select('expires', ['never', '30 days', '90 days', '1 year'], 'never', 'Expires');
+        const form = h('form', { class: 'form', 'data-form': 'create-key' }, name.label, h('fieldset', {}, h('legend', { class: 'state' }, 'Scopes'), ...boxes.map((b) => b.label)), expiry.label, h('button', { type: 'submit' }, 'Create key')) as HTMLFormElement;
         onSubmit(
           form,
           async () => {
             const scopes = boxes.filter((b) => b.box.checked).map((b) => b.scope);
             if (scopes.length === 0) throw new Error('Choose at least one scope');
-            const created = await portal.createApiKey(org, name.input.value.trim(), scopes);
+            const days = { never: 0, '30 days': 30, '90 days': 90, '1 year': 365 }[expiry.input.value] ?? 0;
+            const created = await portal.createApiKey(org, name.input.value.trim(), scopes, days ? new Date(Date.now() + days * 86_400_000).toISOString() : undefined);
             await keys(ctx);
             (document.querySelector('[data-secret-slot]') as HTMLElement | null)?.replaceChildren(
               h('div', { class: 'secret', 'data-secret': '' }, h('strong', {}, 'Your new key (shown once, copy it now): '), h('code', { 'data-key-secret': '' }, created.key)),
@@ -155,7 +158,7 @@ export function keys(ctx: Ctx): Promise<void> {
       } else {
         nodes.push(state('empty', `Your role (${ctx.me.role}) reads the keys; owners, admins and developers create and revoke them.`));
       }
-      nodes.push(status, rows.length ? table(['Name', 'Prefix', 'Scopes', 'Created', 'Last used (UTC day)', 'State', ''], rows) : state('empty', 'No API keys yet.'));
+      nodes.push(status, rows.length ? table(['Name', 'Prefix', 'Scopes', 'Created', 'Expires', 'Last used (UTC day)', 'State', ''], rows) : state('empty', 'No API keys yet.'));
       // what each key looked up, per UTC day: the counts quotas and Stripe's metered overage are made of
       const names = new Map(list.api_keys.map((k) => [k.id, k]));
       const since = isoDay(new Date(today.getTime() - 29 * 86_400_000));
