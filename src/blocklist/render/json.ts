@@ -6,7 +6,7 @@ import { assertValue, isoUntil, memo } from './values.js';
  * Shape (one entry per line, so the body also reads well in a terminal):
  *
  *   {"version":42,"generatedAt":"2026-11-25T17:00:00.000Z","count":2,"entries":[
- *   {"value":"192.0.2.1","scope":"ip","scenario":"ssh-bruteforce","until":"2026-11-26T17:00:00.000Z"},
+ *   {"value":"192.0.2.1","scope":"ip","scenario":"quorum/ssh-bf","until":"2026-11-26T17:00:00.000Z"},
  *   {"value":"2001:db8:1:2::/64","scope":"range","scenario":"http-probing","until":"2026-11-27T09:30:00.000Z"}
  *   ]}
  *

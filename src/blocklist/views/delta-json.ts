@@ -7,9 +7,9 @@ import { assertValue, isoUntil, memo } from '../render/values.js';
  * json view's shape and in rank order:
  *
  *   {"version":43,"since":42,"added":[
- *   {"value":"192.0.2.1","scope":"ip","scenario":"ssh-bruteforce","until":"2026-11-26T17:00:00.000Z"}
+ *   {"value":"192.0.2.1","scope":"ip","scenario":"quorum/ssh-bf","until":"2026-11-26T17:00:00.000Z"}
  *   ],"removed":[
- *   {"value":"198.51.100.7","scope":"ip","scenario":"http-probing","until":"2026-11-25T18:00:00.000Z"}
+ *   {"value":"198.51.100.7","scope":"ip","scenario":"crowdsecurity/http-probing","until":"2026-11-25T18:00:00.000Z"}
  *   ]}
  *
  * A removed entry carries the attributes it had when the client last saw it.
