@@ -1,33 +1,44 @@
-import { getQueueToken } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { JOB_OPTIONS, JOB_QUEUE, type JobName, QueueName } from './queue.constants.js';
 
-/** The one way to enqueue: options and queue come from the declarations, ids from business keys. */
+/**
+ * The one way to enqueue: options and queue come from the declarations, ids from business keys. Every
+ * declared queue is injected by name (QueueModule registers them), so a queue added to `QueueName` without
+ * a parameter here fails the type check of the map below rather than a lookup at run time.
+ */
 @Injectable()
 export class QueueService implements OnModuleInit {
   private readonly logger = new Logger('QueueService');
-  private readonly queues = new Map<QueueName, Queue>();
+  private readonly queues: Readonly<Record<QueueName, Queue>>;
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Scoring) scoring: Queue,
+    @InjectQueue(QueueName.Billing) billing: Queue,
+    @InjectQueue(QueueName.Privacy) privacy: Queue,
+  ) {
+    this.queues = {
+      [QueueName.Maintenance]: maintenance,
+      [QueueName.Scoring]: scoring,
+      [QueueName.Billing]: billing,
+      [QueueName.Privacy]: privacy,
+    };
+  }
 
   onModuleInit(): void {
-    this.allQueues();
+    for (const [name, queue] of Object.entries(this.queues)) {
+      queue.on('error', (error: Error) => this.logger.warn(`queue ${name}: ${error.message}`));
+    }
   }
 
   queue(name: QueueName): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-      queue.on('error', (error: Error) => this.logger.warn(`queue ${name}: ${error.message}`));
-      this.queues.set(name, queue);
-    }
-    return queue;
+    return this.queues[name];
   }
 
   allQueues(): Queue[] {
-    return Object.values(QueueName).map((name) => this.queue(name));
+    return Object.values(QueueName).map((name) => this.queues[name]);
   }
 
   async enqueue(name: JobName, data: object, id?: string, extra: { delay?: number } = {}): Promise<void> {
