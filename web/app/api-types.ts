@@ -888,6 +888,89 @@ export interface CustomerDetailDto {
   agents: CustomerAgentDto[];
 }
 
+export interface WorkItemDto {
+  type: "delisting" | "privacy";
+  id: string;
+  /** delisting: ip_delisting; privacy: ip_access, ip_erasure, ip_objection or organization_erasure */
+  kind: string;
+  status: string;
+  /** true when an operator decides it now (a proven or reasoned delisting request) */
+  decidable: boolean;
+  created_at: string;
+  /** when it must be handled by (see due_rule) */
+  due_at: string;
+  /** the rule the deadline comes from */
+  due_rule: string;
+  overdue: boolean;
+  /** delisting: the listed address */
+  ip: string | null;
+  proof_method: string | null;
+  /** the holder's reason (delisting) */
+  reason: string | null;
+  /** the holder's contact while the request is open (delisting) */
+  contact: string | null;
+  /** refusal grounds (privacy) */
+  grounds: string | null;
+  closed_at: string | null;
+}
+
+export interface WorkQueueDto {
+  /** open items first, by deadline (most urgent first), then items closed in the last 30 days */
+  items: WorkItemDto[];
+  generated_at: string;
+}
+
+export interface ConsoleAgentDto {
+  id: string;
+  name: string;
+  kind: "quorum" | "crowdsec" | "honeypot";
+  status: "active" | "revoked" | "quarantined";
+  organization_id: string;
+  organization_name: string;
+  organization_kind: "customer" | "community" | "internal";
+  asn: number | null;
+  country: string | null;
+  enrolled_at: string;
+  last_signal_at: string | null;
+  /** trust lower bound from the last scoring run (0 to 1) */
+  trust: number | null;
+  trust_band: "quarantined" | "established" | "building" | "low" | "unscored";
+  /** when the scoring engine quarantined the reporter */
+  quarantined_at: string | null;
+  /** engine, canary, false_positives or contradicted */
+  quarantine_reason: string | null;
+}
+
+export interface ConsoleAgentListDto {
+  agents: ConsoleAgentDto[];
+}
+
+export interface AuditEntryDto {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, never> | null;
+}
+
+export interface AuditChainDto {
+  /** every link of the chain checked out */
+  ok: boolean;
+  /** entries checked */
+  checked: number;
+  /** id of the first entry whose link is broken */
+  broken_at: string | null;
+}
+
+export interface AuditPageDto {
+  /** matching entries, newest first */
+  entries: AuditEntryDto[];
+  /** how many of the newest entries were searched */
+  searched: number;
+  chain: AuditChainDto;
+}
+
 export interface SignUpDto {
   organization_name: string;
   email: string;
