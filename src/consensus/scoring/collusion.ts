@@ -90,27 +90,6 @@ export class CollusionDetector {
     return count >= p.collusionMinShare * norm;
   }
 
-  /**
-   * Takes back one shared dark IP of the pair (a, b) and of each owner's dark count: the IP turned
-   * out to be independent evidence after it was counted. Links already made stay.
-   */
-  removeShared(owners: Iterable<number>, now: number): void {
-    const list = [...owners];
-    for (const o of list) {
-      if (o >= this.ownerDark.length || this.ownerDarkAt[o] === 0) continue;
-      this.ownerDark[o] = Math.max(0, this.darkOf(o, now) - 1);
-      this.ownerDarkAt[o] = now;
-    }
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const slot = this.pairs.find(list[i], list[j]);
-        if (slot < 0) continue;
-        this.pairs.count[slot] = Math.max(0, this.decay(this.pairs.count[slot], now - this.pairs.at[slot]) - 1);
-        this.pairs.at[slot] = now;
-      }
-    }
-  }
-
   /** The decayed count of dark IPs owners `a` and `b` co-reported (0 when never paired). */
   pairCount(a: number, b: number, now: number): number {
     if (a === b) return 0;

@@ -22,15 +22,13 @@ export function countCoVotes(st: EngineState, now: number): void {
   list.sort((a, b) => compareStrings(ips.keys[a], ips.keys[b]));
   for (const x of list) {
     ips.collusionDirty[x] = 0;
-    let owners = st.coVoters.get(x);
-    const independent = independentInCampaign(st, x, now);
-    if (independent && owners !== undefined && !st.coUncounted.has(x)) {
-      // Counted while its first voters were few, now corroborated in many ASNs during a campaign:
-      // take the pairs back, so co-victims do not pile up what the order of sightings gave them.
-      collusion.removeShared(owners, now);
-      st.coUncounted.add(x);
-    }
+    // During a campaign, IPs listed on independent evidence (voters in many ASNs) are not dark, so
+    // co-victims stop piling up shared "dark" IPs once its bots are listed; a listing carried by
+    // few ASNs (a ring's), or any listing outside a campaign, keeps counting (docs/consensus.md).
+    const rec = ips.listing[x];
+    const independent = rec !== undefined && rec.dAs >= p.collusionIndependentAsns && st.inCampaign(x, now);
     const dark = ips.hpLast[x] < now - p.collusionDarkMs && !independent;
+    let owners = st.coVoters.get(x);
     if (!dark) {
       for (let e = ips.head[x]; e !== -1 && (votes.flags[e] & F_COLLUSION) === 0; e = votes.nextByIp[e]) votes.flags[e] |= F_COLLUSION;
       continue;
@@ -60,36 +58,6 @@ export function countCoVotes(st: EngineState, now: number): void {
   }
 }
 
-let asnStamp = new Int32Array(0);
-let asnGen = 0;
-
-/**
- * During a campaign of its family, an IP reported by established voters in many ASNs (at least
- * `collusionIndependentAsns`), listed or not yet, is independent evidence, not "dark": co-victims of
- * a campaign that hits a large share of the members overlap by about that share (a cosine of 0.3
- * when each bot hits 30 % of them), and counting the bots would merge them all into one voter. IPs
- * of a ring confined to fewer ASNs, and every IP outside a campaign, keep counting (docs/consensus.md §3).
- */
-function independentInCampaign(st: EngineState, x: number, now: number): boolean {
-  const { ips, votes, reporters, p } = st;
-  const rec = ips.listing[x];
-  if (rec !== undefined && rec.dAs < p.collusionIndependentAsns) return false;
-  if (!st.inCampaign(x, now)) return false;
-  if (rec !== undefined) return true;
-  if (asnStamp.length < reporters.asns.size) asnStamp = growI32(asnStamp, reporters.asns.size);
-  const gen = ++asnGen;
-  let asns = 0;
-  for (let e = ips.head[x]; e !== -1; e = votes.nextByIp[e]) {
-    if ((votes.flags[e] & F_WITHDRAWN) !== 0) continue;
-    const r = votes.agent[e];
-    const a = reporters.asn[r];
-    if (asnStamp[a] === gen || reporters.weight(r, now) < p.establishedWeight) continue;
-    asnStamp[a] = gen;
-    if (++asns >= p.collusionIndependentAsns) return true;
-  }
-  return false;
-}
-
 /** Rebuilds the collusion components; rescoring every IP voted by an owner whose voter changed. */
 export function rebuildClusters(st: EngineState, now: number): void {
   const { votes, reporters, collusion } = st;
@@ -115,11 +83,7 @@ export function dailyMaintenance(st: EngineState, now: number): void {
   st.reporters.forgetAll(days);
   judgeUnconfirmed(st, now);
   collectGarbage(st, now);
-  for (const x of [...st.coVoters.keys()]) {
-    if (st.ips.head[x] !== -1) continue;
-    st.coVoters.delete(x);
-    st.coUncounted.delete(x);
-  }
+  for (const x of [...st.coVoters.keys()]) if (st.ips.head[x] === -1) st.coVoters.delete(x);
   st.collusion.prune(now);
   st.noveltyBlocked.clear();
   st.matcherEpoch++;

@@ -120,10 +120,7 @@ export interface ConsensusParams {
   /** ...or at least this many dark IPs with a cosine share of at least collusionStrongShare. */
   collusionStrongThreshold: number;
   collusionStrongShare: number;
-  /**
-   * During a campaign, an IP whose established voters span at least this many ASNs (listed with
-   * D_AS at least this, or not yet listed) stops counting as dark for the collusion detector.
-   */
+  /** A listing whose voters span at least this many ASNs (D_AS) stops counting as dark. */
   collusionIndependentAsns: number;
   collusionMinVoters: number;
   collusionWindowMs: number;

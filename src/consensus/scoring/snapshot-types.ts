@@ -71,12 +71,10 @@ export interface IpSnapshot {
   gainS: number;
   /** Owners already paired by the collusion detector on this IP. */
   coVoters: string[] | null;
-  /** Its co-voter pairs were taken back (independent in a campaign); format 2. */
-  coUncounted?: boolean;
 }
 
 export interface EngineSnapshot {
-  /** 2 adds contradicted claims per reporter and taken-back co-voters per IP; a format-1 snapshot restores with none. */
+  /** 2 adds contradicted claims per reporter; a format-1 snapshot restores with none. */
   version: 1 | 2;
   params: ConsensusParams;
   scenarioClasses: string[];

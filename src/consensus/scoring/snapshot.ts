@@ -126,7 +126,6 @@ export function snapshotIp(st: EngineState, x: number): IpSnapshot {
     lastS: ips.lastS[x],
     gainS: ips.gainS[x],
     coVoters: co === undefined ? null : [...co].map((o) => reporters.owners.names[o]),
-    coUncounted: st.coUncounted.has(x),
   };
 }
 
@@ -163,6 +162,5 @@ export function restoreIp(st: EngineState, s: IpSnapshot): number {
   ips.gainS[x] = s.gainS;
   if (s.nextCheck !== null) st.schedule(x, s.nextCheck);
   if (s.coVoters !== null) st.coVoters.set(x, new Set(s.coVoters.map((o) => reporters.owners.intern(o))));
-  if (s.coUncounted === true) st.coUncounted.add(x);
   return x;
 }

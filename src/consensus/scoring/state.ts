@@ -40,8 +40,6 @@ export class EngineState {
   collusionList: number[] = [];
   /** Owners already paired on each honeypot-dark IP (collusion detector). */
   readonly coVoters = new Map<number, Set<number>>();
-  /** IPs counted as dark and then found independent in a campaign: their pairs were taken back. */
-  readonly coUncounted = new Set<number>();
   nextCollusionAt = -Infinity;
   lastMaintenanceDay = -1;
   added: Listing[] = [];
