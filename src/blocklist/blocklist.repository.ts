@@ -1,15 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import type pg from 'pg';
+import type { Db } from '../infra/prisma/db.js';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 import { READ_REPLICA_BEHIND, ReadReplica } from '../infra/prisma/read-replica.js';
 import type { NewRow, OpenRow, StoredEntry, VersionInfo } from './blocklist.types.js';
 import type { PublishPlan } from './publish-plan.js';
 import type { BlocklistScope } from './render/types.js';
-import { inPgTransaction } from '../infra/prisma/pg-transaction.js';
 
 // Row shape shared by every read: value, ip_key, scope, scenario_class, score, until (epoch ms), added_in.
 const ENTRY_COLUMNS = `value, ip_key, scope, scenario_class, score, (extract(epoch FROM until) * 1000)::float8 AS until_ms, added_in`;
 type EntryTuple = [string, string, BlocklistScope, string, number, number, number];
+/** The same columns by name, as the publishing transaction reads them (tx.query rows are objects). */
+interface OpenEntryRow {
+  id: string;
+  value: string;
+  ip_key: string;
+  scope: BlocklistScope;
+  scenario_class: string;
+  score: number;
+  until_ms: number;
+  added_in: number;
+}
 
 const OPEN_ROWS_FOR_KEYS = `SELECT id::text, ${ENTRY_COLUMNS} FROM blocklist_entry WHERE ip_key = ANY($1::text[]) AND removed_in IS NULL`;
 const INSERT_ROWS = `
@@ -38,6 +48,7 @@ SELECT ${ENTRY_COLUMNS} FROM blocklist_entry
 WHERE removed_in > $2 AND until > $3 AND until <= $4 AND added_in <= $1`;
 
 const LATEST_VERSION_ID = 'SELECT coalesce(max(id), 0) AS id FROM blocklist_version';
+const LATEST_VERSION = 'SELECT id, created_at, added, removed, total FROM blocklist_version ORDER BY id DESC LIMIT 1';
 
 /** How long entry reads wait for a read replica to reach the version they are for, before reading the primary. */
 const REPLICA_WAIT_MS = 1_000;
@@ -60,11 +71,16 @@ function toEntry(t: EntryTuple): StoredEntry {
   return { value, ipKey: ipKey === value ? value : ipKey, scope, scenarioClass, score, until: new Date(untilMs), addedInVersion };
 }
 
+function toOpenRow(r: OpenEntryRow): OpenRow {
+  return { id: r.id, ...toEntry([r.value, r.ip_key, r.scope, r.scenario_class, r.score, r.until_ms, r.added_in]) };
+}
+
 /**
- * Versions and entry rows of the blocklist (plain SQL over the pool: these are bulk paths). The entry
- * reads of a given version (the list at a version, the rows opened, closed or expiring between two)
- * go to the read replica when one is configured and it has that version, else to the primary; version
- * numbers and writes always go to the primary (docs/scaling.md "Read replica").
+ * Versions and entry rows of the blocklist (docs/architecture.md "Data access"): writes run in
+ * `PrismaService.transaction` with bulk statements over arrays (tx.query / tx.execute), version numbers
+ * are read through `db.query` on the primary. The entry reads of a given version (the list at a version,
+ * the rows opened, closed or expiring between two) run in a `ReadReplica` snapshot: on the read replica
+ * when one is configured and it has that version, else on the primary (docs/scaling.md "Read replica").
  */
 @Injectable()
 export class BlocklistRepository {
@@ -79,21 +95,21 @@ export class BlocklistRepository {
    * rows whose `until` has passed are closed in the same version. Returns null when the plan is empty.
    */
   async publishVersion(keys: readonly string[], now: Date, plan: (open: OpenRow[]) => PublishPlan): Promise<VersionInfo | null> {
-    return this.inTransaction(async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('quorum:blocklist:publish'))`);
-      const latest = (await client.query<VersionRow>('SELECT id, created_at, added, removed, total FROM blocklist_version ORDER BY id DESC LIMIT 1')).rows[0];
-      const open = await client.query<[string, ...EntryTuple]>({ text: OPEN_ROWS_FOR_KEYS, values: [keys], rowMode: 'array' });
-      const changes = plan(open.rows.map(([id, ...t]) => ({ id, ...toEntry(t) })));
+    return this.prisma.transaction(async (tx) => {
+      await tx.execute(`SELECT pg_advisory_xact_lock(hashtext('quorum:blocklist:publish'))`);
+      const [latest] = await tx.query<VersionRow>(LATEST_VERSION);
+      const open = await tx.query<OpenEntryRow>(OPEN_ROWS_FOR_KEYS, [keys]);
+      const changes = plan(open.map(toOpenRow));
       if (changes.close.length === 0 && changes.open.length === 0) return null;
       const id = (latest?.id ?? 0) + 1;
       // Versions are ordered in time too: history is pruned by creation time.
       const createdAt = latest && latest.created_at.getTime() > now.getTime() ? latest.created_at : now;
-      const closed = await client.query('UPDATE blocklist_entry SET removed_in = $1 WHERE id = ANY($2::bigint[]) AND removed_in IS NULL', [id, changes.close]);
-      const expired = await client.query('UPDATE blocklist_entry SET removed_in = $1 WHERE removed_in IS NULL AND until <= $2', [id, createdAt]);
-      await this.insertRows(client, changes.open, id);
-      const removed = (closed.rowCount ?? 0) + (expired.rowCount ?? 0);
+      const closed = await tx.execute('UPDATE blocklist_entry SET removed_in = $1 WHERE id = ANY($2::bigint[]) AND removed_in IS NULL', [id, changes.close]);
+      const expired = await tx.execute('UPDATE blocklist_entry SET removed_in = $1 WHERE removed_in IS NULL AND until <= $2', [id, createdAt]);
+      await insertRows(tx, changes.open, id);
+      const removed = closed + expired;
       const version: VersionInfo = { id, createdAt, added: changes.open.length, removed, total: (latest?.total ?? 0) + changes.open.length - removed };
-      await client.query('INSERT INTO blocklist_version (id, created_at, added, removed, total) VALUES ($1, $2, $3, $4, $5)', [
+      await tx.execute('INSERT INTO blocklist_version (id, created_at, added, removed, total) VALUES ($1, $2, $3, $4, $5)', [
         version.id,
         version.createdAt,
         version.added,
@@ -110,40 +126,39 @@ export class BlocklistRepository {
    * any kept version stay exact. Returns the oldest kept version id (0 when there is none).
    */
   async pruneHistory(cutoff: Date): Promise<number> {
-    return this.inTransaction(async (client) => {
-      const keep = await client.query<{ keep: number }>(
+    return this.prisma.transaction(async (tx) => {
+      const [{ keep: oldest }] = await tx.query<{ keep: number }>(
         `SELECT coalesce((SELECT min(id) FROM blocklist_version WHERE created_at >= $1), (SELECT max(id) FROM blocklist_version), 0) AS keep`,
         [cutoff],
       );
-      const oldest = keep.rows[0].keep;
       if (oldest > 1) {
-        await client.query('DELETE FROM blocklist_entry WHERE removed_in <= $1', [oldest]);
-        await client.query('DELETE FROM blocklist_version WHERE id < $1', [oldest]);
+        await tx.execute('DELETE FROM blocklist_entry WHERE removed_in <= $1', [oldest]);
+        await tx.execute('DELETE FROM blocklist_version WHERE id < $1', [oldest]);
       }
       return oldest;
     });
   }
 
   async latestVersion(): Promise<VersionInfo | null> {
-    const result = await this.prisma.pool.query<VersionRow>('SELECT id, created_at, added, removed, total FROM blocklist_version ORDER BY id DESC LIMIT 1');
-    return result.rows[0] ? toVersion(result.rows[0]) : null;
+    const [latest] = await this.prisma.db.query<VersionRow>(LATEST_VERSION);
+    return latest ? toVersion(latest) : null;
   }
 
   /** When a version was published, or null when it is not (or no longer) in the kept history. */
   async versionCreatedAt(id: number): Promise<Date | null> {
-    const result = await this.prisma.pool.query<{ created_at: Date }>('SELECT created_at FROM blocklist_version WHERE id = $1', [id]);
-    return result.rows[0]?.created_at ?? null;
+    const [row] = await this.prisma.db.query<{ created_at: Date }>('SELECT created_at FROM blocklist_version WHERE id = $1', [id]);
+    return row?.created_at ?? null;
   }
 
   /** Versions after `afterId`, oldest first. */
   async versionsAfter(afterId: number): Promise<VersionInfo[]> {
-    const result = await this.prisma.pool.query<VersionRow>('SELECT id, created_at, added, removed, total FROM blocklist_version WHERE id > $1 ORDER BY id', [afterId]);
-    return result.rows.map(toVersion);
+    const rows = await this.prisma.db.query<VersionRow>('SELECT id, created_at, added, removed, total FROM blocklist_version WHERE id > $1 ORDER BY id', [afterId]);
+    return rows.map(toVersion);
   }
 
   async oldestVersionId(): Promise<number> {
-    const result = await this.prisma.pool.query<{ id: number | null }>('SELECT min(id) AS id FROM blocklist_version');
-    return result.rows[0].id ?? 0;
+    const [row] = await this.prisma.db.query<{ id: number | null }>('SELECT min(id) AS id FROM blocklist_version');
+    return row.id ?? 0;
   }
 
   entriesAt(version: number): Promise<StoredEntry[]> {
@@ -164,15 +179,12 @@ export class BlocklistRepository {
   }
 
   /**
-   * Rows of a query bounded by version `version`. On a replica, from a snapshot that holds that version
-   * (its rows were written in the version's transaction, so they are all there); versions are never
-   * renumbered, so rows past it do not change the answer.
+   * Rows of a query bounded by version `version`, read in one snapshot (rows as arrays: a million-entry
+   * list is read at boot). On a replica, from a snapshot that holds that version (its rows were written
+   * in the version's transaction, so they are all there); versions are never renumbered, so rows past it
+   * do not change the answer. Without a replica the snapshot is the primary's.
    */
   private async entries(version: number, text: string, values: unknown[]): Promise<StoredEntry[]> {
-    if (!this.replica.configured) {
-      const result = await this.prisma.pool.query<EntryTuple>({ text, values, rowMode: 'array' });
-      return result.rows.map(toEntry);
-    }
     const { value } = await this.replica.snapshot(
       async (client, source) => {
         if (source === 'replica' && (await client.query<{ id: number }>(LATEST_VERSION_ID)).rows[0].id < version) return READ_REPLICA_BEHIND;
@@ -182,22 +194,19 @@ export class BlocklistRepository {
     );
     return value.map(toEntry);
   }
+}
 
-  private async insertRows(client: pg.PoolClient, rows: readonly NewRow[], version: number): Promise<void> {
-    if (rows.length === 0) return;
-    const column = <T>(pick: (r: NewRow) => T): T[] => rows.map(pick);
-    await client.query(INSERT_ROWS, [
-      column((r) => r.value),
-      column((r) => r.ipKey),
-      column((r) => r.scope),
-      column((r) => r.scenarioClass),
-      column((r) => r.score),
-      column((r) => r.until),
-      version,
-    ]);
-  }
-
-  private inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return inPgTransaction(this.prisma.pool, work);
-  }
+/** Opens `rows` in version `version`: one statement over column arrays (until as UTC ISO text). */
+async function insertRows(tx: Db, rows: readonly NewRow[], version: number): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <T>(pick: (r: NewRow) => T): T[] => rows.map(pick);
+  await tx.execute(INSERT_ROWS, [
+    column((r) => r.value),
+    column((r) => r.ipKey),
+    column((r) => r.scope),
+    column((r) => r.scenarioClass),
+    column((r) => r.score),
+    column((r) => r.until.toISOString()),
+    version,
+  ]);
 }

@@ -22,15 +22,11 @@ const STYLES: Record<string, { pattern: RegExp; why: string }> = {
 /** Not yet converted (docs/architecture.md "Data access"); shrink only. */
 const LEGACY: Record<keyof typeof STYLES, string[]> = {
   pool: [
-    'src/blocklist/blocklist.repository.ts',
     'src/consensus/snapshot/consensus-snapshot.repository.ts',
     'src/members/members-erasure.repository.ts',
     'src/signals/signals.repository.ts',
   ],
-  pgTransaction: [
-    'src/blocklist/blocklist.repository.ts',
-    'src/members/members-erasure.repository.ts',
-  ],
+  pgTransaction: ['src/members/members-erasure.repository.ts'],
   prismaTransaction: ['src/members/members.repository.ts'],
   taggedRaw: ['src/members/members.repository.ts'],
   // partition DDL: the partition's name cannot be a bind parameter
