@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { testEnv } from '../setup/test-env.js';
+import { waitFor } from '../support/waits.js';
 
 const root = resolve(__dirname, '..', '..');
 // QUORUM_TEST_CLI_ENTRY: an already built entry (a private build), instead of building dist/.
@@ -45,14 +46,6 @@ class CuttableProxy {
     this.server = null;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise((r) => server.close(r));
-  }
-}
-
-async function until(what: string, timeoutMs: number, probe: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -107,11 +100,11 @@ describe('F11: every line a server process writes is JSON, through Redis and Pos
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
-    await until('the API and the worker', 90_000, () => stdout.includes('Quorum API listening') && stdout.includes('Quorum worker started'));
+    await waitFor('the API and the worker', 90_000, () => stdout.includes('Quorum API listening') && stdout.includes('Quorum worker started'));
     await new Promise((r) => setTimeout(r, 2_000));
     await redis.cut();
     await postgres.cut();
-    await until('the outage in the logs', 30_000, () => /Redis unavailable/.test(stdout) && /"context":"QueueWorker"/.test(stdout));
+    await waitFor('the outage in the logs', 30_000, () => /Redis unavailable/.test(stdout) && /"context":"QueueWorker"/.test(stdout));
     await new Promise((r) => setTimeout(r, 4_000));
     await redis.start();
     await postgres.start();
