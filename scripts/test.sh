@@ -20,4 +20,6 @@ echo "==> type-check"
 npx tsc -p tsconfig.json --noEmit
 if [ -f agent-client/tsconfig.json ]; then npx tsc -p agent-client/tsconfig.json --noEmit; fi
 echo "==> tests"
-NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest --config jest.config.cjs --runInBand --ci --forceExit "$@"
+# No --forceExit: every test closes what it opens (apps, servers, clients, timers, workers, child
+# processes), so Jest exits by itself; a leak shows as "Jest did not exit" (find it with --detectOpenHandles).
+NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest --config jest.config.cjs --runInBand --ci "$@"
