@@ -32,8 +32,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
-export async function login(email: string, password: string): Promise<{ operator: { email: string; role: string } }> {
-  const session = await api<{ csrf_token: string; operator: { email: string; role: string } }>('POST', '/v1/admin/login', { email, password });
+/** `totpCode`: the six digits of an operator with two-factor sign-in (mandatory for staff in production). */
+export async function login(email: string, password: string, totpCode = ''): Promise<{ operator: { email: string; role: string } }> {
+  const session = await api<{ csrf_token: string; operator: { email: string; role: string } }>('POST', '/v1/admin/login', { email, password, ...(totpCode ? { totp_code: totpCode } : {}) });
   csrf = session.csrf_token;
   return session;
 }

@@ -1,24 +1,18 @@
+import { card, h, onSubmit, state } from '../app/dom.js';
 import { api, ApiError, login, logout } from './api.js';
 import { barChart, compact } from './charts.js';
+import { audit, community, requests } from './console.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the admin API, read field by field
 type Json = Record<string, any>;
 
 const view = document.getElementById('view') as HTMLElement;
 const top = document.getElementById('top') as HTMLElement;
 let me: { email: string; role: string } | null = null;
 
-function h(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) if (c !== null) node.append(c);
-  return node;
-}
-
 const money = (cents: number | null): string => (cents === null ? '—' : `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
 const date = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
 const badge = (s: string | null): HTMLElement => h('span', { class: `badge ${s ?? 'none'}` }, s ?? 'no subscription');
-const state = (kind: 'loading' | 'empty' | 'error', text: string): HTMLElement => h('p', { class: `state ${kind}`, 'data-state': kind }, text);
-const card = (label: string, value: string, id: string): HTMLElement => h('div', { class: 'card', 'data-figure': id }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
 
 function show(...nodes: Node[]): void {
   view.replaceChildren(...nodes);
@@ -29,11 +23,12 @@ function table(headers: Array<string | HTMLElement>, rows: HTMLElement[], numeri
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows)));
 }
 
-async function load<T>(title: string, fetcher: () => Promise<T>, render: (data: T) => Node[]): Promise<void> {
+/** Loads a page: its title, a loading state, then what `render` makes of the data (`reload` fetches again). */
+async function load<T>(title: string, fetcher: () => Promise<T>, render: (data: T, reload: () => Promise<void>) => Node[]): Promise<void> {
   show(h('h1', {}, title), state('loading', 'Loading…'));
   try {
     const data = await fetcher();
-    show(h('h1', {}, title), ...render(data));
+    show(h('h1', {}, title), ...render(data, () => load(title, fetcher, render)));
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return renderLogin();
     const text = error instanceof ApiError && error.status === 403 ? `403 — your role (${me?.role ?? '?'}) may not open this page.` : `Could not load: ${(error as Error).message}`;
@@ -54,7 +49,10 @@ function overview(): Promise<void> {
         card('Past-due accounts', String(o.past_due_accounts), 'past-due'),
         card('Lookups today', `${compact(o.lookups_today)} / ${compact(o.quota_capacity_today)}`, 'lookups-today'),
       ),
-      h('progress', { class: 'meter', max: '100', value: usedShare.toFixed(1), title: 'lookups today vs quota capacity', 'aria-label': 'lookups today vs quota capacity' }),
+      h('div', { class: 'meter-row' },
+        h('label', { for: 'capacity-meter' }, `Lookups today against the day's quota capacity: ${usedShare.toFixed(1)} %`),
+        h('progress', { id: 'capacity-meter', class: 'meter', max: '100', value: usedShare.toFixed(1) }, `${usedShare.toFixed(1)} %`),
+      ),
       h('h2', {}, 'Active subscriptions by plan'),
       plans.length === 0
         ? state('empty', 'No active subscriptions yet.')
@@ -71,6 +69,8 @@ function overview(): Promise<void> {
 }
 
 let customerQuery = { q: '', sort: 'name', dir: 'asc' };
+/** Filters applied to the listed rows: a plan, and a subscription status (`past_due`: failed payments). */
+let customerFilter = { plan: '', status: '' };
 
 function customers(): Promise<void> {
   const params = new URLSearchParams(customerQuery);
@@ -88,7 +88,19 @@ function customers(): Promise<void> {
       });
       return b;
     };
-    const rows = (data.customers as Json[]).map((c) =>
+    const all = data.customers as Json[];
+    const choose = (name: 'plan' | 'status', label: string, values: string[], text: (v: string) => string): HTMLElement => {
+      const field = h('select', { name }, h('option', { value: '' }, 'any'), ...values.map((v) => h('option', v === customerFilter[name] ? { value: v, selected: '' } : { value: v }, text(v)))) as HTMLSelectElement;
+      field.addEventListener('change', () => {
+        customerFilter = { ...customerFilter, [name]: field.value };
+        void customers();
+      });
+      return h('label', { class: 'inline' }, label, field);
+    };
+    const plansSeen = [...new Set(all.map((c) => c.plan_id as string))].sort();
+    const statuses = ['active', 'trialing', 'past_due', 'canceled', 'none'];
+    const shown = all.filter((c) => (!customerFilter.plan || c.plan_id === customerFilter.plan) && (!customerFilter.status || (c.status ?? 'none') === customerFilter.status));
+    const rows = shown.map((c) =>
       h('tr', { 'data-customer': c.id },
         h('td', {}, h('a', { href: `#/customers/${c.id}` }, c.name)),
         h('td', {}, c.plan_id),
@@ -99,9 +111,11 @@ function customers(): Promise<void> {
       ),
     );
     return [
-      h('div', { class: 'toolbar' }, search),
+      h('div', { class: 'toolbar' }, search,
+        choose('plan', 'Plan', plansSeen, (v) => v),
+        choose('status', 'Subscription', statuses, (v) => (v === 'past_due' ? 'past due (failed payment)' : v === 'none' ? 'no subscription' : v))),
       rows.length === 0
-        ? state('empty', customerQuery.q ? 'No customer matches this search.' : 'No customers yet.')
+        ? state('empty', customerQuery.q || customerFilter.plan || customerFilter.status ? 'No customer matches this search.' : 'No customers yet.')
         : table([sortBy('name', 'Name'), sortBy('plan', 'Plan'), sortBy('status', 'Status'), sortBy('usage', 'Usage / quota'), sortBy('overage', 'Overage'), sortBy('last_invoice', 'Last invoice')], rows, [3, 4]),
     ];
   });
@@ -125,44 +139,79 @@ function customer(id: string): Promise<void> {
       invoices.length ? table(['Date', 'Status', 'Amount'], invoices, [2]) : state('empty', 'No invoices.'),
       h('h2', {}, 'Agents'),
       agents.length ? table(['Name', 'Status', 'Last signal'], agents) : state('empty', 'No agents.'),
+      ...(me?.role === 'admin' ? erasure(id, c.name as string) : []),
     ];
   });
 }
 
+/**
+ * Erasure on the customer's request (docs/privacy.md, erasure contract): staff admins only, confirmed by
+ * typing the organisation's name; audited by the privacy domain.
+ */
+function erasure(id: string, name: string): Node[] {
+  const status = h('p', { class: 'state', role: 'status' }, '');
+  const confirm = h('input', { name: 'confirm', autocomplete: 'off' }) as HTMLInputElement;
+  const form = h('form', { class: 'filters', 'data-erase': id, 'aria-label': 'Erase this organisation' },
+    h('label', {}, `Type the organisation's name (${name}) to confirm`, confirm),
+    h('button', { type: 'submit', class: 'danger' }, 'Erase organisation'),
+  ) as HTMLFormElement;
+  onSubmit(form, async () => {
+    if (confirm.value.trim() !== name) throw new Error("The name typed is not the organisation's name");
+    const done = await api<Json>('POST', `/v1/privacy/organizations/${encodeURIComponent(id)}/erasure`);
+    status.className = 'state ok';
+    status.setAttribute('data-state', 'ok');
+    status.textContent = `Erased: privacy request ${done.id} ${done.status}. Its agents, keys and sessions no longer work.`;
+    form.remove();
+  }, status);
+  return [h('h2', {}, 'Erasure'), h('p', { class: 'note' }, 'Erases the organisation at once and for good, on its request (GDPR Art. 17): credentials revoked, votes withdrawn, personal data deleted; billing records keep the id only.'), form, status];
+}
+
 function plans(): Promise<void> {
-  const fields = [['burst_per_second', 'Burst / s'], ['daily_quota', 'Daily quota'], ['monthly_quota', 'Monthly quota'], ['bulk_size', 'Bulk size']];
-  return load('Plans', () => api<Json>('GET', '/v1/admin/plans'), (data) =>
-    (data.plans as Json[]).map((p) => {
-      const form = h('form', { class: 'plan-form card', 'data-plan-id': p.id }, h('strong', {}, p.name));
-      for (const [key, label] of fields) form.append(h('label', {}, label, h('input', { type: 'number', min: '0', name: key, value: String(p[key]) })));
-      const status = h('span', { class: 'state' }, '');
-      form.append(h('button', { type: 'submit' }, 'Save'), status);
-      form.addEventListener('submit', (e) => {
-        e.preventDefault();
-        const body: Json = {};
-        for (const [key] of fields) body[key] = Number((form.querySelector(`[name=${key}]`) as HTMLInputElement).value);
-        status.textContent = 'Saving…';
-        api('PUT', `/v1/admin/plans/${encodeURIComponent(p.id)}`, body).then(
-          () => (status.textContent = 'Saved'),
-          (err: Error) => (status.textContent = `Error: ${err.message}`),
-        );
-      });
-      return form;
-    }),
-  );
+  const fields = [['burst_per_second', 'Burst per second'], ['daily_quota', 'Daily quota'], ['monthly_quota', 'Monthly quota'], ['bulk_size', 'Bulk size']];
+  return load('Plans', () => api<Json>('GET', '/v1/admin/plans'), (data) => [
+    h('div', { class: 'plan-list' },
+      ...(data.plans as Json[]).map((p) => {
+        const status = h('p', { class: 'state', 'data-state': 'idle', role: 'status' }, '');
+        const grid = h('div', { class: 'plan-fields' });
+        for (const [key, label] of fields) grid.append(h('label', {}, label, h('input', { type: 'number', min: '0', name: key, value: String(p[key]) })));
+        const form = h('form', { class: 'plan-form card', 'data-plan-id': p.id, 'aria-label': `Plan ${p.name}` },
+          h('h2', {}, p.name, ' ', h('code', {}, p.id)),
+          grid,
+          h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save limits'), status),
+        ) as HTMLFormElement;
+        onSubmit(form, async () => {
+          const body: Json = {};
+          for (const [key] of fields) body[key] = Number((form.querySelector(`[name=${key}]`) as HTMLInputElement).value);
+          status.textContent = 'Saving…';
+          await api('PUT', `/v1/admin/plans/${encodeURIComponent(p.id)}`, body);
+          status.className = 'state ok';
+          status.textContent = 'Saved (audited as plan.updated).';
+        }, status);
+        return form;
+      }),
+    ),
+  ]);
 }
 
 function renderLogin(message = ''): void {
   me = null;
   top.hidden = true;
-  const email = h('input', { type: 'email', name: 'email', placeholder: 'Email', autocomplete: 'username', required: '' }) as HTMLInputElement;
-  const password = h('input', { type: 'password', name: 'password', placeholder: 'Password', autocomplete: 'current-password', required: '' }) as HTMLInputElement;
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: '' }) as HTMLInputElement;
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: '' }) as HTMLInputElement;
+  const totp = h('input', { name: 'totp_code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6' }) as HTMLInputElement;
   const error = h('p', { class: 'state error', role: 'alert' }, message);
-  const form = h('form', { class: 'login' }, h('h1', {}, 'Quorum admin'), email, password, h('button', { type: 'submit' }, 'Log in'), error);
+  const form = h('form', { class: 'login' },
+    h('h1', {}, 'Quorum operator console'),
+    h('label', {}, 'Email', email),
+    h('label', {}, 'Password', password),
+    h('label', {}, 'Two-factor code (if enrolled)', totp),
+    h('button', { type: 'submit' }, 'Log in'),
+    error,
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     error.textContent = '';
-    login(email.value, password.value).then(
+    login(email.value, password.value, totp.value.trim()).then(
       (session) => {
         me = session.operator;
         location.hash = '#/overview';
@@ -189,6 +238,9 @@ async function route(): Promise<void> {
   if (page === 'customers' && id) return customer(id);
   if (page === 'customers') return customers();
   if (page === 'plans') return plans();
+  if (page === 'requests') return requests(load, me);
+  if (page === 'community') return community(load, me);
+  if (page === 'audit') return audit(load);
   return overview();
 }
 
