@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DomainError } from '../../src/common/errors/domain-error.js';
+import { statusOf } from '../../src/common/errors/error-catalogue.js';
 import { SystemClock } from '../../src/infra/clock/clock.js';
 import { RedisService } from '../../src/infra/redis/redis.service.js';
 import { IngestGateService } from '../../src/signals/ingest-gate.service.js';
@@ -70,10 +72,12 @@ describe('batch rate: a token bucket sized for a real engine flush', () => {
     for (let i = 0; i < overflow; i++) expect((await pass(t0)).overRate).toBe(true);
     const refused = await pass(t0).then(
       () => null,
-      (error: { status: number; headers?: Record<string, string> }) => error,
+      (error: unknown) => error,
     );
-    expect(refused?.status).toBe(429);
-    expect(Number(refused?.headers?.['retry-after'])).toBe(Math.max(1, Math.ceil(1 / rate)));
+    // Domain errors carry a code; the filter answers it with the catalogue's status.
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(statusOf((refused as DomainError).code)).toBe(429);
+    expect(Number((refused as DomainError).headers?.['retry-after'])).toBe(Math.max(1, Math.ceil(1 / rate)));
     // The debt is paid back at `rate` per second before full weight returns.
     const repaid = t0 + ((overflow + 2) / rate) * 1000;
     expect((await pass(repaid - 1000 * (2 / rate))).overRate).toBe(true);
