@@ -1,4 +1,5 @@
 import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { PrismaModule } from '../infra/prisma/prisma.module.js';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 
 /**
@@ -10,9 +11,9 @@ import { PrismaService } from '../infra/prisma/prisma.service.js';
 export class DemoAgentsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The demo runs outside any module: take the application's Prisma service. */
+  /** The demo runs outside any module: take the application's Prisma service from its module. */
   static of(app: INestApplicationContext): DemoAgentsRepository {
-    return new DemoAgentsRepository(app.get(PrismaService, { strict: false }));
+    return new DemoAgentsRepository(app.select(PrismaModule).get(PrismaService, { strict: true }));
   }
 
   async setNetwork(agentId: string, asn: number, networkPseudonym: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { type INestApplicationContext, Injectable } from '@nestjs/common';
+import { PrismaModule } from '../infra/prisma/prisma.module.js';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 
 export interface EstablishedReporter {
@@ -18,9 +19,9 @@ export interface EstablishedReporter {
 export class DemoReportersRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The demo runs outside any module: take the application's Prisma service. */
+  /** The demo runs outside any module: take the application's Prisma service from its module. */
   static of(app: INestApplicationContext): DemoReportersRepository {
-    return new DemoReportersRepository(app.get(PrismaService, { strict: false }));
+    return new DemoReportersRepository(app.select(PrismaModule).get(PrismaService, { strict: true }));
   }
 
   async establish(reporters: readonly EstablishedReporter[]): Promise<void> {

@@ -1,13 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module.js';
 import { OperatorAuthService } from '../admin/operator-auth.service.js';
+import { AgentsModule } from '../agents/agents.module.js';
 import { DemoAgentsRepository } from '../agents/demo-agents.repository.js';
 import { OrganizationsService } from '../agents/organizations.service.js';
 import { ReporterIdentityService } from '../agents/reporter-identity.service.js';
 import { DemoReportersRepository } from '../consensus/demo-reporters.repository.js';
 import { JobName } from '../infra/queue/queue.constants.js';
+import { QueueModule } from '../infra/queue/queue.module.js';
 import { QueueService } from '../infra/queue/queue.service.js';
+import { LookupModule } from '../lookup/lookup.module.js';
 import { ApiKeysService } from '../lookup/keys/api-keys.service.js';
 import { type DemoAgentFile, type HttpClient, newDemoKeys } from './demo-agents.js';
 
@@ -32,6 +36,14 @@ const DEMO_SITES = [
   { org: 'Demo Hosting D', source: '216.160.83.10', asn: 64_604 },
 ];
 
+/**
+ * A service of the running application, taken from the module that provides it (strict: no search
+ * across every module, so moving or renaming a provider fails here instead of finding another one).
+ */
+function provided<T>(app: INestApplicationContext, module: Type<unknown>, service: Type<T>): T {
+  return app.select(module).get(service, { strict: true });
+}
+
 export async function readDemoAgents(dataDir: string): Promise<DemoAgentFile[] | null> {
   const text = await readFile(join(dataDir, AGENTS_FILE), 'utf8').catch(() => null);
   return text ? (JSON.parse(text) as DemoAgentFile[]) : null;
@@ -43,11 +55,11 @@ export async function readDemoAgents(dataDir: string): Promise<DemoAgentFile[] |
  */
 export async function seedDemo(app: INestApplicationContext, http: HttpClient, dataDir: string): Promise<DemoCredentials | null> {
   if (await readDemoAgents(dataDir)) return null;
-  const organizations = app.get(OrganizationsService, { strict: false });
+  const organizations = provided(app, AgentsModule, OrganizationsService);
   const org = await organizations.create('Demo Organisation');
   const { key: enrollKey } = await organizations.createEnrollmentKey(org.id, 'demo');
-  const { password } = await app.get(OperatorAuthService, { strict: false }).createOperator(DEMO_OPERATOR_EMAIL, 'admin');
-  const { key: apiKey } = await app.get(ApiKeysService, { strict: false }).create(org.id, 'demo', ['lookup', 'blocklist'], 'system');
+  const { password } = await provided(app, AdminModule, OperatorAuthService).createOperator(DEMO_OPERATOR_EMAIL, 'admin');
+  const { key: apiKey } = await provided(app, LookupModule, ApiKeysService).create(org.id, 'demo', ['lookup', 'blocklist'], 'system');
   const agents: DemoAgentFile[] = [];
   for (const [i, site] of DEMO_SITES.entries()) {
     const siteOrg = await organizations.create(site.org);
@@ -61,14 +73,14 @@ export async function seedDemo(app: INestApplicationContext, http: HttpClient, d
   }
   await establishDemoReporters(app, agents);
   // The consensus engine keeps reporters in memory: rebuild it so it sees the established ones.
-  await app.get(QueueService, { strict: false }).enqueue(JobName.ConsensusRecompute, {}, 'demo-seed');
+  await provided(app, QueueModule, QueueService).enqueue(JobName.ConsensusRecompute, {}, 'demo-seed');
   await writeFile(join(dataDir, AGENTS_FILE), JSON.stringify(agents, null, 2), { mode: 0o600 });
   return { operatorEmail: DEMO_OPERATOR_EMAIL, operatorPassword: password, apiKey, enrollKey, organizationId: org.id, agents };
 }
 
 /** Aged (200 days), trusted reporter rows for the demo agents, so their reports can list an address. */
 export async function establishDemoReporters(app: INestApplicationContext, agents: readonly DemoAgentFile[]): Promise<void> {
-  const identities = app.get(ReporterIdentityService, { strict: false });
+  const identities = provided(app, AgentsModule, ReporterIdentityService);
   const reporters = DemoReportersRepository.of(app);
   const agentRows = DemoAgentsRepository.of(app);
   for (const agent of agents) {
