@@ -73,8 +73,9 @@ export interface ConsensusParams {
   campaignWarmNew: number;
   /**
    * Two owners that co-reported at least this many dark IPs (collusion pair count) are a suspect
-   * pair: a few-ASN listing they vote for waits during a surge or warm-up (fewAsnSettleMs); 0
-   * disables the wait.
+   * pair: a few-ASN listing they vote for waits during a surge or warm-up (fewAsnSettleMs); 0 (the
+   * default) disables the hold. Measured at 5 (docs/consensus.md §2): the ring inside a campaign
+   * lists 8 innocent IPs instead of 13, but honest co-victims are suspect pairs too and T8 slows.
    */
   collusionSuspectCount: number;
   priorAlpha: number;
@@ -171,7 +172,7 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   campaignMinAsnsPerIp: 6,
   fewAsnSettleMs: 10 * 60_000,
   campaignWarmNew: 10,
-  collusionSuspectCount: 5,
+  collusionSuspectCount: 0,
   priorAlpha: 1,
   priorBeta: 3,
   internalPriorAlpha: 40,
