@@ -197,6 +197,8 @@ describe('operator console in a browser', () => {
     const decided = await sql<{ id: string; status: string; justification: string }>(db, 'SELECT id, status::text, justification FROM delisting_request WHERE id = ANY($1::uuid[]) ORDER BY ip', [[seeded.delistA, seeded.delistB]]);
     expect(decided.map((d) => d.status)).toEqual(['upheld', 'rejected']);
     expect(decided[0].justification).toContain('Carrier-grade NAT');
+    expect(await page.textContent(`tr[data-item="${seeded.delistA}"] [data-decision]`)).toContain(`upheld by operator:${operatorId}`);
+    expect(await page.textContent(`tr[data-item="${seeded.delistA}"] [data-decision]`)).toContain('Carrier-grade NAT');
     await shots.take(page, 'requests-decided');
 
     // 3. a customer's erasure request, from its detail page

@@ -74,7 +74,9 @@ export function requests(load: Loader, me: Me): Promise<void> {
       if (i.contact) detail.append(h('div', {}, 'Contact: ', i.contact));
       if (i.grounds) detail.append(h('div', {}, 'Grounds: ', i.grounds));
       const cells = [
-        h('td', {}, when(i.due_at), h('br'), i.closed_at === null ? h('span', { class: i.overdue ? 'due overdue' : 'due' }, remaining(i.due_at, now)) : h('span', { class: 'due' }, `closed ${when(i.closed_at)}`), h('div', { class: 'rule' }, i.due_rule)),
+        i.closed_at === null
+          ? h('td', {}, when(i.due_at), h('br'), h('span', { class: i.overdue ? 'due overdue' : 'due' }, remaining(i.due_at, now)), h('div', { class: 'rule' }, i.due_rule))
+          : h('td', {}, `closed ${when(i.closed_at)}`),
         h('td', {}, KIND_LABEL[i.kind] ?? i.kind),
         h('td', {}, badge(i.status)),
         h('td', {}, detail),
@@ -82,15 +84,18 @@ export function requests(load: Loader, me: Me): Promise<void> {
       ];
       const tr = h('tr', { 'data-item': i.id, 'data-type': i.type, 'data-status': i.status }, ...cells);
       if (i.decidable && canDecide) tr.append(h('td', { class: 'wide' }, decideForm(i, reload)));
+      else if (i.closed_at !== null && i.type === 'delisting') tr.append(h('td', { 'data-decision': '' }, `${i.status.replace(/_/g, ' ')}${i.decided_by ? ` by ${i.decided_by}` : ''}`, i.justification ? h('div', {}, h('q', {}, i.justification)) : ''));
+      else if (i.closed_at !== null) tr.append(h('td', {}, i.grounds ? 'refused with grounds' : i.status.replace(/_/g, ' ')));
       else tr.append(h('td', {}, i.decidable ? 'an admin or support operator decides' : i.type === 'privacy' ? 'answered automatically once the holder proves control' : 'waiting for the holder\'s proof'));
       return tr;
     };
     const headers = ['Due', 'Request', 'Status', 'Details', 'Received', 'Decision'];
+    const closedHeaders = ['Closed', 'Request', 'Status', 'Details', 'Received', 'Decision'];
     return [
       h('p', { class: 'lead' }, `${open.length} open, most urgent first. Delisting requests are reviewed within 72 h of their proof or review request; privacy requests are answered within one month (GDPR).`),
       open.length ? region('Open requests', headers, open.map(row)) : state('empty', 'No open request.'),
       h('h2', {}, 'Closed in the last 30 days'),
-      closed.length ? region('Requests closed in the last 30 days', headers, closed.map(row)) : state('empty', 'Nothing closed in the last 30 days.'),
+      closed.length ? region('Requests closed in the last 30 days', closedHeaders, closed.map(row)) : state('empty', 'Nothing closed in the last 30 days.'),
     ];
   });
 }

@@ -18,6 +18,8 @@ export class WorkItemDto {
   @ApiProperty({ nullable: true, type: String, description: "the holder's contact while the request is open (delisting)" }) contact!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'refusal grounds (privacy)' }) grounds!: string | null;
   @ApiProperty({ nullable: true, type: String }) closed_at!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'delisting: who decided (operator:<id>, or rule:unreviewed-expiry)' }) decided_by!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "delisting: the decision's written justification" }) justification!: string | null;
 }
 
 export class WorkQueueDto {

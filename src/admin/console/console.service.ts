@@ -60,6 +60,8 @@ export class ConsoleService {
         contact: null,
         grounds: p.grounds,
         closed_at: iso(p.closedAt),
+        decided_by: null,
+        justification: null,
       })),
     ];
     const rank = (i: WorkItemDto) => (i.closed_at === null ? 0 : 1);
@@ -88,6 +90,8 @@ export class ConsoleService {
       contact: r.contact,
       grounds: null,
       closed_at: iso(r.closedAt ?? (decidable || r.status === 'pending_proof' ? null : (r.decidedAt ?? r.createdAt))),
+      decided_by: r.decidedBy,
+      justification: r.justification,
     };
   }
 
