@@ -149,6 +149,7 @@ export interface OperatorTotpEnableDto {
 export interface BlocklistEntryDto {
   value: string;
   scope: "ip" | "range";
+  /** The scenario class the entry was listed for (what `scenarios=` filters on) */
   scenario: string;
   until: string;
 }
@@ -912,6 +913,10 @@ export interface WorkItemDto {
   /** refusal grounds (privacy) */
   grounds: string | null;
   closed_at: string | null;
+  /** delisting: who decided (operator:<id>, or rule:unreviewed-expiry) */
+  decided_by: string | null;
+  /** delisting: the decision's written justification */
+  justification: string | null;
 }
 
 export interface WorkQueueDto {

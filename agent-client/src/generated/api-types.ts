@@ -111,6 +111,8 @@ export interface IngestResultDto {
 export interface OperatorLoginDto {
   email: string;
   password: string;
+  /** the current code of the authenticator app, once two-factor sign-in is enabled (always, for staff operators in production) */
+  totp_code?: string;
 }
 
 export interface OperatorDto {
@@ -126,9 +128,28 @@ export interface OperatorSessionDto {
   expires_at: string;
 }
 
+export interface OperatorTotpSetupDto {
+  email: string;
+  password: string;
+}
+
+export interface TotpSetupDto {
+  /** base32 secret, shown once */
+  secret: string;
+  otpauth_uri: string;
+}
+
+export interface OperatorTotpEnableDto {
+  email: string;
+  password: string;
+  /** a code of the new secret */
+  code: string;
+}
+
 export interface BlocklistEntryDto {
   value: string;
   scope: "ip" | "range";
+  /** The scenario class the entry was listed for (what `scenarios=` filters on) */
   scenario: string;
   until: string;
 }
@@ -150,6 +171,8 @@ export interface ExplainDto {
   reason: "consensus" | "honeypot" | null;
   reporters: "0" | "1-2" | "3-5" | "6-20" | ">20";
   scenario_classes: string[];
+  /** The scenarios in plain words (the same words as lookup answers) */
+  behaviours: string[];
   first_seen: string | null;
   last_seen: string | null;
   /** Whether Quorum's own sensors saw the IP */
@@ -168,19 +191,60 @@ export interface ExplainDto {
 
 export interface CreateDelistingDto {
   ip: string;
+  /** Why the listing is wrong, in your words (shown to the reviewing operator) */
+  reason?: string;
+  /** An email address to answer you; deleted when the request is decided */
+  contact?: string;
+}
+
+export interface ServeFileDto {
+  /** Serve the content at one of these (port 80, or 443 with any certificate) */
+  urls: string[];
+  content: string;
+  content_type: string;
+  then: string;
+}
+
+export interface AgentProofDto {
+  /** The token of the delisting request, sent by an agent running on the listed IP */
+  token: string;
+}
+
+export interface AgentProofStepDto {
+  url: string;
+  body: AgentProofDto;
+  how: string;
+}
+
+export interface ReasonedReviewStepDto {
+  url: string;
+  how: string;
+}
+
+export interface ProofInstructionsDto {
+  /** The token (and the request, if still unproven) is deleted after this */
+  token_expires_at: string;
+  serve_file: ServeFileDto;
+  from_agent: AgentProofStepDto;
+  reasoned_review: ReasonedReviewStepDto;
 }
 
 export interface CreatedDelistingDto {
   id: string;
   ip: string;
-  status: "pending_proof" | "verified" | "suppressed" | "upheld" | "rejected" | "expired";
+  status: "pending_proof" | "awaiting_review" | "verified" | "suppressed" | "upheld" | "rejected" | "expired";
+  /** How control was shown, or review for a reasoned request */
+  proof_method: "http" | "https" | "agent" | "review" | null;
   created_at: string;
   verified_at: string | null;
   suppressed_until: string | null;
   decided_at: string | null;
-  /** Serve exactly this text at proof_url, then call verify */
+  /** Serve exactly this text at proof_url (or see proof for the other ways), then call verify */
   token: string;
+  /** The HTTP proof URL (also in proof.serve_file.urls, with the HTTPS one) */
   proof_url: string;
+  /** Every way to show control of the IP, with exact values */
+  proof: ProofInstructionsDto;
 }
 
 export interface VerifyDelistingDto {
@@ -191,11 +255,38 @@ export interface VerifyDelistingDto {
 export interface DelistingDto {
   id: string;
   ip: string;
-  status: "pending_proof" | "verified" | "suppressed" | "upheld" | "rejected" | "expired";
+  status: "pending_proof" | "awaiting_review" | "verified" | "suppressed" | "upheld" | "rejected" | "expired";
+  /** How control was shown, or review for a reasoned request */
+  proof_method: "http" | "https" | "agent" | "review" | null;
   created_at: string;
   verified_at: string | null;
   suppressed_until: string | null;
   decided_at: string | null;
+}
+
+export interface ReviewRequestDto {
+  /** The token of the delisting request */
+  token: string;
+  /** Why the listing is wrong and why control cannot be shown (e.g. carrier NAT) */
+  reason: string;
+  /** An email address to answer you; deleted when the request is decided */
+  contact?: string;
+}
+
+export interface ReviewableDelistingDto {
+  id: string;
+  ip: string;
+  status: "pending_proof" | "awaiting_review" | "verified" | "suppressed" | "upheld" | "rejected" | "expired";
+  /** How control was shown, or review for a reasoned request */
+  proof_method: "http" | "https" | "agent" | "review" | null;
+  created_at: string;
+  verified_at: string | null;
+  suppressed_until: string | null;
+  decided_at: string | null;
+  reason: string | null;
+  /** Deleted when the request is decided */
+  contact: string | null;
+  review_requested_at: string | null;
 }
 
 export interface ReviewDelistingDto {
@@ -306,7 +397,9 @@ export interface RangeAnswerDto {
 export interface CreateApiKeyDto {
   /** 1-64 letters, digits, spaces or . _ - @ : */
   name: string;
-  scopes?: ("lookup" | "blocklist" | "bouncer" | "usage")[];
+  scopes?: ("lookup" | "blocklist" | "bouncer" | "usage" | "mirror")[];
+  /** ISO 8601 instant from which the key is refused (in the future, at most two years ahead); left out, the key lasts until revoked */
+  expires_at?: string;
 }
 
 export interface CreatedApiKeyDto {
@@ -315,10 +408,12 @@ export interface CreatedApiKeyDto {
   name: string;
   /** Visible start of the key, e.g. qk_AbCdEfGh */
   prefix: string;
-  scopes: ("lookup" | "blocklist" | "bouncer" | "usage")[];
-  status: "active" | "revoked";
+  scopes: ("lookup" | "blocklist" | "bouncer" | "usage" | "mirror")[];
+  status: "active" | "revoked" | "expired";
   created_at: string;
   revoked_at: string | null;
+  /** refused from then on; null: until revoked */
+  expires_at: string | null;
   /** The key itself: shown this once, only its SHA-256 is stored */
   key: string;
 }
@@ -329,10 +424,12 @@ export interface ApiKeyDto {
   name: string;
   /** Visible start of the key, e.g. qk_AbCdEfGh */
   prefix: string;
-  scopes: ("lookup" | "blocklist" | "bouncer" | "usage")[];
-  status: "active" | "revoked";
+  scopes: ("lookup" | "blocklist" | "bouncer" | "usage" | "mirror")[];
+  status: "active" | "revoked" | "expired";
   created_at: string;
   revoked_at: string | null;
+  /** refused from then on; null: until revoked */
+  expires_at: string | null;
 }
 
 export interface ApiKeyListDto {
@@ -351,7 +448,7 @@ export interface PlanDto {
   /** IPs per bulk request (at most 1000) */
   bulk_size: number;
   fields: ("reporters" | "scenarios" | "history" | "network" | "range")[];
-  views: ("ip" | "bulk" | "range")[];
+  views: ("ip" | "bulk" | "range" | "mirror")[];
   updated_at: string;
 }
 
@@ -366,7 +463,7 @@ export interface UpdatePlanDto {
   monthly_quota?: number;
   bulk_size?: number;
   fields?: ("reporters" | "scenarios" | "history" | "network" | "range")[];
-  views?: ("ip" | "bulk" | "range")[];
+  views?: ("ip" | "bulk" | "range" | "mirror")[];
 }
 
 export interface OrganizationPlanDto {
@@ -409,6 +506,33 @@ export interface DailyUsageDto {
   keys: UsageKeyDto[];
   /** one row per key per UTC day with lookups */
   days: DailyUsageRowDto[];
+}
+
+export interface MirrorPublicKeyDto {
+  algorithm: string;
+  /** Raw 32-byte Ed25519 public key, base64 */
+  publicKey: string;
+  /** First 16 hex digits of the SHA-256 of the raw key */
+  keyId: string;
+  /** Frame format (docs/lookup.md "Local mirror") */
+  format: string;
+  /** The key was generated by this process (no QUORUM_MIRROR_SIGNING_KEY): it changes at each restart */
+  generated: boolean;
+}
+
+export interface MirrorUsageDayDto {
+  day: string;
+  /** Mirrors that synced that day (the billed count) */
+  mirrors: number;
+  /** Snapshot and delta requests of those mirrors */
+  syncs: number;
+}
+
+export interface MirrorUsageDto {
+  organization_id: string;
+  from: string;
+  to: string;
+  days: MirrorUsageDayDto[];
 }
 
 export interface CreateBouncerKeyDto {
@@ -572,6 +696,21 @@ export interface SessionUrlDto {
   id: string;
   /** Where to send the operator (Stripe-hosted page) */
   url: string;
+}
+
+export interface PlanChangeRequestDto {
+  organization_id: string;
+  /** a plan with a Stripe price (STRIPE_PRICES) */
+  plan_id: string;
+}
+
+export interface PlanChangeDto {
+  /** the existing Stripe subscription, changed in place */
+  subscription_id: string;
+  from_plan_id: string;
+  /** applies when Stripe confirms the change (webhook), within seconds */
+  plan_id: string;
+  status: string;
 }
 
 export interface PortalRequestDto {
@@ -750,6 +889,93 @@ export interface CustomerDetailDto {
   agents: CustomerAgentDto[];
 }
 
+export interface WorkItemDto {
+  type: "delisting" | "privacy";
+  id: string;
+  /** delisting: ip_delisting; privacy: ip_access, ip_erasure, ip_objection or organization_erasure */
+  kind: string;
+  status: string;
+  /** true when an operator decides it now (a proven or reasoned delisting request) */
+  decidable: boolean;
+  created_at: string;
+  /** when it must be handled by (see due_rule) */
+  due_at: string;
+  /** the rule the deadline comes from */
+  due_rule: string;
+  overdue: boolean;
+  /** delisting: the listed address */
+  ip: string | null;
+  proof_method: string | null;
+  /** the holder's reason (delisting) */
+  reason: string | null;
+  /** the holder's contact while the request is open (delisting) */
+  contact: string | null;
+  /** refusal grounds (privacy) */
+  grounds: string | null;
+  closed_at: string | null;
+  /** delisting: who decided (operator:<id>, or rule:unreviewed-expiry) */
+  decided_by: string | null;
+  /** delisting: the decision's written justification */
+  justification: string | null;
+}
+
+export interface WorkQueueDto {
+  /** open items first, by deadline (most urgent first), then items closed in the last 30 days */
+  items: WorkItemDto[];
+  generated_at: string;
+}
+
+export interface ConsoleAgentDto {
+  id: string;
+  name: string;
+  kind: "quorum" | "crowdsec" | "honeypot";
+  status: "active" | "revoked" | "quarantined";
+  organization_id: string;
+  organization_name: string;
+  organization_kind: "customer" | "community" | "internal";
+  asn: number | null;
+  country: string | null;
+  enrolled_at: string;
+  last_signal_at: string | null;
+  /** trust lower bound from the last scoring run (0 to 1) */
+  trust: number | null;
+  trust_band: "quarantined" | "established" | "building" | "low" | "unscored";
+  /** when the scoring engine quarantined the reporter */
+  quarantined_at: string | null;
+  /** engine, canary, false_positives or contradicted */
+  quarantine_reason: string | null;
+}
+
+export interface ConsoleAgentListDto {
+  agents: ConsoleAgentDto[];
+}
+
+export interface AuditEntryDto {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, never> | null;
+}
+
+export interface AuditChainDto {
+  /** every link of the chain checked out */
+  ok: boolean;
+  /** entries checked */
+  checked: number;
+  /** id of the first entry whose link is broken */
+  broken_at: string | null;
+}
+
+export interface AuditPageDto {
+  /** matching entries, newest first */
+  entries: AuditEntryDto[];
+  /** how many of the newest entries were searched */
+  searched: number;
+  chain: AuditChainDto;
+}
+
 export interface SignUpDto {
   organization_name: string;
   email: string;
@@ -803,15 +1029,44 @@ export interface MemberSessionDto {
   expires_at: string;
 }
 
+export interface PortalOrganizationDto {
+  id: string;
+  name: string;
+  /** community organisations run agents */
+  kind: "customer" | "community" | "internal";
+  /** the plan whose limits apply now */
+  plan_id: string;
+}
+
+export interface PortalMeDto {
+  id: string;
+  organization_id: string;
+  email: string;
+  role: "owner" | "admin" | "developer" | "billing" | "viewer";
+  email_verified_at: string | null;
+  last_login_at: string | null;
+  /** two-factor sign-in (TOTP) is on */
+  totp_enabled: boolean;
+  created_at: string;
+  organization: PortalOrganizationDto;
+}
+
+export interface OutboxMessageDto {
+  id: string;
+  created_at: string;
+  recipient: string;
+  subject: string;
+  text: string;
+}
+
+export interface OutboxDto {
+  /** the 50 latest messages, newest first */
+  messages: OutboxMessageDto[];
+}
+
 export interface PasswordChangeDto {
   current_password: string;
   new_password: string;
-}
-
-export interface TotpSetupDto {
-  /** base32 secret, shown once */
-  secret: string;
-  otpauth_uri: string;
 }
 
 export interface TotpCodeDto {
@@ -890,4 +1145,23 @@ export interface CreatedEnrollmentKeyDto {
   revoked_at: string | null;
   /** the key, shown in this answer only (agents enroll with it) */
   key: string;
+}
+
+export interface ErrorBody {
+  /** The HTTP status, repeated */
+  statusCode: number;
+  /** Stable machine-readable code (docs/architecture.md, "Errors") */
+  code: string;
+  /** What went wrong, for a person */
+  message: string;
+  /** Also in the x-request-id header; quote it to support */
+  requestId: string;
+  /** Per-field problems for validation errors, when there are any */
+  details?: unknown;
+}
+
+/** CrowdSec's own error shape, the only one its engine and bouncers parse */
+export interface CrowdsecError {
+  message: string;
+  errors?: string;
 }
