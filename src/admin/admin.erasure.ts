@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import { type DataLifecycle, DataLifecycleProvider, NO_IPS, NOTHING, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
+import { DataLifecycleProvider, NoIpDataLifecycle, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
 import { AdminErasureRepository } from './admin-erasure.repository.js';
 
 /**
@@ -9,12 +9,14 @@ import { AdminErasureRepository } from './admin-erasure.repository.js';
  */
 @DataLifecycleProvider()
 @Injectable()
-export class AdminLifecycle implements DataLifecycle {
+export class AdminLifecycle extends NoIpDataLifecycle {
   readonly domain = 'admin' as const;
   readonly tables = ['operator_user', 'operator_session'] as const;
   readonly stage = 50;
 
-  constructor(private readonly repository: AdminErasureRepository) {}
+  constructor(private readonly repository: AdminErasureRepository) {
+    super();
+  }
 
   identifiersOf(organizationId: string): Promise<string[]> {
     return this.repository.identifiers(organizationId);
@@ -22,22 +24,6 @@ export class AdminLifecycle implements DataLifecycle {
 
   eraseOrganization(s: OrganizationSubject): Promise<Removed> {
     return this.repository.erase(s.organizationId);
-  }
-
-  async eraseIp(): Promise<Removed> {
-    return NOTHING;
-  }
-
-  async applyRetention(): Promise<Removed> {
-    return NOTHING;
-  }
-
-  async oldestRows(): Promise<Record<string, Date | null>> {
-    return {};
-  }
-
-  async heldIps(): Promise<typeof NO_IPS> {
-    return NO_IPS;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { RedisService } from '../infra/redis/redis.service.js';
-import { type DataLifecycle, DataLifecycleProvider, NO_IPS, NOTHING, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
+import { DataLifecycleProvider, NoIpDataLifecycle, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
 import { NETWORK_DERIVED_DAYS } from '../privacy/retention-policy.js';
 import { AgentsModule } from './agents.module.js';
 import { AgentsErasureRepository } from './agents-erasure.repository.js';
@@ -14,7 +14,7 @@ import { ReporterIdentityService } from './reporter-identity.service.js';
  */
 @DataLifecycleProvider()
 @Injectable()
-export class AgentsLifecycle implements DataLifecycle {
+export class AgentsLifecycle extends NoIpDataLifecycle {
   readonly domain = 'agents' as const;
   readonly tables = ['organization', 'reporter_key', 'enrollment_key', 'agent'] as const;
   readonly stage = 90;
@@ -23,7 +23,9 @@ export class AgentsLifecycle implements DataLifecycle {
     private readonly repository: AgentsErasureRepository,
     private readonly identities: ReporterIdentityService,
     private readonly redis: RedisService,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Marks the organisation erased and revokes its credentials; null when it does not exist. */
   async begin(organizationId: string, now: Date): Promise<Omit<OrganizationSubject, 'identifiers'> | null> {
@@ -47,20 +49,8 @@ export class AgentsLifecycle implements DataLifecycle {
     return { ...removed, 'redis:agent-login': redis };
   }
 
-  async eraseIp(): Promise<Removed> {
-    return NOTHING;
-  }
-
-  async applyRetention(now: Date): Promise<Removed> {
+  override async applyRetention(now: Date): Promise<Removed> {
     return { agent_network: await this.repository.clearNetworkDerivations(new Date(now.getTime() - NETWORK_DERIVED_DAYS * 86_400_000)) };
-  }
-
-  async oldestRows(): Promise<Record<string, Date | null>> {
-    return {};
-  }
-
-  async heldIps(): Promise<typeof NO_IPS> {
-    return NO_IPS;
   }
 
   /** Organisations marked erased but still present (an interrupted erasure), oldest first. */

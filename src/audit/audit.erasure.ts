@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import { type DataLifecycle, DataLifecycleProvider, NO_IPS, NOTHING, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
+import { DataLifecycleProvider, NoIpDataLifecycle, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
 import type { RetentionCutoffs } from '../privacy/retention-policy.js';
 import { AuditRepository } from './audit.repository.js';
 
@@ -10,12 +10,14 @@ import { AuditRepository } from './audit.repository.js';
  */
 @DataLifecycleProvider()
 @Injectable()
-export class AuditLifecycle implements DataLifecycle {
+export class AuditLifecycle extends NoIpDataLifecycle {
   readonly domain = 'audit' as const;
   readonly tables = ['audit_log', 'audit_anchor', 'audit_subject_key'] as const;
   readonly stage = 5;
 
-  constructor(private readonly repository: AuditRepository) {}
+  constructor(private readonly repository: AuditRepository) {
+    super();
+  }
 
   async identifiersOf(): Promise<string[]> {
     return [];
@@ -25,20 +27,12 @@ export class AuditLifecycle implements DataLifecycle {
     return { audit_subject_key: await this.repository.shred([...new Set([s.organizationId, ...s.agentIds, ...s.identifiers])]) };
   }
 
-  async eraseIp(): Promise<Removed> {
-    return NOTHING;
-  }
-
-  async applyRetention(now: Date, cut: RetentionCutoffs): Promise<Removed> {
+  override async applyRetention(now: Date, cut: RetentionCutoffs): Promise<Removed> {
     return { audit_log: await this.repository.prune(cut.audit, now) };
   }
 
-  async oldestRows(): Promise<Record<string, Date | null>> {
+  override async oldestRows(): Promise<Record<string, Date | null>> {
     return { audit_log: await this.repository.oldest() };
-  }
-
-  async heldIps(): Promise<typeof NO_IPS> {
-    return NO_IPS;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import { type DataLifecycle, DataLifecycleProvider, NO_IPS, NOTHING, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
+import { DataLifecycleProvider, NoIpDataLifecycle, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
 import { BillingErasureRepository } from './billing-erasure.repository.js';
 
 /**
@@ -9,12 +9,14 @@ import { BillingErasureRepository } from './billing-erasure.repository.js';
  */
 @DataLifecycleProvider()
 @Injectable()
-export class BillingLifecycle implements DataLifecycle {
+export class BillingLifecycle extends NoIpDataLifecycle {
   readonly domain = 'billing' as const;
   readonly tables = ['stripe_customer', 'subscription', 'stripe_event', 'invoice', 'usage_report'] as const;
   readonly stage = 50;
 
-  constructor(private readonly repository: BillingErasureRepository) {}
+  constructor(private readonly repository: BillingErasureRepository) {
+    super();
+  }
 
   async identifiersOf(): Promise<string[]> {
     return [];
@@ -22,22 +24,6 @@ export class BillingLifecycle implements DataLifecycle {
 
   async eraseOrganization(s: OrganizationSubject): Promise<Removed> {
     return { stripe_event: await this.repository.eraseEvents(s.organizationId) };
-  }
-
-  async eraseIp(): Promise<Removed> {
-    return NOTHING;
-  }
-
-  async applyRetention(): Promise<Removed> {
-    return NOTHING;
-  }
-
-  async oldestRows(): Promise<Record<string, Date | null>> {
-    return {};
-  }
-
-  async heldIps(): Promise<typeof NO_IPS> {
-    return NO_IPS;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { RedisService } from '../infra/redis/redis.service.js';
-import { type DataLifecycle, DataLifecycleProvider, NO_IPS, NOTHING, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
+import { DataLifecycleProvider, NoIpDataLifecycle, type OrganizationSubject, type Removed } from '../privacy/data-lifecycle.js';
 import type { RetentionCutoffs } from '../privacy/retention-policy.js';
 import { LookupErasureRepository } from './lookup-erasure.repository.js';
 
@@ -12,7 +12,7 @@ import { LookupErasureRepository } from './lookup-erasure.repository.js';
  */
 @DataLifecycleProvider()
 @Injectable()
-export class LookupLifecycle implements DataLifecycle {
+export class LookupLifecycle extends NoIpDataLifecycle {
   readonly domain = 'lookup' as const;
   readonly tables = ['plan', 'organization_plan', 'api_key', 'usage_counter', 'mirror_activity'] as const;
   readonly stage = 50;
@@ -20,7 +20,9 @@ export class LookupLifecycle implements DataLifecycle {
   constructor(
     private readonly repository: LookupErasureRepository,
     private readonly redis: RedisService,
-  ) {}
+  ) {
+    super();
+  }
 
   identifiersOf(organizationId: string): Promise<string[]> {
     return this.repository.identifiers(organizationId);
@@ -33,20 +35,12 @@ export class LookupLifecycle implements DataLifecycle {
     return { ...removed, 'redis:lookup-quota': quota };
   }
 
-  async eraseIp(): Promise<Removed> {
-    return NOTHING;
-  }
-
-  async applyRetention(_now: Date, cut: RetentionCutoffs): Promise<Removed> {
+  override async applyRetention(_now: Date, cut: RetentionCutoffs): Promise<Removed> {
     return { usage_counter: await this.repository.deleteUsageBefore(cut.usage) };
   }
 
-  async oldestRows(): Promise<Record<string, Date | null>> {
+  override async oldestRows(): Promise<Record<string, Date | null>> {
     return { usage_counter: await this.repository.oldest() };
-  }
-
-  async heldIps(): Promise<typeof NO_IPS> {
-    return NO_IPS;
   }
 }
 

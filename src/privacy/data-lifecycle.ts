@@ -58,3 +58,31 @@ export interface DataLifecycle {
 /** Helpers for lifecycles with nothing to do for one of the operations. */
 export const NOTHING: Removed = Object.freeze({}) as Removed;
 export const NO_IPS = Object.freeze({ keys: [] as string[], addresses: [] as Array<{ ip: string; key: string }> });
+
+/**
+ * A lifecycle for a domain that holds no IP data: nothing to erase per IP, no IPs to replay after a
+ * restore and, unless the domain overrides them, no rows under retention.
+ */
+export abstract class NoIpDataLifecycle implements DataLifecycle {
+  abstract readonly domain: Domain;
+  abstract readonly tables: readonly OwnedTable[];
+  abstract readonly stage: number;
+  abstract identifiersOf(organizationId: string): Promise<string[]>;
+  abstract eraseOrganization(subject: OrganizationSubject): Promise<Removed>;
+
+  async eraseIp(): Promise<Removed> {
+    return NOTHING;
+  }
+
+  async applyRetention(_now: Date, _cutoffs: RetentionCutoffs): Promise<Removed> {
+    return NOTHING;
+  }
+
+  async oldestRows(): Promise<Record<string, Date | null>> {
+    return {};
+  }
+
+  async heldIps(): Promise<typeof NO_IPS> {
+    return NO_IPS;
+  }
+}

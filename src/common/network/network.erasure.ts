@@ -1,16 +1,18 @@
 import { Injectable, Module } from '@nestjs/common';
-import { type DataLifecycle, DataLifecycleProvider, NO_IPS, NOTHING, type Removed } from '../../privacy/data-lifecycle.js';
+import { DataLifecycleProvider, NoIpDataLifecycle, NOTHING, type Removed } from '../../privacy/data-lifecycle.js';
 import { NetworkIdentityService } from './network-identity.service.js';
 
 /** Network pseudonym keys' retention (docs/privacy.md R6): rotation, and a retired key's secret destroyed. */
 @DataLifecycleProvider()
 @Injectable()
-export class NetworkKeysLifecycle implements DataLifecycle {
+export class NetworkKeysLifecycle extends NoIpDataLifecycle {
   readonly domain = 'common' as const;
   readonly tables = ['network_key'] as const;
   readonly stage = 50;
 
-  constructor(private readonly network: NetworkIdentityService) {}
+  constructor(private readonly network: NetworkIdentityService) {
+    super();
+  }
 
   async identifiersOf(): Promise<string[]> {
     return [];
@@ -20,20 +22,8 @@ export class NetworkKeysLifecycle implements DataLifecycle {
     return NOTHING;
   }
 
-  async eraseIp(): Promise<Removed> {
-    return NOTHING;
-  }
-
-  async applyRetention(now: Date): Promise<Removed> {
+  override async applyRetention(now: Date): Promise<Removed> {
     return { network_key: (await this.network.rotateKeys(now)).destroyed };
-  }
-
-  async oldestRows(): Promise<Record<string, Date | null>> {
-    return {};
-  }
-
-  async heldIps(): Promise<typeof NO_IPS> {
-    return NO_IPS;
   }
 }
 
