@@ -99,6 +99,18 @@ export class MirrorFeed {
   }
 
   /** The feed's id of the index's scenario set `id` (interned by joined names). */
+  /** Row `row` of an index's columns as a mirror record (its scenario set in the feed's numbering). */
+  private recordOf(index: IpScoreIndex, c: ScoreColumns, row: number, defs: number[]): MirrorRecord {
+    return {
+      score: c.score[row],
+      flags: c.flags[row],
+      set: this.setOf(index, c.scenarioSet[row], defs),
+      firstSeen: c.firstSeen[row],
+      lastSeen: c.lastSeen[row],
+      listedUntil: c.listedUntil[row],
+    };
+  }
+
   private setOf(index: IpScoreIndex, id: number, defs: number[]): number {
     if (this.mappedIndex !== index) {
       this.mappedIndex = index;
@@ -144,16 +156,7 @@ export class MirrorFeed {
     };
     index.v4.scan(0, V4_MAX, (key, handle) => {
       while (p < n4 && prevKeys4[p] < key) emit4(prevKeys4[p++], null);
-      const c = index.v4.columnsOf(handle);
-      const row = index.v4.rowOf(handle);
-      const r: MirrorRecord = {
-        score: c.score[row],
-        flags: c.flags[row],
-        set: this.setOf(index, c.scenarioSet[row], defs),
-        firstSeen: c.firstSeen[row],
-        lastSeen: c.lastSeen[row],
-        listedUntil: c.listedUntil[row],
-      };
+      const r = this.recordOf(index, index.v4.columnsOf(handle), index.v4.rowOf(handle), defs);
       if (p < n4 && prevKeys4[p] === key) {
         if (!sameRecord(prev4.columns, p, r)) emit4(key, r);
         p++;
@@ -179,16 +182,7 @@ export class MirrorFeed {
     };
     index.v6.scan(0n, V6_MAX, (key, handle) => {
       while (q < n6 && prevKeys6[q] < key) emit6(prevKeys6[q++], null);
-      const c = index.v6.columnsOf(handle);
-      const row = index.v6.rowOf(handle);
-      const r: MirrorRecord = {
-        score: c.score[row],
-        flags: c.flags[row],
-        set: this.setOf(index, c.scenarioSet[row], defs),
-        firstSeen: c.firstSeen[row],
-        lastSeen: c.lastSeen[row],
-        listedUntil: c.listedUntil[row],
-      };
+      const r = this.recordOf(index, index.v6.columnsOf(handle), index.v6.rowOf(handle), defs);
       if (q < n6 && prevKeys6[q] === key) {
         if (!sameRecord(prev6.columns, q, r)) emit6(key, r);
         q++;
