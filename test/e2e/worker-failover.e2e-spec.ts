@@ -8,12 +8,13 @@ import { resolve } from 'node:path';
 import { ReporterIdentityService } from '../../src/agents/reporter-identity.service.js';
 import { ConsensusService } from '../../src/consensus/consensus.service.js';
 import { applyMigrations } from '../../src/infra/prisma/migrate/migrate.js';
-import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../factories/agent.factory.js';
-import { attackerIp, signal } from '../factories/signal.factory.js';
+import { createOrganization, enrollAgent, type TestAgent } from '../factories/agent.factory.js';
+import { attackerIp } from '../factories/signal.factory.js';
 import { recreateDatabase, sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { testEnv } from '../setup/test-env.js';
 import { SeededRng } from '../support/seeded-rng.js';
+import { ingestWave, pushSignals } from '../support/signal-waves.js';
 import { waitFor } from '../support/waits.js';
 
 const root = resolve(__dirname, '..', '..');
@@ -86,7 +87,7 @@ describe('scoring fail-over between two worker processes', () => {
       const { enrollKey } = await createOrganization(api.app, `failover-org-${i}`);
       const agent = await enrollAgent(api.app, enrollKey, `failover-agent-${i}`);
       agents.push(agent);
-      await push(agent, [attackerIp()]);
+      await pushSignals(api.app, agent, [attackerIp()]);
       const { reporter } = await identities.identify(agent.organizationId, agent.id);
       await sql(databaseUrl, 'UPDATE reporter SET enrolled_at = $2, alpha = 60, beta = 3, asn = $3, net = $4, updated_at = now() WHERE pseudonym = $1', [
         reporter,
@@ -102,23 +103,7 @@ describe('scoring fail-over between two worker processes', () => {
     await api?.close();
   });
 
-  async function push(agent: TestAgent, ips: string[]): Promise<void> {
-    const req = signBatch(agent, { signals: ips.map((ip) => signal({ ip })) });
-    const res = await api.app.inject({ method: 'POST', url: '/v1/signals', headers: req.headers, payload: req.payload });
-    expect(res.statusCode).toBe(200);
-  }
 
-  /** New IPs reported by 6 random owners in 6 networks (listed) or, one in four, by 2 (not listed). */
-  async function ingestWave(count: number): Promise<void> {
-    const byAgent = new Map<number, string[]>();
-    for (let k = 0; k < count; k++) {
-      const ip = attackerIp();
-      const voters = new Set<number>();
-      while (voters.size < (k % 4 === 3 ? 2 : 6)) voters.add(rng.int(AGENTS));
-      for (const a of voters) byAgent.set(a, [...(byAgent.get(a) ?? []), ip]);
-    }
-    for (const [a, ips] of byAgent) await push(agents[a], ips);
-  }
 
   it('the standby takes over from the newest snapshot within 30 s of a SIGKILL, with the listings of an uninterrupted engine', async () => {
     const active = startWorker('A');
@@ -133,7 +118,7 @@ describe('scoring fail-over between two worker processes', () => {
     let waves = 0;
     const ingestion = (async () => {
       while (ingesting) {
-        await ingestWave(8);
+        await ingestWave(api.app, agents, rng, 8);
         waves++;
         await new Promise((r) => setTimeout(r, 300));
       }

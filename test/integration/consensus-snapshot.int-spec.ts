@@ -4,8 +4,9 @@ import { ConsensusService } from '../../src/consensus/consensus.service.js';
 import { ConsensusSnapshots, type RestoredSnapshot } from '../../src/consensus/snapshot/consensus-snapshot.service.js';
 import { scoringRun } from '../support/scoring.js';
 import { SeededRng } from '../support/seeded-rng.js';
-import { createOrganization, enrollAgent, signBatch, type TestAgent } from '../factories/agent.factory.js';
-import { attackerIp, signal } from '../factories/signal.factory.js';
+import { ingestWave, pushSignals } from '../support/signal-waves.js';
+import { createOrganization, enrollAgent, type TestAgent } from '../factories/agent.factory.js';
+import { attackerIp } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
 import { createTestApp, type TestApp } from '../setup/test-app.js';
 import { scoringTestOverrides } from '../setup/test-env.js';
@@ -39,7 +40,7 @@ describe('consensus snapshots: restore + tail replay = full replay', () => {
       const { enrollKey } = await createOrganization(live.app, `snap-org-${i}`);
       const agent = await enrollAgent(live.app, enrollKey, `snap-agent-${i}`);
       agents.push(agent);
-      await push(agent, [attackerIp()]);
+      await pushSignals(live.app, agent, [attackerIp()]);
       // Aged, established members, each in its own network.
       const { reporter } = await identities.identify(agent.organizationId, agent.id);
       const updated = await sql(
@@ -54,27 +55,7 @@ describe('consensus snapshots: restore + tail replay = full replay', () => {
     for (const app of [...others, live]) await app?.close();
   });
 
-  async function push(agent: TestAgent, ips: string[]): Promise<void> {
-    const req = signBatch(agent, { signals: ips.map((ip) => signal({ ip })) });
-    const res = await live.app.inject({ method: 'POST', url: '/v1/signals', headers: req.headers, payload: req.payload });
-    expect(res.statusCode).toBe(200);
-  }
 
-  /**
-   * `count` new IPs, each reported by 6 owners drawn at random in 6 networks (listed) or, one in four,
-   * by 2 (not listed). Random sets among 30 owners: owners that always co-report would be a ring to the
-   * collusion detector, and fewer than 6 networks make a new listing wait (scoring/decide.ts).
-   */
-  async function ingestWave(count: number): Promise<void> {
-    const byAgent = new Map<number, string[]>();
-    for (let k = 0; k < count; k++) {
-      const ip = attackerIp();
-      const voters = new Set<number>();
-      while (voters.size < (k % 4 === 3 ? 2 : 6)) voters.add(rng.int(AGENTS));
-      for (const a of voters) byAgent.set(a, [...(byAgent.get(a) ?? []), ip]);
-    }
-    for (const [a, ips] of byAgent) await push(agents[a], ips);
-  }
 
   function runtimeOf(t: TestApp): ConsensusRuntime {
     const runtime = t.app.get(ConsensusService)['runtime'];
@@ -107,7 +88,7 @@ describe('consensus snapshots: restore + tail replay = full replay', () => {
   }
 
   it('saves a snapshot after the first run, then restores it and replays only the newer signals', async () => {
-    await ingestWave(40);
+    await ingestWave(live.app, agents, rng, 40);
     expect((await scoringRun(live)).outcome).toBe('done');
     // The run copied its engine; the snapshot is compressed and written in the background.
     await live.app.get(ConsensusSnapshots).idle();
@@ -120,9 +101,9 @@ describe('consensus snapshots: restore + tail replay = full replay', () => {
     expect(Number(snap.bytes)).toBeGreaterThan(0);
 
     // Two more waves scored by the live worker after the snapshot: the tail.
-    await ingestWave(40);
+    await ingestWave(live.app, agents, rng, 40);
     expect((await scoringRun(live)).outcome).toBe('done');
-    await ingestWave(40);
+    await ingestWave(live.app, agents, rng, 40);
     expect((await scoringRun(live)).outcome).toBe('done');
     const liveRuntime = runtimeOf(live);
     expect(liveRuntime.listed().length).toBeGreaterThanOrEqual(50);
@@ -142,7 +123,7 @@ describe('consensus snapshots: restore + tail replay = full replay', () => {
 
   it('keeps the configured number of snapshots', async () => {
     for (let i = 0; i < 3; i++) {
-      await ingestWave(5);
+      await ingestWave(live.app, agents, rng, 5);
       expect((await scoringRun(live)).outcome).toBe('done');
       expect(await live.app.get(ConsensusService).snapshotNow()).toBe(true);
     }
@@ -156,7 +137,7 @@ describe('consensus snapshots: restore + tail replay = full replay', () => {
     // The newest: one byte of its gzip stream flipped. The older: written by an unknown format version.
     await sql(live.config.database.url, `UPDATE consensus_snapshot_chunk SET data = set_byte(data, 20, (get_byte(data, 20) + 1) % 256) WHERE snapshot_id = $1 AND seq = 0`, [newest.id]);
     await sql(live.config.database.url, 'UPDATE consensus_snapshot SET format_version = 99 WHERE id = $1', [older.id]);
-    await ingestWave(10);
+    await ingestWave(live.app, agents, rng, 10);
     expect((await scoringRun(live)).outcome).toBe('done');
     const fallback = await freshWorker();
     expect(fallback.restored).toBeNull();
