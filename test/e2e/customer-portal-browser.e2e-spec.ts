@@ -266,7 +266,8 @@ describe('customer portal in a browser', () => {
       // the owner makes them billing, then removes them
       await open(page, t.url, '#/members');
       await page.selectOption(`select[data-role-of="${devEmail}"]`, 'billing');
-      await page.waitForFunction(`document.querySelector('select[data-role-of="${devEmail}"]')?.value === 'billing'`);
+      // (a selector, not waitForFunction: the page's CSP refuses the eval a string predicate needs)
+      await page.waitForSelector(`select[data-role-of="${devEmail}"] option[value=billing]:checked`, { state: 'attached' });
       await open(dev, t.url, '#/billing');
       await dev.waitForSelector('[data-current-plan]');
       // a billing member's menu has billing, not keys (which it may not list)
