@@ -89,6 +89,8 @@ function printBanner(config: AppConfig, api: NestFastifyApplication, credentials
     `  API      ${base}`,
     `  Docs     ${base}/docs`,
     `  Admin    ${base}/admin`,
+    `  Portal   ${base}/app (customers: sign up, keys, plans; mail goes to the outbox linked there)`,
+    `  Check    ${base}/ip/<address> (IP holders: why listed, delisting, privacy requests)`,
     `  Ready    ${base}/readyz`,
     `  Data     ${options.dataDir}`,
   ];
