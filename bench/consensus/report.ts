@@ -56,7 +56,7 @@ export function printTables(runs: RunOutcome[], targets: TargetRow[], perf: Perf
         `naive-rule bookkeeping baseline ${perf.baselineSeconds.toFixed(2)} s (engine/baseline time ratio ${(perf.seconds / perf.baselineSeconds).toFixed(1)}x)`,
     );
   }
-  console.log('\nTargets (consensus.md §4.4):\n');
+  console.log('\nTargets (docs/consensus.md, "8. Benchmark and targets"):\n');
   console.log(
     table(
       ['#', 'target', 'measured (worst case)', 'result'],

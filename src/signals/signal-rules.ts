@@ -1,4 +1,4 @@
-/** Ingest-gate constants and flags (consensus.md §3.1). */
+/** Ingest-gate constants and flags (docs/consensus.md, "1. The listing rule": what a signal weighs). */
 export const SIGNAL_FLAGS = {
   /** stopped_at older than 24 h: stored for the agent's history, weighs 0 for consensus */
   stale: 1,

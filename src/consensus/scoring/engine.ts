@@ -30,7 +30,7 @@ export interface ReporterView {
 }
 
 /**
- * The consensus engine of consensus.md §3, in memory and free of I/O. Callers feed signals,
+ * The consensus engine (docs/consensus.md, "10. The engine, step by step"), in memory and free of I/O. Callers feed signals,
  * call `tick(now)` on the scoring cadence and `dailyMaintenance(now)` once a day; the simulator
  * and the database-backed job drive the same class.
  */

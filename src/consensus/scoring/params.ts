@@ -1,11 +1,11 @@
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** How the per-owner novelty budget is charged (consensus.md §3.7, "Known tension"). */
+/** How the per-owner novelty budget is charged (docs/consensus.md, "4. Novelty budget"). */
 export type NoveltyMode = 'literal' | 'corroboration' | 'off';
 
 /**
- * Every tunable of the consensus engine. Times are milliseconds. Defaults are consensus.md's,
+ * Every tunable of the consensus engine (docs/consensus.md, "11. Parameters"). Times are milliseconds. Defaults are the design's,
  * except where the simulator said otherwise (bench/consensus.bench.ts, see the report):
  * thetaAdd 3 → 2 and voteHalfLifeMs 24 h → 36 h (T3: with trust weights < 1, S ≥ 3 needs a
  * fourth voter and cost 7 points of coverage against the naive rule; E ≥ 3, D_AS ≥ 3, V ≥ 3,

@@ -1,5 +1,5 @@
 /**
- * World model of consensus.md §4.1, scaled down so a sweep of every family and seed runs in a
+ * The simulated world (docs/consensus.md, "8. Benchmark and targets"), scaled down so a sweep of every family and seed runs in a
  * few minutes on two cores. Scaling (see `DEFAULT_WORLD`): 2,000 agents instead of 10,000
  * (÷5), ASNs ÷5 (120, top 10 "cloud"), honeypots kept at 1.5% (30 in 25 ASNs), attackers
  * ÷10 (2,000 new IPs/day) so each agent sees about half the doc's per-agent load, breadth cap
