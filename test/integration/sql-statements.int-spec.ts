@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/common/util/project-root.js';
 import { type SqlStatement, sqlStatementsIn } from '../../src/infra/prisma/sql-statements.js';
 import { testEnv } from '../setup/test-env.js';
+import { sourceFiles } from '../support/source-files.js';
 
 /**
  * Every SQL statement written in src/ (pg pool queries, Db.query, Prisma raw queries) is prepared
@@ -14,17 +15,6 @@ import { testEnv } from '../setup/test-env.js';
  */
 const root = projectRoot();
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (name !== 'generated') out.push(...sources(path));
-    } else if (name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
-
 describe('SQL statements against the migrated schema', () => {
   let client: pg.Client;
   const statements: SqlStatement[] = [];
@@ -32,7 +22,7 @@ describe('SQL statements against the migrated schema', () => {
   beforeAll(async () => {
     client = new pg.Client({ connectionString: testEnv().DATABASE_URL });
     await client.connect();
-    for (const file of sources(join(root, 'src'))) statements.push(...sqlStatementsIn(relative(root, file), readFileSync(file, 'utf8')).statements);
+    for (const file of sourceFiles(join(root, 'src'), new Set(['generated']))) statements.push(...sqlStatementsIn(relative(root, file), readFileSync(file, 'utf8')).statements);
   });
   afterAll(async () => client?.end());
 

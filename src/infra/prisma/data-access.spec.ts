@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../common/util/project-root.js';
+import { sourceFiles } from '../../../test/support/source-files.js';
 
 /**
  * One way to reach the database (docs/architecture.md "Data access"): repositories use `PrismaService.db`
@@ -33,19 +34,8 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
   unsafeRaw: ['src/signals/signal-partitions.repository.ts'],
 };
 
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (name !== 'generated') out.push(...sources(path));
-    } else if (name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
-
 describe('data access: one style', () => {
-  const files = sources(join(root, 'src'))
+  const files = sourceFiles(join(root, 'src'), new Set(['generated']))
     .map((path) => ({ name: relative(root, path).split('\\').join('/'), text: readFileSync(path, 'utf8') }))
     .filter((f) => !f.name.startsWith('src/infra/prisma/'));
 

@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
 import { projectRoot } from '../../common/util/project-root.js';
 import { ownerOf, TABLE_OWNERS } from './table-owners.js';
+import { sourceFiles } from '../../../test/support/source-files.js';
 
 /**
  * Table ownership (docs/architecture.md "Table ownership"): every table has one owning domain, and a
@@ -13,16 +14,6 @@ const root = projectRoot();
 const SRC = join(root, 'src');
 /** Not domains: generated client, infrastructure (migration engine, Prisma service). */
 const NOT_DOMAINS = new Set(['generated', 'infra']);
-
-function files(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...files(path));
-    else if (name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
 
 /** model name → table name (@@map), from prisma/schema.prisma. */
 function schemaTables(): Map<string, string> {
@@ -114,7 +105,7 @@ describe('table ownership', () => {
     const violations: string[] = [];
     for (const dir of readdirSync(SRC)) {
       if (NOT_DOMAINS.has(dir) || !statSync(join(SRC, dir)).isDirectory()) continue;
-      for (const file of files(join(SRC, dir))) {
+      for (const file of sourceFiles(join(SRC, dir))) {
         for (const f of tablesNamedIn(file, readFileSync(file, 'utf8'), delegates, known)) {
           const owner = ownerOf(f.table);
           if (owner !== domainOf(file)) violations.push(`${relative(root, file)}: ${f.table} (${owner ?? 'no owner'}) via ${f.how}`);
