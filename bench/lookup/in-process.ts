@@ -1,10 +1,9 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { parseIp } from '../../src/common/ip/ip-address.js';
-import { IndexBuilder } from '../../src/lookup/index/index-builder.js';
 import type { IpScoreIndex } from '../../src/lookup/index/ip-score-index.js';
-import { SCENARIO_SEPARATOR } from '../../src/lookup/index/score-columns.js';
-import { lookupMix, scoredIpv4 } from './ip-mix.js';
+import { lookupMix } from './ip-mix.js';
+import { buildIndex } from './scored-index.js';
 
 export interface InProcessFigures {
   keys: number;
@@ -39,27 +38,7 @@ export function measureIndex(v4Count: number, seconds = 3): InProcessFigures {
   gc();
   const before = retained();
   const started = performance.now();
-  const builder = new IndexBuilder();
-  const scenarios = [['ssh-bf'], ['http-probing', 'http-bf'], ['smtp-spam'], ['ssh-bf', 'port-scan']].map((s) => s.join(SCENARIO_SEPARATOR));
-  const now = Date.now() / 1000;
-  for (let i = 0; i < v4Count; i++) {
-    const v = scoredIpv4(i);
-    builder.add({
-      ipKey: `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`,
-      score: (i % 100) / 10,
-      reporters: 1 + (i % 30),
-      established: i % 7,
-      asns: 1 + (i % 5),
-      scenarios: scenarios[i % 4],
-      firstSeen: now - 3 * 86_400,
-      lastSeen: now - (i % 3600),
-      listed: i % 3 === 0,
-      listedUntil: i % 3 === 0 ? now + 2 * 86_400 : 0,
-      honeypot: i % 50 === 0,
-      version: 1,
-    });
-  }
-  const index: IpScoreIndex = builder.build(1);
+  const index: IpScoreIndex = buildIndex(v4Count, 0, Math.floor(Date.now() / 1000));
   const buildMs = performance.now() - started;
   gc();
   const retainedBytes = retained() - before;
