@@ -2,6 +2,8 @@
  * The public API calls of the IP-holder pages: explain, delisting requests and privacy requests. No
  * account and no cookie: a request's id and token are the holder's only credentials, kept in this tab.
  */
+import type { CreatedDelistingDto, CreatedIpRequestDto, DelistingDto, ExplainDto, PrivacyRequestDto, VerifiedIpRequestDto } from '../app/api-types.js';
+
 export class HolderApiError extends Error {
   constructor(
     readonly status: number,
@@ -23,60 +25,13 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   return data as T;
 }
 
-/** GET /v1/ip/{ip}/explain (public fields). */
-export interface Explanation {
-  ip: string;
-  listed: boolean;
-  listed_until: string | null;
-  reason: string | null;
-  reporters: string;
-  scenario_classes: string[];
-  behaviours?: string[];
-  first_seen: string | null;
-  last_seen: string | null;
-  seen_by_sensors: boolean;
-  missing: string[] | null;
-}
-
-export interface Delisting {
-  id: string;
-  ip: string;
-  status: string;
-  proof_method: string | null;
-  created_at: string;
-  verified_at: string | null;
-  suppressed_until: string | null;
-  decided_at: string | null;
-}
-
-export interface CreatedDelisting extends Delisting {
-  token: string;
-  proof_url: string;
-  proof: {
-    token_expires_at: string;
-    serve_file: { urls: string[]; content: string; content_type: string; then: string };
-    from_agent: { url: string; body: { token: string }; how: string };
-    reasoned_review: { url: string; how: string };
-  };
-}
-
-export interface PrivacyRequest {
-  id: string;
-  kind: string;
-  status: string;
-  created_at: string;
-  closed_at: string | null;
-  grounds: string | null;
-}
-
-export interface CreatedPrivacyRequest extends PrivacyRequest {
-  token: string;
-  proof_url: string;
-}
-
-export interface VerifiedPrivacyRequest extends PrivacyRequest {
-  access: unknown;
-}
+// The answers' shapes come from the OpenAPI document (web/app/api-types.ts, generated).
+export type Explanation = ExplainDto;
+export type Delisting = DelistingDto;
+export type CreatedDelisting = CreatedDelistingDto;
+export type PrivacyRequest = PrivacyRequestDto;
+export type CreatedPrivacyRequest = CreatedIpRequestDto;
+export type VerifiedPrivacyRequest = VerifiedIpRequestDto;
 
 const ip = (value: string): string => encodeURIComponent(value);
 
