@@ -5,6 +5,7 @@ import type { EngineSnapshot, IpSnapshot, ReporterSnapshot } from './snapshot-ty
 import { evaluate } from './decide.js';
 import { requestDelisting, reviewDelisting } from './delisting.js';
 import { ingestSignal, SIG_PUBLIC_FEED, SIG_WEIGHT0 } from './ingest.js';
+import { releaseQuarantine } from './evidence.js';
 import { countCoVotes, dailyMaintenance, rebuildClusters } from './maintenance.js';
 import { pruneVotes } from './votes.js';
 import { resolveParams, type ConsensusParams } from './params.js';
@@ -219,6 +220,15 @@ export class ConsensusEngine {
   isQuarantined(id: string): boolean {
     const r = this.state.reporters.find(id);
     return r >= 0 && this.state.reporters.isQuarantined(r);
+  }
+
+  /**
+   * Releases a reporter from quarantine on an operator's request made at `requestedAt` (a quarantine
+   * that began later is kept). Takes effect at the next tick. Returns whether it was released.
+   */
+  releaseQuarantine(id: string, requestedAt: number): boolean {
+    const r = this.state.reporters.find(id);
+    return r >= 0 && releaseQuarantine(this.state, r, requestedAt);
   }
 
   /** Current score of a target (§3.4) and its listing, without changing any state. */

@@ -64,6 +64,27 @@ export function quarantine(st: EngineState, r: number, now: number, reason: Quar
 }
 
 /**
+ * An operator's release of a quarantine (docs/operators.md, "Community"): weight again from `now` on,
+ * and the upheld and contradicted cases that led to it are forgotten (judged by the operator). Votes the
+ * quarantine withdrew stay withdrawn; the IPs of the reporter's remaining votes are rescored. Only a
+ * quarantine that began at or before `requestedAt` is released (a later one is new evidence). Returns
+ * whether the reporter was released.
+ */
+export function releaseQuarantine(st: EngineState, r: number, requestedAt: number): boolean {
+  const { reporters, votes } = st;
+  if (!reporters.isQuarantined(r) || reporters.quarantinedAt[r] > requestedAt) return false;
+  reporters.quarantinedAt[r] = -1;
+  reporters.fpUpheld[r] = undefined;
+  reporters.contradicted[r] = undefined;
+  for (let e = reporters.entryHead[r]; e !== -1; e = votes.nextByAgent[e]) {
+    if ((votes.flags[e] & F_WITHDRAWN) !== 0) continue;
+    st.markDirty(votes.ip[e]);
+    st.forced.add(votes.ip[e]);
+  }
+  return true;
+}
+
+/**
  * Upheld false positive on a listed (or previously listed) `x`: +3 negative evidence to every
  * voter; 3 upheld cases in 30 days quarantine the reporter.
  */
