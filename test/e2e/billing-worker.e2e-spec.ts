@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
-import { startWorker } from '../../src/cli/run-worker.js';
+import { startTestWorker } from '../support/test-worker.js';
 import { createRootLogger } from '../../src/common/logging/pino-logger.js';
 import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.js';
 import { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
@@ -20,7 +20,7 @@ describe('billing events through the worker', () => {
     const started = await startFakeStripe();
     fake = started.fake;
     api = await createTestApp(started.env);
-    worker = await startWorker(api.config, createRootLogger(api.config.log.level));
+    worker = await startTestWorker(api.config, createRootLogger(api.config.log.level));
   }, 60_000);
   afterAll(async () => {
     await worker?.close();

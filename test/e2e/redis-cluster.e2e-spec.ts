@@ -7,7 +7,7 @@ import { OperatorAuthService } from '../../src/admin/operator-auth.service.js';
 import { SOURCE_FAILURES } from '../../src/admin/login-throttle.service.js';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { ReporterIdentityService } from '../../src/agents/reporter-identity.service.js';
-import { startWorker } from '../../src/cli/run-worker.js';
+import { startTestWorker } from '../support/test-worker.js';
 import { createRootLogger } from '../../src/common/logging/pino-logger.js';
 import { bullRedisRoot } from '../../src/infra/queue/redis-connection.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
@@ -187,7 +187,7 @@ describeWithRedisCluster('Quorum on a 3-master Redis Cluster', () => {
         `net-cluster-${i}`,
       ]);
     }
-    worker = await startWorker(testConfig(overrides), createRootLogger('silent'));
+    worker = await startTestWorker(testConfig(overrides), createRootLogger('silent'));
     await waitFor('the worker to list the address', 60_000, async () => {
       const rows = await sql<{ listed: boolean }>(a.config.database.url, 'SELECT listed FROM ip_score WHERE ip_key = $1', [target]);
       return rows[0]?.listed === true;

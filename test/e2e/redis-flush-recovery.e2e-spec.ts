@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { startWorker } from '../../src/cli/run-worker.js';
+import { startTestWorker } from '../support/test-worker.js';
 import { createRootLogger } from '../../src/common/logging/pino-logger.js';
 import { Clock } from '../../src/infra/clock/clock.js';
 import { QueueService } from '../../src/infra/queue/queue.service.js';
@@ -30,7 +30,7 @@ describe('recovery from Redis data loss', () => {
 
   beforeAll(async () => {
     t = await createTestApp(overrides);
-    worker = await startWorker(testConfig(overrides), createRootLogger('silent'));
+    worker = await startTestWorker(testConfig(overrides), createRootLogger('silent'));
     redis = new Redis(t.config.redis.url, { maxRetriesPerRequest: 2 });
     agent = await enrollAgent(t.app, (await createOrganization(t.app, 'Recovery')).enrollKey);
   }, APP_BOOT_TIMEOUT_MS);
