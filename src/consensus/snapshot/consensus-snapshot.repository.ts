@@ -64,7 +64,7 @@ export class ConsensusSnapshotRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async begin(meta: { generation: bigint; lastSignalId: bigint; runAt: Date; formatVersion: number; engineVersion: number; paramsHash: string }): Promise<bigint> {
-    const { rows } = await this.prisma.pool.query<{ id: string }>(
+    const rows = await this.prisma.db.query<{ id: string }>(
       `INSERT INTO consensus_snapshot (generation, last_signal_id, run_at, format_version, engine_version, params_hash)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [meta.generation.toString(), meta.lastSignalId.toString(), meta.runAt, meta.formatVersion, meta.engineVersion, meta.paramsHash],
@@ -73,11 +73,11 @@ export class ConsensusSnapshotRepository {
   }
 
   async addChunk(id: bigint, seq: number, data: Buffer): Promise<void> {
-    await this.prisma.pool.query('INSERT INTO consensus_snapshot_chunk (snapshot_id, seq, data) VALUES ($1, $2, $3)', [id.toString(), seq, data]);
+    await this.prisma.db.execute('INSERT INTO consensus_snapshot_chunk (snapshot_id, seq, data) VALUES ($1, $2, $3)', [id.toString(), seq, data]);
   }
 
   async finish(id: bigint, done: { rawBytes: number; bytes: number; chunks: number; sha256: string }): Promise<void> {
-    await this.prisma.pool.query('UPDATE consensus_snapshot SET raw_bytes = $2, bytes = $3, chunks = $4, sha256 = $5, complete = true WHERE id = $1', [
+    await this.prisma.db.execute('UPDATE consensus_snapshot SET raw_bytes = $2, bytes = $3, chunks = $4, sha256 = $5, complete = true WHERE id = $1', [
       id.toString(),
       done.rawBytes,
       done.bytes,
@@ -87,23 +87,26 @@ export class ConsensusSnapshotRepository {
   }
 
   async discard(id: bigint): Promise<void> {
-    await this.prisma.pool.query('DELETE FROM consensus_snapshot WHERE id = $1', [id.toString()]);
+    await this.prisma.db.execute('DELETE FROM consensus_snapshot WHERE id = $1', [id.toString()]);
   }
 
   /** Complete snapshots, newest generation first. */
   async newest(limit: number): Promise<SnapshotRow[]> {
-    const { rows } = await this.prisma.pool.query<SnapshotTuple>(
+    const rows = await this.prisma.db.query<SnapshotTuple>(
       `SELECT ${COLUMNS} FROM consensus_snapshot WHERE complete ORDER BY generation DESC, id DESC LIMIT $1`,
       [limit],
     );
     return rows.map(toRow);
   }
 
-  /** The chunks of one snapshot in order, a few per query. */
+  /**
+   * The chunks of one snapshot in order, READ_CHUNKS per query (keyset on seq), so a restore holds a
+   * few MiB at a time whatever the snapshot's size.
+   */
   async *chunks(id: bigint): AsyncGenerator<Buffer> {
     let next = 0;
     for (;;) {
-      const { rows } = await this.prisma.pool.query<{ seq: number; data: Buffer }>(
+      const rows = await this.prisma.db.query<{ seq: number; data: Buffer }>(
         'SELECT seq, data FROM consensus_snapshot_chunk WHERE snapshot_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3',
         [id.toString(), next, READ_CHUNKS],
       );
@@ -121,12 +124,11 @@ export class ConsensusSnapshotRepository {
    * `abandonedBefore` (a writer that died; a write in progress is younger). Returns how many went.
    */
   async prune(keep: number, abandonedBefore: Date): Promise<number> {
-    const { rowCount } = await this.prisma.pool.query(
+    return this.prisma.db.execute(
       `DELETE FROM consensus_snapshot WHERE (complete AND id NOT IN (
          SELECT id FROM consensus_snapshot WHERE complete ORDER BY generation DESC, id DESC LIMIT $1))
          OR (NOT complete AND created_at < $2)`,
       [keep, abandonedBefore],
     );
-    return rowCount ?? 0;
   }
 }
