@@ -1,14 +1,19 @@
 import { Injectable, Module } from '@nestjs/common';
-import { OrganizationDirectoryRepository } from './organization-directory.repository.js';
+import { type DirectoryKind, type DirectoryOrganization, OrganizationDirectoryRepository } from './organization-directory.repository.js';
 
 /** Organisations and agents as the operator dashboard lists them (table ownership: docs/architecture.md). */
 @Injectable()
 export class OrganizationDirectory {
   constructor(private readonly repository: OrganizationDirectoryRepository) {}
 
-  /** Customer organisations not being erased, newest first, whose name contains `search` (any case). */
-  customers(search: string | null, limit: number): Promise<Array<{ id: string; name: string; createdAt: Date }>> {
-    return this.repository.customers(search, limit);
+  /** Organisations of one kind not being erased, newest first, whose name contains `search` (any case). */
+  organizations(kind: DirectoryKind, search: string | null, limit: number): Promise<DirectoryOrganization[]> {
+    return this.repository.organizations(kind, search, limit);
+  }
+
+  /** Names of live organisations by id (erased ones are absent). */
+  namesOf(ids: readonly string[]): Promise<Map<string, string>> {
+    return ids.length === 0 ? Promise.resolve(new Map()) : this.repository.namesOf(ids);
   }
 
   /** Agents allowed to report now. */

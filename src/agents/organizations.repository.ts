@@ -8,7 +8,20 @@ export interface OrganizationRecord {
   kind: 'customer' | 'community' | 'internal';
   createdAt: Date;
   erasedAt: Date | null;
+  /** suspended by a staff operator (its API keys are refused), with the operator's reason */
+  suspendedAt: Date | null;
+  suspensionReason: string | null;
 }
+
+const recordOf = (row: { id: string; name: string; kind: OrganizationRecord['kind']; createdAt: Date; erasedAt: Date | null; suspendedAt: Date | null; suspensionReason: string | null }): OrganizationRecord => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind,
+  createdAt: row.createdAt,
+  erasedAt: row.erasedAt,
+  suspendedAt: row.suspendedAt,
+  suspensionReason: row.suspensionReason,
+});
 
 export interface EnrollmentKeyRecord {
   id: string;
@@ -29,13 +42,26 @@ export class OrganizationsRepository {
     return this.prisma.transaction(async (tx) => {
       const row = await tx.prisma.organization.create({ data: { name, kind } });
       await tx.prisma.reporterKey.create({ data: { organizationId: row.id, secret: randomBytes(32) } });
-      return { id: row.id, name: row.name, kind: row.kind, createdAt: row.createdAt, erasedAt: row.erasedAt };
+      return recordOf(row);
     });
   }
 
   async findById(id: string): Promise<OrganizationRecord | null> {
     const row = await this.prisma.organization.findUnique({ where: { id } });
-    return row ? { id: row.id, name: row.name, kind: row.kind, createdAt: row.createdAt, erasedAt: row.erasedAt } : null;
+    return row ? recordOf(row) : null;
+  }
+
+  /**
+   * Sets or clears the suspension of a live organisation; returns the record before the change, or
+   * null when the organisation does not exist or is being erased.
+   */
+  async setSuspension(id: string, suspendedAt: Date | null, reason: string | null): Promise<OrganizationRecord | null> {
+    return this.prisma.transaction(async (tx) => {
+      const row = await tx.prisma.organization.findUnique({ where: { id } });
+      if (!row || row.erasedAt) return null;
+      await tx.prisma.organization.update({ where: { id }, data: { suspendedAt, suspensionReason: reason } });
+      return recordOf(row);
+    });
   }
 
   /** Changes the kind; returns the previous one, or null when the organisation does not exist. */

@@ -31,6 +31,31 @@ export class OrganizationsService {
     await this.audit.record(actor, 'organization.kind', `organization:${id}`, { from: before, to: kind, reason });
   }
 
+  /**
+   * Suspends an organisation (docs/operators.md "Suspension"): its API keys are refused with 403
+   * `organization_suspended` until it is resumed; audited with the operator's reason. Suspending a
+   * suspended organisation is a conflict, so the first reason stays.
+   */
+  async suspend(id: string, reason: string, actor: string): Promise<OrganizationRecord> {
+    const current = await this.organizations.findById(id);
+    if (!current || current.erasedAt) throw DomainError.notFound('Organisation not found');
+    if (current.suspendedAt) throw DomainError.conflict('The organisation is already suspended');
+    const at = this.clock.now();
+    if (!(await this.organizations.setSuspension(id, at, reason))) throw DomainError.notFound('Organisation not found');
+    await this.audit.record(actor, 'organization.suspended', `organization:${id}`, { reason });
+    return { ...current, suspendedAt: at, suspensionReason: reason };
+  }
+
+  /** Lifts a suspension; audited with the operator's reason. */
+  async resume(id: string, reason: string, actor: string): Promise<OrganizationRecord> {
+    const current = await this.organizations.findById(id);
+    if (!current || current.erasedAt) throw DomainError.notFound('Organisation not found');
+    if (!current.suspendedAt) throw DomainError.conflict('The organisation is not suspended');
+    if (!(await this.organizations.setSuspension(id, null, null))) throw DomainError.notFound('Organisation not found');
+    await this.audit.record(actor, 'organization.resumed', `organization:${id}`, { reason, suspendedSince: current.suspendedAt.toISOString() });
+    return { ...current, suspendedAt: null, suspensionReason: null };
+  }
+
   create(name: string, kind: OrganizationRecord['kind'] = 'customer'): Promise<OrganizationRecord> {
     return this.organizations.create(name, kind);
   }

@@ -15,4 +15,9 @@ export class BillingErasureRepository {
     const needles = [organizationId, ...customers].map((n) => `%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     return this.prisma.db.execute('DELETE FROM stripe_event WHERE processed_at IS NOT NULL AND payload::text LIKE ANY($1::text[])', [needles]);
   }
+
+  /** The organisation's comped plans (their reasons are an operator's free text about it). */
+  eraseComps(organizationId: string): Promise<number> {
+    return this.prisma.db.execute('DELETE FROM plan_comp WHERE organization_id = $1::uuid', [organizationId]);
+  }
 }

@@ -23,6 +23,10 @@ class FakeBillingRepository {
   readonly events = new Map<string, StoredEvent>();
   readonly customers = new Map<string, string>(); // customer -> organisation
   readonly subscriptions = new Map<string, SubscriptionState>();
+  readonly changes: Array<{ status: string; at: Date }> = [];
+  async recordSubscriptionChange(state: SubscriptionState, at: Date) {
+    if (!this.changes.some((c) => c.status === state.status && c.at.getTime() === at.getTime())) this.changes.push({ status: state.status, at });
+  }
   async findEvent(id: string) {
     return this.events.get(id) ?? null;
   }
@@ -103,6 +107,16 @@ describe('BillingEventsService.process', () => {
     expect(billing.subscriptions.get('sub_1')).toMatchObject({ status: 'past_due', planId: 'business', pastDueSince: new Date((T0 + 60) * 1000) });
     await deliver(subscriptionEvent('evt_3', T0 + 120, 'canceled'));
     await deliver(subscriptionEvent('evt_4', T0 + 120, 'active'));
+    expect(billing.subscriptions.get('sub_1')?.status).toBe('canceled');
+  });
+
+  it("keeps every state in the subscription's history, also one that arrives late, once per event time", async () => {
+    const { billing, deliver } = setup();
+    await deliver(subscriptionEvent('evt_2', T0 + 60, 'past_due'));
+    await deliver(subscriptionEvent('evt_1', T0, 'active'));
+    await deliver(subscriptionEvent('evt_3', T0 + 120, 'canceled'));
+    const history = [...billing.changes].sort((a, b) => a.at.getTime() - b.at.getTime()).map((c) => c.status);
+    expect(history).toEqual(['active', 'past_due', 'canceled']);
     expect(billing.subscriptions.get('sub_1')?.status).toBe('canceled');
   });
 

@@ -19,6 +19,8 @@ export const HANDLED_EVENTS = [
   'customer.subscription.deleted',
   'invoice.paid',
   'invoice.payment_failed',
+  'invoice.voided',
+  'invoice.marked_uncollectible',
 ] as const;
 
 export type StripeEventJob = { eventId: string } | { recheck: string };
@@ -84,12 +86,12 @@ export class BillingEventsService {
       if (org) await this.entitlements.evaluate(org);
       return org;
     }
-    if (type === 'invoice.paid' || type === 'invoice.payment_failed') {
+    if (type.startsWith('invoice.') && (HANDLED_EVENTS as readonly string[]).includes(type)) {
       const invoice = invoiceFields(object);
       if (!invoice) return null;
       const org = await this.billing.organizationOfCustomer(invoice.customerId);
       if (!org) return null;
-      await this.billing.saveInvoice(org, invoice);
+      await this.billing.saveInvoice(org, invoice, type === 'invoice.payment_failed' ? new Date(created * 1000) : null);
       return org;
     }
     this.logger.debug(`ignored Stripe event type ${type}`);
@@ -122,6 +124,7 @@ export class BillingEventsService {
       stateAt: stateOrder(created, fields.status),
     };
     await this.billing.saveSubscriptionIfNewer(state);
+    await this.billing.recordSubscriptionChange(state, new Date(created * 1000));
     return org;
   }
 }

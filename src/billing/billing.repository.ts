@@ -72,7 +72,8 @@ export class BillingRepository {
     });
   }
 
-  async saveInvoice(organizationId: string, invoice: InvoiceFields): Promise<void> {
+  /** `failedAt`: the time of an invoice.payment_failed event carrying this state (null for other events). */
+  async saveInvoice(organizationId: string, invoice: InvoiceFields, failedAt: Date | null = null): Promise<void> {
     const data = {
       organizationId,
       subscriptionId: invoice.subscriptionId,
@@ -80,11 +81,28 @@ export class BillingRepository {
       amountCents: invoice.amountCents,
       currency: invoice.currency,
       createdAt: invoice.created,
+      attemptCount: invoice.attemptCount,
+      nextPaymentAttempt: invoice.nextPaymentAttempt,
     };
-    const stored = await this.prisma.invoice.findUnique({ where: { id: invoice.id }, select: { status: true } });
+    const stored = await this.prisma.invoice.findUnique({ where: { id: invoice.id }, select: { status: true, paymentFailedAt: true, attemptCount: true } });
     // a paid invoice stays paid when an older payment_failed arrives late
     const status = stored?.status === 'paid' ? 'paid' : data.status;
-    await this.prisma.invoice.upsert({ where: { id: invoice.id }, create: { id: invoice.id, ...data }, update: { ...data, status } });
+    const paymentFailedAt = failedAt && (!stored?.paymentFailedAt || stored.paymentFailedAt < failedAt) ? failedAt : (stored?.paymentFailedAt ?? null);
+    const attemptCount = Math.max(stored?.attemptCount ?? 0, data.attemptCount);
+    await this.prisma.invoice.upsert({
+      where: { id: invoice.id },
+      create: { id: invoice.id, ...data, paymentFailedAt },
+      update: { ...data, status, paymentFailedAt, attemptCount, ...(status === 'paid' ? { nextPaymentAttempt: null } : {}) },
+    });
+  }
+
+  /** Appends a state of a subscription to its history (the same state twice is stored once). */
+  async recordSubscriptionChange(state: SubscriptionState, at: Date): Promise<void> {
+    await this.prisma.db.execute(
+      `INSERT INTO subscription_change (subscription_id, organization_id, status, plan_id, amount_cents, state_at, at)
+       VALUES ($1, $2::uuid, $3, $4, $5, $6, $7) ON CONFLICT (subscription_id, state_at, status) DO NOTHING`,
+      [state.id, state.organizationId, state.status, state.planId, state.amountCents, state.stateAt.toString(), at],
+    );
   }
 
   async invoicesOf(organizationId: string, limit: number): Promise<Array<{ id: string; subscriptionId: string | null; status: string; amountCents: number; currency: string; createdAt: Date }>> {

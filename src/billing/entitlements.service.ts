@@ -6,16 +6,19 @@ import { JobName, jobId } from '../infra/queue/queue.constants.js';
 import { QueueService } from '../infra/queue/queue.service.js';
 import { LookupPlansService } from '../lookup/plans/lookup-plans.service.js';
 import { BillingRepository } from './billing.repository.js';
+import { withComps } from './comps/comp-entitlement.js';
+import { PlanCompsRepository } from './comps/plan-comps.repository.js';
 import { type Entitlement, organizationEntitlement } from './subscription-state.js';
 
 /**
- * Applies an organisation's entitlement (from its stored subscriptions) to the lookup plan, and
+ * Applies an organisation's entitlement (from its stored subscriptions and comped plans) to the lookup plan, and
  * schedules a re-check when the answer will change by itself (grace period over, period end).
  */
 @Injectable()
 export class EntitlementsService {
   constructor(
     private readonly billing: BillingRepository,
+    private readonly comps: PlanCompsRepository,
     private readonly plans: LookupPlansService,
     private readonly queue: QueueService,
     private readonly clock: Clock,
@@ -24,9 +27,10 @@ export class EntitlementsService {
 
   async evaluate(organizationId: string): Promise<Entitlement> {
     const now = this.clock.now();
-    const subs = await this.billing.subscriptionsOf(organizationId);
+    const [subs, comps] = await Promise.all([this.billing.subscriptionsOf(organizationId), this.comps.openOf(organizationId, now)]);
     const order = (await this.plans.list()).map((p) => p.id);
-    const entitlement = organizationEntitlement(subs, now, this.config.billing.graceHours * 3_600_000, (id) => order.indexOf(id));
+    const rank = (id: string): number => order.indexOf(id);
+    const entitlement = withComps(organizationEntitlement(subs, now, this.config.billing.graceHours * 3_600_000, rank), comps, now, rank);
     if ((await this.plans.planIdOf(organizationId)) !== entitlement.planId) {
       await this.plans.setOrganizationPlan(organizationId, entitlement.planId, `billing:${entitlement.reason}`);
     }

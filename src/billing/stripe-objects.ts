@@ -67,6 +67,9 @@ export interface InvoiceFields {
   amountCents: number;
   currency: string;
   created: Date;
+  /** Stripe's count of payment attempts, and when it retries next (null: no retry scheduled) */
+  attemptCount: number;
+  nextPaymentAttempt: Date | null;
 }
 
 export function invoiceFields(value: unknown): InvoiceFields | null {
@@ -83,6 +86,8 @@ export function invoiceFields(value: unknown): InvoiceFields | null {
     amountCents: num(i.amount_paid) || num(i.amount_due) || 0,
     currency: str(i.currency) ?? 'usd',
     created: date(i.created) ?? new Date(0),
+    attemptCount: num(i.attempt_count) ?? 0,
+    nextPaymentAttempt: date(i.next_payment_attempt),
   };
 }
 

@@ -19,10 +19,10 @@ export class DashboardController {
 
   @Get('customers')
   @Auth('dashboard.customers')
-  @ApiOperation({ summary: 'Customer organisations: plan, status, usage this month vs quota, overage, last invoice (search, sort)', description: 'Staff operators: one row per customer organisation with plan, subscription status, usage this month against quota, overage and last invoice; `q` searches by name, `sort` orders the rows.' })
+  @ApiOperation({ summary: 'Customer organisations: plan, status, usage this month vs quota, overage, last invoice (search, sort)', description: 'Staff operators: one row per organisation of a kind (`kind`: customer by default, community or internal) with plan, subscription status, suspension, usage this month against quota, overage and last invoice; `q` searches by name, `sort` orders the rows.' })
   @ApiOkResponse({ type: CustomerListDto })
   async customers(@Query() query: CustomersQueryDto): Promise<CustomerListDto> {
-    return { customers: await this.dashboard.customers(query.q, query.sort, query.dir) };
+    return { customers: await this.dashboard.customers(query.q, query.sort, query.dir, query.kind) };
   }
 
   @Get('customers/:id')

@@ -26,8 +26,11 @@ export class OverviewDto {
   @ApiProperty() generated_at!: string;
 }
 
+export const ORGANIZATION_KINDS = ['customer', 'community', 'internal'] as const;
+
 export class CustomersQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ enum: ORGANIZATION_KINDS, default: 'customer', description: 'the kind of organisation listed' }) @IsOptional() @IsIn(ORGANIZATION_KINDS) kind?: (typeof ORGANIZATION_KINDS)[number];
   @ApiPropertyOptional({ enum: CUSTOMER_SORTS }) @IsOptional() @IsIn(CUSTOMER_SORTS) sort?: CustomerSort;
   @ApiPropertyOptional({ enum: ['asc', 'desc'] }) @IsOptional() @IsIn(['asc', 'desc']) dir?: 'asc' | 'desc';
 }
@@ -35,6 +38,8 @@ export class CustomersQueryDto {
 export class CustomerDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
+  @ApiProperty({ enum: ORGANIZATION_KINDS }) kind!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'suspended by an operator since (its API keys are refused)' }) suspended_at!: string | null;
   @ApiProperty() plan_id!: string;
   @ApiProperty({ nullable: true, type: String }) status!: string | null;
   @ApiProperty({ description: 'lookups this UTC month' }) usage!: number;

@@ -19,6 +19,8 @@ const DAY = 86_400_000;
 
 interface CustomerRow extends SortableCustomer {
   id: string;
+  kind: string;
+  suspendedAt: Date | null;
   lastInvoiceCents: number | null;
   lastInvoiceStatus: string | null;
 }
@@ -69,10 +71,10 @@ export class DashboardService {
   }
 
   /** Customer organisations with plan, newest subscription status, usage this month and last invoice. */
-  private async customerRows(search: string | null, limit: number): Promise<CustomerRow[]> {
+  private async customerRows(kind: 'customer' | 'community' | 'internal', search: string | null, limit: number): Promise<CustomerRow[]> {
     const now = this.clock.now();
     const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-    const orgs = await this.directory.customers(search, limit);
+    const orgs = await this.directory.organizations(kind, search, limit);
     const ids = orgs.map((o) => o.id);
     const [quotas, statuses, usage, invoices] = await Promise.all([
       this.usage.monthlyQuotas(ids),
@@ -85,6 +87,8 @@ export class DashboardService {
       return {
         id: o.id,
         name: o.name,
+        kind: o.kind,
+        suspendedAt: o.suspendedAt,
         planId: quotas.get(o.id)?.planId ?? 'free',
         status: statuses.get(o.id) ?? null,
         usage: Number(usage.get(o.id) ?? 0n),
@@ -96,11 +100,13 @@ export class DashboardService {
     });
   }
 
-  async customers(search: string | undefined, sort: CustomerSort = 'name', dir: 'asc' | 'desc' = 'asc'): Promise<CustomerDto[]> {
-    const rows = await this.customerRows(search?.trim() || null, 500);
+  async customers(search: string | undefined, sort: CustomerSort = 'name', dir: 'asc' | 'desc' = 'asc', kind: 'customer' | 'community' | 'internal' = 'customer'): Promise<CustomerDto[]> {
+    const rows = await this.customerRows(kind, search?.trim() || null, 500);
     return sortCustomers(rows, sort, dir === 'desc').map((c) => ({
       id: c.id,
       name: c.name,
+      kind: c.kind,
+      suspended_at: iso(c.suspendedAt),
       plan_id: c.planId,
       status: c.status,
       usage: c.usage,

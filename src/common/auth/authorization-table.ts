@@ -174,6 +174,12 @@ export const AUTHORIZATION_TABLE = {
   'console.requests': { allow: staff('admin', 'support') },
   'console.agents': { allow: staff('admin', 'support') },
   'console.audit': { allow: staff('admin', 'billing', 'support') },
+  /** The console's revenue page and a customer's account with the staff actions on it (docs/operators.md). */
+  'revenue.read': { allow: staff('admin', 'billing') },
+  'customers.account': { allow: staff('admin', 'billing', 'support'), organization: { param: 'id' } },
+  'organizations.suspend': { allow: staff('admin'), organization: { param: 'id' } },
+  'organizations.resume': { allow: staff('admin'), organization: { param: 'id' } },
+  'organizations.comp': { allow: staff('admin', 'billing'), organization: { param: 'id' } },
 } as const satisfies Record<string, AccessRule>;
 
 export type Permission = keyof typeof AUTHORIZATION_TABLE;

@@ -13,7 +13,8 @@ export type Principal =
       /** when the agent last pushed an accepted signal (the blocklist view it gets), from the same record */
       lastSignalAt?: Date | null;
     }
-  | { kind: 'apiKey'; apiKeyId: string; organizationId: string; scopes: string[]; planId: string }
+  /** `suspended`: the key's organisation is suspended (the API-key authenticator refuses it with 403). */
+  | { kind: 'apiKey'; apiKeyId: string; organizationId: string; scopes: string[]; planId: string; suspended?: true }
   | { kind: 'operator'; operatorId: string; role: OperatorRole; organizationId: string | null }
   /** A person of a customer organisation (src/members), never staff: always bound to its organisation. */
   | { kind: 'member'; memberId: string; role: MemberRole; organizationId: string };

@@ -105,6 +105,7 @@ export const ERROR_STATUS: Readonly<Record<AnyErrorCode, number>> = {
   invalid_cidr: 400,
   bulk_too_large: 400,
   invalid_api_key: 401,
+  organization_suspended: 403,
   plan_restricted: 402,
   index_loading: 503,
   mirror_unavailable: 503,

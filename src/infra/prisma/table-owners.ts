@@ -20,7 +20,6 @@ export const TABLE_OWNERS = {
   audit_subject_key: 'audit',
   // raw signals
   signal: 'signals',
-  signal_uuid: 'signals',
   signal_batch_nonce: 'signals',
   // scoring
   reporter: 'consensus',
@@ -49,6 +48,9 @@ export const TABLE_OWNERS = {
   stripe_event: 'billing',
   invoice: 'billing',
   usage_report: 'billing',
+  subscription_change: 'billing',
+  billing_daily: 'billing',
+  plan_comp: 'billing',
   // data-subject requests and the erasure ledger
   privacy_request: 'privacy',
   erasure_ledger: 'privacy',

@@ -17,6 +17,7 @@ export enum JobName {
   TrustForgetting = 'trust-forgetting',
   StripeEvent = 'stripe-event',
   UsageReport = 'usage-report',
+  RevenueSnapshot = 'revenue-snapshot',
   PrivacyRetention = 'privacy-retention',
   DelistingExpiry = 'delisting-expiry',
   PrivacyBackup = 'privacy-backup',
@@ -31,6 +32,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.TrustForgetting]: QueueName.Scoring,
   [JobName.StripeEvent]: QueueName.Billing,
   [JobName.UsageReport]: QueueName.Billing,
+  [JobName.RevenueSnapshot]: QueueName.Billing,
   [JobName.PrivacyRetention]: QueueName.Privacy,
   [JobName.DelistingExpiry]: QueueName.Privacy,
   [JobName.PrivacyBackup]: QueueName.Privacy,
@@ -57,6 +59,8 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   // Stripe events are stored before the job is queued, so retries replay from the database row.
   [JobName.StripeEvent]: { ...DEFAULTS, attempts: 8 },
   [JobName.UsageReport]: { ...DEFAULTS, attempts: 3 },
+  // An upsert of today's figures: the next hourly run rewrites what a failed one left.
+  [JobName.RevenueSnapshot]: { ...DEFAULTS, attempts: 3 },
   // Every retention step is idempotent and works in batches, so a retry resumes where the last attempt stopped.
   [JobName.PrivacyRetention]: { ...DEFAULTS, attempts: 8 },
   // Selects by cutoff and state: a retry or the next hourly run finishes what a failed one left.
@@ -76,6 +80,7 @@ export function jobSchedules(config: AppConfig): Partial<Record<JobName, { every
     [JobName.ConsensusRecompute]: { every: config.consensus.recomputeIntervalMs },
     [JobName.TrustForgetting]: { every: 24 * 3600 * 1000 },
     [JobName.UsageReport]: { every: config.billing.usageReportMs },
+    [JobName.RevenueSnapshot]: { every: 3600 * 1000 },
     [JobName.PrivacyRetention]: { every: 24 * 3600 * 1000 },
     [JobName.DelistingExpiry]: { every: 3600 * 1000 },
     [JobName.PrivacyBackup]: { every: config.privacy.backup.everyHours * 3600 * 1000 },

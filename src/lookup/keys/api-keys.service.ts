@@ -89,6 +89,11 @@ export class ApiKeysService {
     return hashes.length;
   }
 
+  /** Every replica forgets the organisation's cached keys (after a suspension or a resumption). */
+  async refreshOrganization(organizationId: string): Promise<void> {
+    await this.bus.publish({ t: 'org', org: organizationId });
+  }
+
   /** The principal behind an `x-api-key` value, or null (unknown, revoked, expired, malformed). */
   resolve(token: string): ApiKeyPrincipal | null | Promise<ApiKeyPrincipal | null> {
     if (token.length === 0 || token.length > MAX_KEY_LENGTH || !token.startsWith(`${API_KEY_KIND}_`)) return null;
@@ -122,7 +127,8 @@ export class ApiKeysService {
       const organization = await this.organizations.findById(record.organizationId);
       if (organization && !organization.erasedAt) {
         const planId = await this.plans.planIdOf(record.organizationId);
-        principal = Object.freeze({ kind: 'apiKey', apiKeyId: record.id, organizationId: record.organizationId, scopes: record.scopes, planId });
+        const base = { kind: 'apiKey' as const, apiKeyId: record.id, organizationId: record.organizationId, scopes: record.scopes, planId };
+        principal = Object.freeze(organization.suspendedAt ? { ...base, suspended: true as const } : base);
       }
     }
     if (epoch === this.epoch) this.cache.set(hash, principal, this.clock.nowMs(), record?.expiresAt?.getTime());
