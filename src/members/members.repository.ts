@@ -109,7 +109,7 @@ export class MembersRepository {
 
   /** Records the step a code was accepted for; false when that step (or a later one) was used already. */
   async useTotpStep(id: string, step: bigint): Promise<boolean> {
-    const updated = await this.prisma.$executeRaw`UPDATE member SET totp_last_step = ${step} WHERE id = ${id}::uuid AND (totp_last_step IS NULL OR totp_last_step < ${step})`;
+    const updated = await this.prisma.db.execute('UPDATE member SET totp_last_step = $1 WHERE id = $2::uuid AND (totp_last_step IS NULL OR totp_last_step < $1)', [step.toString(), id]);
     return updated === 1;
   }
 
@@ -119,10 +119,10 @@ export class MembersRepository {
 
   /** New password: every session of the member ends (revocation on password change). */
   async setPassword(id: string, passwordHash: string, at: Date, verified: boolean): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.member.update({ where: { id }, data: { passwordHash, passwordChangedAt: at, ...(verified ? { emailVerifiedAt: at } : {}) } }),
-      this.prisma.memberSession.deleteMany({ where: { memberId: id } }),
-    ]);
+    await this.prisma.transaction(async (tx) => {
+      await tx.prisma.member.update({ where: { id }, data: { passwordHash, passwordChangedAt: at, ...(verified ? { emailVerifiedAt: at } : {}) } });
+      await tx.prisma.memberSession.deleteMany({ where: { memberId: id } });
+    });
   }
 
   async recordLogin(id: string, at: Date): Promise<void> {
@@ -165,10 +165,12 @@ export class MembersRepository {
    * cannot both succeed. Null when unknown, used, expired or of another purpose.
    */
   async consumeToken(tokenHash: string, purpose: MemberTokenPurpose, now: Date): Promise<MemberTokenRecord | null> {
-    const rows = await this.prisma.$queryRaw<Array<{ id: string; purpose: string; organization_id: string; member_id: string | null; email: string; role: MemberRole | null; expires_at: Date; used_at: Date | null }>>`
-      UPDATE member_token SET used_at = ${now}
-      WHERE token_hash = ${tokenHash} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}
-      RETURNING id, purpose, organization_id, member_id, email, role::text AS role, expires_at, used_at`;
+    const rows = await this.prisma.db.query<{ id: string; purpose: string; organization_id: string; member_id: string | null; email: string; role: MemberRole | null; expires_at: Date; used_at: Date | null }>(
+      `UPDATE member_token SET used_at = $1
+       WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
+       RETURNING id, purpose, organization_id, member_id, email, role::text AS role, expires_at, used_at`,
+      [now, tokenHash, purpose],
+    );
     const row = rows[0];
     if (!row) return null;
     return { id: row.id, purpose, organizationId: row.organization_id, memberId: row.member_id, email: row.email, role: row.role, expiresAt: row.expires_at, usedAt: row.used_at };

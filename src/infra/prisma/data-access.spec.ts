@@ -27,8 +27,8 @@ const LEGACY: Record<keyof typeof STYLES, string[]> = {
     'src/signals/signals.repository.ts',
   ],
   pgTransaction: ['src/members/members-erasure.repository.ts'],
-  prismaTransaction: ['src/members/members.repository.ts'],
-  taggedRaw: ['src/members/members.repository.ts'],
+  prismaTransaction: [],
+  taggedRaw: [],
   // partition DDL: the partition's name cannot be a bind parameter
   unsafeRaw: ['src/signals/signal-partitions.repository.ts'],
 };
