@@ -65,6 +65,7 @@ export class ConsensusRuntime {
     for (const name of engineHeader.scenarioClasses) engine.scenarioIndex(name);
     for (const owner of engineHeader.owners) engine.state.reporters.owners.intern(owner);
     return {
+      runtime,
       reporter: (r) => engine.restoreReporter(r),
       ip: (x) => engine.restoreIp(x),
       seen: (key, first, last) => runtime.seen.set(key, { first, last }),
@@ -182,6 +183,8 @@ export class ConsensusRuntime {
 
 /** Feeds a restore (`ConsensusRuntime.restoring`): reporters before IPs, `finish` last. */
 export interface RuntimeRestore {
+  /** The runtime being restored (the binary format loads IP columns into its engine directly). */
+  readonly runtime: ConsensusRuntime;
   reporter(snapshot: ReporterSnapshot): void;
   ip(snapshot: IpSnapshot): void;
   seen(key: string, first: number, last: number): void;

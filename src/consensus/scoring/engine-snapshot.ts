@@ -4,21 +4,27 @@ import type { EngineState } from './state.js';
 
 /** The whole engine as plain JSON-able data (entity order preserved, so a restore is exact). */
 export function snapshotEngine(st: EngineState): EngineSnapshot {
+  const reporters = [];
+  for (let r = 0; r < st.reporters.size; r++) reporters.push(snapshotReporter(st, r));
+  const ips = [];
+  for (let x = 0; x < st.ips.size; x++) ips.push(snapshotIp(st, x));
+  return { ...snapshotEngineRest(st), reporters, ips };
+}
+
+/**
+ * Everything but the reporters and IPs, copied now (src/consensus/snapshot writes those two apart, as
+ * records or columns; `restoreEngine` with empty lists restores the rest after them).
+ */
+export function snapshotEngineRest(st: EngineState): Omit<EngineSnapshot, 'reporters' | 'ips'> {
   const rep = st.reporters;
   const owner = (o: number): string => rep.owners.names[o];
   const ip = (x: number): string => st.ips.keys[x];
   const c = st.collusion.exportState();
-  const reporters = [];
-  for (let r = 0; r < rep.size; r++) reporters.push(snapshotReporter(st, r));
-  const ips = [];
-  for (let x = 0; x < st.ips.size; x++) ips.push(snapshotIp(st, x));
   return {
     version: 2,
     params: structuredClone(st.p),
     scenarioClasses: [...st.classes.names],
     owners: [...rep.owners.names],
-    reporters,
-    ips,
     novelty: st.novelty.export().map(([o, times]) => [owner(o), times]),
     collusion: {
       pairs: c.pairs.map(([a, b, n, t]) => [owner(a), owner(b), n, t]),

@@ -4,7 +4,8 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import { ConsensusRuntime, type RuntimeOptions } from '../consensus-runtime.js';
 import { ConsensusSnapshotRepository, type SnapshotRow } from './consensus-snapshot.repository.js';
 import { engineCompat, paramsHash } from './engine-compat.js';
-import { decodeSnapshot, encodeSnapshot, FORMAT_VERSION, type RuntimeImage, SNAPSHOT_FORMAT, type SnapshotCursor, SnapshotRejected } from './snapshot-codec.js';
+import { captureRuntime, type RuntimeCapture } from './runtime-capture.js';
+import { decodeSnapshot, encodeSnapshot, FORMAT_VERSION, READABLE_FORMATS, SNAPSHOT_FORMAT, type SnapshotCursor, SnapshotRejected } from './snapshot-codec.js';
 
 /** An incomplete snapshot this old was left by a writer that died. */
 const ABANDONED_AFTER_MS = 3_600_000;
@@ -71,8 +72,9 @@ export class ConsensusSnapshots {
 
   /**
    * Saves `runtime`, which must be exactly the state after the run that stored `cursor` (the caller
-   * holds the scoring lock). The image is copied synchronously, so the scoring lock is held only for
-   * that copy; compressing and writing it continue in the background unless `wait` (graceful
+   * holds the scoring lock). The state is copied synchronously (`captureRuntime`: typed-array copies
+   * of the engine's columns, no record per IP), so the scoring lock is held only for that copy; the
+   * per-IP records are built, compressed and written in the background unless `wait` (graceful
    * shutdown, tests), and a snapshot still being written makes the next scheduled one wait its turn.
    * Resolves with the written snapshot when waited for, else with null once the copy is taken.
    */
@@ -83,11 +85,11 @@ export class ConsensusSnapshots {
       await this.idle();
     }
     const started = Date.now();
-    const image = runtime.image();
+    const capture = captureRuntime(runtime);
     const captureMs = Date.now() - started;
     const previous = this.lastSavedAt;
     this.lastSavedAt = cursor.runAt;
-    const writing = this.write(image, cursor, started, captureMs).catch((error: unknown) => {
+    const writing = this.write(capture, cursor, started, captureMs).catch((error: unknown) => {
       this.lastSavedAt = previous;
       this.logger.warn(`consensus snapshot not saved: ${(error as Error).message}`);
       return null;
@@ -103,8 +105,8 @@ export class ConsensusSnapshots {
     while (this.writing) await this.writing;
   }
 
-  private async write(image: RuntimeImage, cursor: SnapshotCursor, started: number, captureMs: number): Promise<SavedSnapshot> {
-    const ipCount = image.engine.ips.length;
+  private async write(capture: RuntimeCapture, cursor: SnapshotCursor, started: number, captureMs: number): Promise<SavedSnapshot> {
+    const ipCount = capture.ips.size;
     const compat = engineCompat();
     const hash = paramsHash(this.runtimeParams());
     const id = await this.repository.begin({
@@ -117,7 +119,7 @@ export class ConsensusSnapshots {
     });
     try {
       const done = await encodeSnapshot(
-        image,
+        capture,
         { format: SNAPSHOT_FORMAT, formatVersion: FORMAT_VERSION, engineVersion: compat.engineVersion, shape: compat.shape, paramsHash: hash, cursor },
         (chunk, seq) => this.repository.addChunk(id, seq, chunk),
       );
@@ -154,9 +156,10 @@ export class ConsensusSnapshots {
       try {
         let decodedAt = 0;
         const { header, result: runtime } = await decodeSnapshot(
+          row.formatVersion,
           this.repository.chunks(row.id),
           (h) => {
-            if (h.formatVersion !== FORMAT_VERSION) return `format version ${h.formatVersion}, this build reads ${FORMAT_VERSION}`;
+            if (h.formatVersion !== row.formatVersion) return `format version ${h.formatVersion} in a row of format ${row.formatVersion}`;
             if (h.engineVersion !== compat.engineVersion || h.shape !== compat.shape) return `engine format ${h.engineVersion}/${h.shape}, this build writes ${compat.engineVersion}/${compat.shape}`;
             if (h.paramsHash !== hash) return 'written with other consensus parameters';
             if (h.cursor.generation !== row.generation || h.cursor.lastSignalId !== row.lastSignalId) return 'header and row disagree on the cursor';
@@ -164,7 +167,7 @@ export class ConsensusSnapshots {
           },
           row.sha256,
           (h) => {
-            // Records go into the engine as they are read: the IPs are never all held as objects.
+            // Records go into the engine as they are read: the IPs are never all held apart from it.
             const restore = ConsensusRuntime.restoring(options, h.engine);
             return { ...restore, finish: () => ((decodedAt = Date.now()), restore.finish()) };
           },
@@ -191,7 +194,7 @@ export class ConsensusSnapshots {
 }
 
 function rowProblem(row: SnapshotRow, engineVersion: number, hash: string, bounds: RestoreBounds): string | null {
-  if (row.formatVersion !== FORMAT_VERSION) return `format version ${row.formatVersion}, this build reads ${FORMAT_VERSION}`;
+  if (!READABLE_FORMATS.includes(row.formatVersion)) return `format version ${row.formatVersion}, this build reads ${READABLE_FORMATS.join(' and ')}`;
   if (row.engineVersion !== engineVersion) return `engine snapshot version ${row.engineVersion}, this build writes ${engineVersion}`;
   if (row.paramsHash !== hash) return 'written with other consensus parameters';
   if (row.generation > bounds.cursor.generation || row.lastSignalId > bounds.cursor.lastSignalId) return 'ahead of the stored cursor (database restored from an older backup?)';

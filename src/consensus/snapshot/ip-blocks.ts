@@ -1,0 +1,209 @@
+import { NEVER } from '../scoring/ip-table.js';
+import type { ListingRecord } from '../scoring/listing.js';
+import type { EngineState } from '../scoring/state.js';
+import { type Column, frameBytes, type Frame } from './binary-frames.js';
+import type { ListingCopy, ListingEntry, RuntimeCapture } from './runtime-capture.js';
+import { SnapshotRejected } from './snapshot-format.js';
+
+/**
+ * The binary per-IP records of snapshot format 2 (docs/scaling.md, "Snapshots and fail-over"): IPs go
+ * in blocks of consecutive engine indexes, each block one frame of fixed-width columns (one value per
+ * IP, then one per vote and one per scenario class), the keys as one UTF-8 text, and the rare listings
+ * as the frame's JSON. Names are indexes into the header's tables (reporters in snapshot order, owners,
+ * scenario classes, families, networks). A restore interns the block's keys, copies the columns into
+ * the engine's own with one `set` each and creates the votes: no parsing per value, no object per IP.
+ *
+ * The values are those the engine's plain snapshot (src/consensus/scoring/snapshot.ts `snapshotIp`)
+ * carries, normalised the same way ("never" is one value), so a restore from either format gives the
+ * same engine; `IP_FIELDS` names them and a unit test holds it to `IpSnapshot`.
+ */
+export const IP_FIELDS = [
+  'ipKey', 'net', 'votes', 'classes', 'honeypot', 'listing', 'lastListing', 'cooldownUntil', 'suppressedUntil', 'protectedUntil',
+  'lastListedEnd', 'lastQualifying', 'lastScored', 'nextCheck', 'belowRuns', 'lastS', 'gainS', 'coVoters',
+] as const;
+export const VOTE_FIELDS = ['reporter', 'first', 'last', 'families', 'flags'] as const;
+
+/** IPs per block frame (about 4 MiB of columns at two votes per IP). */
+export const BLOCK_IPS = 16_384;
+
+/** Times the plain snapshot writes as "never" (NEVER or -1) and restores as NEVER. */
+const TIME_COLUMNS = ['hpScanAt', 'cooldownUntil', 'suppressedUntil', 'protectedUntil', 'lastListedEnd', 'lastQualifying', 'lastScored', 'nextCheck'] as const;
+/** Float columns copied as they are (the order of a block's first arrays). */
+const F64_COLUMNS = ['hpLast', ...TIME_COLUMNS, 'lastS', 'gainS'] as const;
+
+interface BlockMeta {
+  from: number;
+  n: number;
+  /** [index in block, listing, previous listing] with reporter and owner indexes. */
+  listings: Array<[number, ListingCopy | null, ListingCopy | null]>;
+}
+
+/** The frame of IPs [from, to) of `c` (its columns are normalised in place: they are the snapshot's own copy). */
+export function ipBlockFrame(c: RuntimeCapture, from: number, to: number, listings: { next: number }): Buffer[] {
+  const { ips, votes } = c;
+  const n = to - from;
+  for (let x = from; x < to; x++) {
+    for (const name of TIME_COLUMNS) if (ips[name][x] === -1) ips[name][x] = NEVER;
+    if (ips.hpLast[x] === NEVER) {
+      ips.hpFamilies[x] = 0;
+      ips.hpScanAt[x] = NEVER;
+    }
+  }
+  const voteCount = new Int32Array(n);
+  let total = 0;
+  for (let x = from; x < to; x++) {
+    let k = 0;
+    for (let e = ips.head[x]; e !== -1; e = votes.nextByIp[e]) k++;
+    voteCount[x - from] = k;
+    total += k;
+  }
+  const agent = new Int32Array(total);
+  const families = new Int32Array(total);
+  const flags = new Uint8Array(total);
+  const first = new Float64Array(total);
+  const last = new Float64Array(total);
+  let v = 0;
+  for (let x = from; x < to; x++) {
+    for (let e = ips.head[x]; e !== -1; e = votes.nextByIp[e]) {
+      agent[v] = votes.agent[e];
+      families[v] = votes.families[e];
+      flags[v] = votes.flags[e];
+      first[v] = votes.first[e];
+      last[v] = votes.last[e];
+      v++;
+    }
+  }
+  const classCount = new Int32Array(n);
+  for (let i = 0; i < n; i++) classCount[i] = ips.classStart[from + i + 1] - ips.classStart[from + i];
+  const keys = ips.keys.slice(from, to);
+  for (const key of keys) if (key.includes('\n')) throw new Error(`IP key ${JSON.stringify(key)} holds a newline`);
+  const meta: BlockMeta = { from, n, listings: [] };
+  const all: ListingEntry[] = ips.listings;
+  while (listings.next < all.length && all[listings.next][0] < to) {
+    const [x, listing, previous] = all[listings.next++];
+    meta.listings.push([x - from, listing, previous]);
+  }
+  const arrays: Column[] = [
+    ...F64_COLUMNS.map((name) => ips[name].subarray(from, to)),
+    first,
+    last,
+    ips.net.subarray(from, to),
+    ips.hpFamilies.subarray(from, to),
+    voteCount,
+    classCount,
+    agent,
+    families,
+    ips.classList.subarray(ips.classStart[from], ips.classStart[to]),
+    ips.belowRuns.subarray(from, to),
+    flags,
+    new Uint8Array(Buffer.from(keys.join('\n'), 'utf8')),
+  ];
+  return frameBytes('I', meta, arrays);
+}
+
+/** Name tables of a snapshot mapped to this engine's indexes (identity when built in the same order). */
+export interface IndexMaps {
+  reporters: number[];
+  owners: Int32Array;
+  classes: Int32Array;
+  nets: Int32Array;
+  /** New family bits for each old family bit (a family bit may stand for several names beyond 32). */
+  familyBits: Int32Array;
+  familiesSame: boolean;
+}
+
+export function indexMaps(st: EngineState, tables: { families: string[]; nets: string[] }, owners: string[], classes: string[]): IndexMaps {
+  const familyBits = new Int32Array(32);
+  let familiesSame = true;
+  tables.families.forEach((name, f) => {
+    const g = st.families.intern(name);
+    if (g !== f) familiesSame = false;
+    familyBits[f & 31] |= 1 << (g & 31);
+  });
+  return {
+    reporters: [],
+    owners: Int32Array.from(owners, (name) => st.reporters.owners.intern(name)),
+    classes: Int32Array.from(classes, (name) => st.classIndex(name)),
+    nets: Int32Array.from(tables.nets, (name) => st.reporters.nets.find(name)),
+    familyBits,
+    familiesSame,
+  };
+}
+
+function mapBits(maps: IndexMaps, bits: number): number {
+  if (maps.familiesSame) return bits;
+  let out = 0;
+  for (let b = 0; b < 32; b++) if ((bits & (1 << b)) !== 0) out |= maps.familyBits[b];
+  return out;
+}
+
+function restoreListing(maps: IndexMaps, x: number, s: ListingCopy | null): ListingRecord | undefined {
+  if (s === null) return undefined;
+  return {
+    ip: x,
+    ...s,
+    voters: s.voters.map((a) => maps.reporters[a] ?? -1).filter((a) => a >= 0),
+    charged: s.charged.map((o) => (o >= 0 && o < maps.owners.length ? maps.owners[o] : o)),
+  };
+}
+
+/** Loads one IP block frame into `st`, whose IPs so far are exactly those of the blocks before it. */
+export function restoreIpBlock(st: EngineState, maps: IndexMaps, frame: Frame): number {
+  const meta = frame.meta as BlockMeta;
+  const { ips, votes, reporters } = st;
+  const { from, n } = meta;
+  if (from !== ips.size) throw new SnapshotRejected(`IP block at ${from}, expected ${ips.size}`);
+  if (frame.arrays.length !== F64_COLUMNS.length + 12) throw new SnapshotRejected('IP block with other columns');
+  const f64 = frame.arrays.slice(0, F64_COLUMNS.length) as Float64Array[];
+  const [first, last, net, hpFamilies, voteCount, classCount, agent, families, classes, belowRuns, flags, keyBytes] = frame.arrays.slice(F64_COLUMNS.length) as [
+    Float64Array, Float64Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Uint8Array, Uint8Array, Uint8Array,
+  ];
+  const keys = n === 0 ? [] : Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.byteLength).toString('utf8').split('\n');
+  if (keys.length !== n || f64.some((a) => a.length !== n) || net.length !== n || voteCount.length !== n || classCount.length !== n || belowRuns.length !== n) {
+    throw new SnapshotRejected('IP block columns of unequal length');
+  }
+  for (let i = 0; i < n; i++) {
+    const k = net[i];
+    if (k >= maps.nets.length) throw new SnapshotRejected('IP network out of range');
+    if (ips.intern(keys[i], k < 0 ? -1 : maps.nets[k]) !== from + i) throw new SnapshotRejected(`IP ${keys[i]} twice`);
+  }
+  F64_COLUMNS.forEach((name, c) => {
+    if (name !== 'nextCheck') ips[name].set(f64[c], from);
+  });
+  ips.belowRuns.set(belowRuns, from);
+  for (let i = 0; i < n; i++) ips.hpFamilies[from + i] = mapBits(maps, hpFamilies[i]);
+  let v = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const x = from + i;
+    const count = voteCount[i];
+    if (v + count > agent.length) throw new SnapshotRejected('IP block votes out of range');
+    // Newest first in the block; created oldest first, so the newest ends at the head as it was.
+    for (let k = v + count - 1; k >= v; k--) {
+      const r = maps.reporters[agent[k]] ?? -1;
+      if (r < 0) throw new SnapshotRejected(`unknown reporter ${agent[k]}`);
+      const e = votes.create(x, r, first[k], mapBits(maps, families[k]), flags[k], ips.head, reporters.entryHead);
+      votes.last[e] = last[k];
+    }
+    ips.entries[x] = count;
+    v += count;
+    const cc = classCount[i];
+    if (cc > 0) {
+      if (c + cc > classes.length) throw new SnapshotRejected('IP block classes out of range');
+      const list = new Array<number>(cc);
+      for (let j = 0; j < cc; j++) list[j] = maps.classes[classes[c + j]];
+      ips.classes[x] = list;
+      c += cc;
+    }
+  }
+  if (v !== agent.length || c !== classes.length) throw new SnapshotRejected('IP block with votes or classes left over');
+  const nextCheck = f64[F64_COLUMNS.indexOf('nextCheck')];
+  for (let i = 0; i < n; i++) if (nextCheck[i] !== NEVER) st.schedule(from + i, nextCheck[i]);
+  for (const [i, listing, previous] of meta.listings) {
+    const x = from + i;
+    const rec = restoreListing(maps, x, listing);
+    ips.listing[x] = rec;
+    ips.lastListing[x] = restoreListing(maps, x, previous) ?? rec;
+  }
+  return v;
+}
