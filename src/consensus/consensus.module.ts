@@ -14,13 +14,14 @@ import { HttpProofVerifier, ProofVerifier } from './delisting/proof-verifier.js'
 import { ExplainService } from './explain.service.js';
 import { LISTING_PUBLISHER } from './listing-publisher.js';
 import { NeverListService } from './never-list/never-list.service.js';
+import { QuarantineReleaseModule } from './quarantine-release/quarantine-release.module.js';
 import { ScoresFeed } from './scores-feed.js';
 import { ScoresFeedRepository } from './scores-feed.repository.js';
 import { ConsensusSnapshotRepository } from './snapshot/consensus-snapshot.repository.js';
 import { ConsensusSnapshots } from './snapshot/consensus-snapshot.service.js';
 
 @Module({
-  imports: [AgentsModule, SignalsModule, BlocklistModule],
+  imports: [AgentsModule, SignalsModule, BlocklistModule, QuarantineReleaseModule],
   controllers: [ConsensusController, DelistingController],
   providers: [
     ConsensusRepository,

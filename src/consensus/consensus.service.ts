@@ -13,6 +13,7 @@ import { ConsensusMatchers } from './consensus-matchers.js';
 import { DelistingRepository } from './delisting/delisting.repository.js';
 import { ConsensusRuntime, type RuntimeOptions } from './consensus-runtime.js';
 import { ConsensusSnapshots } from './snapshot/consensus-snapshot.service.js';
+import { QuarantineReleases } from './quarantine-release/quarantine-releases.js';
 import { NeverListService } from './never-list/never-list.service.js';
 import { ConsensusRepository } from './consensus.repository.js';
 import type { ExplanationRow, IpScoreRow } from './consensus.types.js';
@@ -69,6 +70,7 @@ export class ConsensusService {
     @Inject(LISTING_PUBLISHER) private readonly publisher: ListingPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly snapshots: ConsensusSnapshots,
+    private readonly releases: QuarantineReleases,
   ) {}
 
   /**
@@ -140,9 +142,12 @@ export class ConsensusService {
     }
     runtime.forgetSeenBefore(since.getTime());
     const delisted = await this.applyDelistings(runtime, now);
+    // Operators' releases from quarantine (docs/operators.md, "Community"), persisted by the API process.
+    const released = await this.releases.applyPending(runtime.engine, now);
     const result = runtime.tick(now.getTime());
     const generation = cursor.generation + 1n;
     const version = await this.persistRun(runtime, result, now, generation, delisted);
+    if (released > 0) await this.persistTrust(runtime, now);
     await this.repository.saveCursor({ lastSignalId: lastId, generation, lastTickAt: now });
     this.generation = generation;
     await this.redis.pubsub.publish(this.redis.key('scores', 'version'), generation.toString()).catch(() => 0);
@@ -243,6 +248,8 @@ export class ConsensusService {
         runtime.engine.reviewDelisting(r.ipKey, r.status, r.decidedAt.getTime());
       }
     }
+    // Likewise the operators' releases from quarantine applied after the snapshot (all of them on a full replay).
+    await this.releases.reapply(runtime.engine, new Date(from - 30 * 86_400_000), appliedAfter);
     runtime.tick(now.getTime() - 1);
     runtime.drainTouched();
     // The replay read every committed row up to the cursor, late ones included.

@@ -174,6 +174,8 @@ export const AUTHORIZATION_TABLE = {
   'console.requests': { allow: staff('admin', 'support') },
   'console.agents': { allow: staff('admin', 'support') },
   'console.audit': { allow: staff('admin', 'billing', 'support') },
+  /** Releases an agent from the scoring engine's quarantine (applied by the next scoring run, audited). */
+  'agents.releaseQuarantine': { allow: staff('admin') },
   /** The console's revenue page and a customer's account with the staff actions on it (docs/operators.md). */
   'revenue.read': { allow: staff('admin', 'billing') },
   'customers.account': { allow: staff('admin', 'billing', 'support'), organization: { param: 'id' } },
