@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
-import { inPgTransaction } from '../infra/prisma/pg-transaction.js';
 
 /** Members' side of erasure (src/members/members.erasure.ts). */
 @Injectable()
@@ -8,7 +7,7 @@ export class MembersErasureRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async identifiers(organizationId: string): Promise<string[]> {
-    const { rows } = await this.prisma.pool.query<{ v: string }>(
+    const rows = await this.prisma.db.query<{ v: string }>(
       `SELECT id::text AS v FROM member WHERE organization_id = $1 UNION SELECT email FROM member WHERE organization_id = $1
        UNION SELECT id::text FROM member_token WHERE organization_id = $1 UNION SELECT email FROM member_token WHERE organization_id = $1`,
       [organizationId],
@@ -16,18 +15,17 @@ export class MembersErasureRepository {
     return rows.map((r) => r.v);
   }
 
-  /** R7: members, their sessions and one-use links, and mail kept for their addresses. */
+  /** R7: members, their sessions and one-use links, and mail kept for their addresses, in one transaction. */
   async erase(organizationId: string): Promise<Record<string, number>> {
-    return inPgTransaction(this.prisma.pool, async (client) => {
+    return this.prisma.transaction(async (tx) => {
       const emails = (
-        await client.query<{ email: string }>('SELECT email FROM member WHERE organization_id = $1 UNION SELECT email FROM member_token WHERE organization_id = $1', [organizationId])
-      ).rows.map((r) => r.email);
-      const q = async (text: string, params: unknown[]) => (await client.query(text, params)).rowCount ?? 0;
+        await tx.query<{ email: string }>('SELECT email FROM member WHERE organization_id = $1 UNION SELECT email FROM member_token WHERE organization_id = $1', [organizationId])
+      ).map((r) => r.email);
       return {
-        member_session: await q('DELETE FROM member_session WHERE member_id IN (SELECT id FROM member WHERE organization_id = $1)', [organizationId]),
-        member_token: await q('DELETE FROM member_token WHERE organization_id = $1', [organizationId]),
-        member: await q('DELETE FROM member WHERE organization_id = $1', [organizationId]),
-        email_outbox: await q('DELETE FROM email_outbox WHERE lower(recipient) = ANY($1::text[])', [emails.map((e) => e.toLowerCase())]),
+        member_session: await tx.execute('DELETE FROM member_session WHERE member_id IN (SELECT id FROM member WHERE organization_id = $1)', [organizationId]),
+        member_token: await tx.execute('DELETE FROM member_token WHERE organization_id = $1', [organizationId]),
+        member: await tx.execute('DELETE FROM member WHERE organization_id = $1', [organizationId]),
+        email_outbox: await tx.execute('DELETE FROM email_outbox WHERE lower(recipient) = ANY($1::text[])', [emails.map((e) => e.toLowerCase())]),
       };
     });
   }
