@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { BlocklistRepository } from './blocklist.repository.js';
-import type { StoredEntry } from './blocklist.types.js';
+import type { KeyHistoryRow, StoredEntry, VersionInfo } from './blocklist.types.js';
 
 /**
  * The blocklist's version history as other domains read it (table ownership, docs/architecture.md):
- * the CrowdSec decision streams ask what was closed between two versions and when a version was published.
+ * the CrowdSec decision streams ask what was closed between two versions and when a version was published;
+ * the operator console pages the versions and reads one key's listings and delistings.
  */
 @Injectable()
 export class BlocklistVersions {
@@ -23,5 +24,20 @@ export class BlocklistVersions {
   /** When `version` was published, or null when it is not (or no longer) in the kept history. */
   createdAt(version: number): Promise<Date | null> {
     return this.repository.versionCreatedAt(version);
+  }
+
+  /** A page of the kept versions, newest first, before `beforeId` (from the newest when null). */
+  page(beforeId: number | null, limit: number): Promise<VersionInfo[]> {
+    return this.repository.versionsPage(beforeId, limit);
+  }
+
+  /** The oldest version still kept (history is pruned by age), 0 when there is none. */
+  oldestId(): Promise<number> {
+    return this.repository.oldestVersionId();
+  }
+
+  /** One key's kept rows, oldest first (at most `limit` of the newest). */
+  historyOf(ipKey: string, limit = 200): Promise<KeyHistoryRow[]> {
+    return this.repository.historyOf(ipKey, limit);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Db } from '../infra/prisma/db.js';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 import { READ_REPLICA_BEHIND, ReadReplica } from '../infra/prisma/read-replica.js';
-import type { NewRow, OpenRow, StoredEntry, VersionInfo } from './blocklist.types.js';
+import type { KeyHistoryRow, NewRow, OpenRow, StoredEntry, VersionInfo } from './blocklist.types.js';
 import type { PublishPlan } from './publish-plan.js';
 import type { BlocklistScope } from './render/types.js';
 
@@ -159,6 +159,28 @@ export class BlocklistRepository {
   async oldestVersionId(): Promise<number> {
     const [row] = await this.prisma.db.query<{ id: number | null }>('SELECT min(id) AS id FROM blocklist_version');
     return row.id ?? 0;
+  }
+
+  /** Versions before `beforeId` (all when null), newest first, at most `limit`. */
+  async versionsPage(beforeId: number | null, limit: number): Promise<VersionInfo[]> {
+    const rows = await this.prisma.db.query<VersionRow>(
+      'SELECT id, created_at, added, removed, total FROM blocklist_version WHERE ($1::int IS NULL OR id < $1) ORDER BY id DESC LIMIT $2',
+      [beforeId, limit],
+    );
+    return rows.map(toVersion);
+  }
+
+  /** Every kept row of one key (its listings, open and closed) with the times of the versions that opened and closed them. */
+  async historyOf(ipKey: string, limit: number): Promise<KeyHistoryRow[]> {
+    const rows = await this.prisma.db.query<{ scenario_class: string; score: number; until: Date; added_in: number; removed_in: number | null; added_at: Date | null; removed_at: Date | null }>(
+      `SELECT e.scenario_class, e.score, e.until, e.added_in, e.removed_in, a.created_at AS added_at, r.created_at AS removed_at
+       FROM blocklist_entry e
+       LEFT JOIN blocklist_version a ON a.id = e.added_in
+       LEFT JOIN blocklist_version r ON r.id = e.removed_in
+       WHERE e.ip_key = $1 ORDER BY e.added_in DESC LIMIT $2`,
+      [ipKey, limit],
+    );
+    return rows.map((r) => ({ scenarioClass: r.scenario_class, score: r.score, until: r.until, addedIn: r.added_in, removedIn: r.removed_in, addedAt: r.added_at, removedAt: r.removed_at })).reverse();
   }
 
   entriesAt(version: number): Promise<StoredEntry[]> {

@@ -47,6 +47,17 @@ export interface VersionInfo {
 }
 
 /** Who downloads: decides the size of the view. */
+/** One blocklist row of a key, as its history reads (versions and their publication times). */
+export interface KeyHistoryRow {
+  scenarioClass: string;
+  score: number;
+  until: Date;
+  addedIn: number;
+  removedIn: number | null;
+  addedAt: Date | null;
+  removedAt: Date | null;
+}
+
 export type ViewTier = 'community' | 'contributor' | 'full';
 
 export interface ViewSpec {

@@ -23,6 +23,14 @@ export interface HeldSignals {
   copy: Array<{ ip: string; receivedAt: Date; source: string; scenario: string; startedAt: Date; stoppedAt: Date }>;
 }
 
+export interface VoterEvidenceRow {
+  reporter: string;
+  scenario: string;
+  signals: number;
+  first_at: Date;
+  last_at: Date;
+}
+
 @Injectable()
 export class SignalsFeedRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -54,6 +62,16 @@ export class SignalsFeedRepository {
 
   async votersOf(ipKey: string, since: Date): Promise<Array<{ owner: string; reporter: string }>> {
     return this.prisma.db.query<{ owner: string; reporter: string }>('SELECT DISTINCT owner, reporter FROM signal WHERE ip_key = $1 AND received_at > $2', [ipKey, since]);
+  }
+
+  /** Per reporter and scenario: how many signals of `ipKey` since `since`, first and last received (explanations). */
+  async evidenceOf(ipKey: string, since: Date, limit: number): Promise<VoterEvidenceRow[]> {
+    return this.prisma.db.query<VoterEvidenceRow>(
+      `SELECT reporter, scenario, count(*)::int AS signals, min(received_at) AS first_at, max(received_at) AS last_at
+       FROM signal WHERE coalesce(ip_key, ip) = $1 AND received_at > $2
+       GROUP BY reporter, scenario ORDER BY max(received_at) DESC LIMIT $3`,
+      [ipKey, since, limit],
+    );
   }
 
   async ipKeysOfOwner(owner: string): Promise<string[]> {

@@ -46,6 +46,14 @@ export class SignalsFeed {
     return this.repository.votersOf(ipKey, since);
   }
 
+  /**
+   * The evidence behind an explanation, for operators: per reporter pseudonym and scenario, the signals
+   * of `ipKey` received since `since`, first and last (most recent first, at most `limit` pairs).
+   */
+  async evidenceOf(ipKey: string, since: Date, limit = 500): Promise<Array<{ reporter: string; scenario: string; signals: number; firstAt: Date; lastAt: Date }>> {
+    return (await this.repository.evidenceOf(ipKey, since, limit)).map((r) => ({ reporter: r.reporter, scenario: r.scenario, signals: r.signals, firstAt: r.first_at, lastAt: r.last_at }));
+  }
+
   /** IP keys an owner pseudonym reported (withdrawal of an erased organisation's votes). */
   ipKeysOfOwner(owner: string): Promise<string[]> {
     return this.repository.ipKeysOfOwner(owner);

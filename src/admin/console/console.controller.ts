@@ -33,11 +33,13 @@ export class ConsoleController {
     description:
       'Staff operators (admin, support): up to 500 agents of organisations not erased, most recent signal first, optionally filtered by ' +
       'status (`quarantined`: the agent, or its reporter quarantined by the scoring engine) and by part of the agent or organisation name. Trust and quarantine are the scoring engine\'s as last written (bands: ' +
-      'quarantined, established, building, low, unscored). Revoke an agent with POST /v1/agents/{id}/revoke (audited).',
+      'quarantined, established, building, low, unscored), and the latest operator\'s release from quarantine. `organizations` sums the listed agents per organisation ' +
+      '(community ones first). Revoke an agent with POST /v1/agents/{id}/revoke, release one with POST /v1/admin/agents/{id}/quarantine-release (both audited).',
   })
   @ApiOkResponse({ type: ConsoleAgentListDto })
   async agents(@Query() query: ConsoleAgentsQueryDto): Promise<ConsoleAgentListDto> {
-    return { agents: await this.console.agents(query) };
+    const agents = await this.console.agents(query);
+    return { agents, organizations: this.console.contributions(agents) };
   }
 
   @Get('audit')

@@ -50,10 +50,32 @@ export class ConsoleAgentDto {
   @ApiProperty({ enum: ['quarantined', 'established', 'building', 'low', 'unscored'] }) trust_band!: string;
   @ApiProperty({ nullable: true, type: String, description: 'when the scoring engine quarantined the reporter' }) quarantined_at!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'engine, canary, false_positives or contradicted' }) quarantine_reason!: string | null;
+  @ApiProperty({ nullable: true, type: () => AgentReleaseDto, description: "the latest operator's release from quarantine" }) release!: AgentReleaseDto | null;
+}
+
+export class AgentReleaseDto {
+  @ApiProperty({ enum: ['pending', 'released', 'not_quarantined'], description: 'pending until the next scoring run applies it' }) status!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ description: 'operator:<id>' }) requested_by!: string;
+  @ApiProperty() requested_at!: string;
+  @ApiProperty({ nullable: true, type: String }) applied_at!: string | null;
+}
+
+export class OrganizationContributionDto {
+  @ApiProperty() organization_id!: string;
+  @ApiProperty() organization_name!: string;
+  @ApiProperty({ enum: ['customer', 'community', 'internal'] }) organization_kind!: string;
+  @ApiProperty() agents!: number;
+  @ApiProperty() active!: number;
+  @ApiProperty({ description: 'agents whose reporter the engine holds in quarantine' }) quarantined!: number;
+  @ApiProperty({ description: 'agents in the established trust band' }) established!: number;
+  @ApiProperty({ description: 'agents with a signal in the last 24 h' }) reporting_24h!: number;
+  @ApiProperty({ nullable: true, type: String }) last_signal_at!: string | null;
 }
 
 export class ConsoleAgentListDto {
   @ApiProperty({ type: [ConsoleAgentDto] }) agents!: ConsoleAgentDto[];
+  @ApiProperty({ type: [OrganizationContributionDto], description: 'per organisation of the agents listed: community first, then by agents reporting' }) organizations!: OrganizationContributionDto[];
 }
 
 export class AuditQueryDto {

@@ -4,10 +4,11 @@ import { AuditService } from '../../audit/audit.service.js';
 import { DelistingService } from '../../consensus/delisting/delisting.service.js';
 import { DELISTING_EXPIRY } from '../../consensus/delisting/delisting-expiry-policy.js';
 import type { DelistingRecord, DelistingStatus } from '../../consensus/delisting/delisting.repository.js';
+import { QuarantineReleases } from '../../consensus/quarantine-release/quarantine-releases.js';
 import { ReporterStandings } from '../../consensus/reporter-standing.js';
 import { Clock } from '../../infra/clock/clock.js';
 import { PrivacyQueue } from '../../privacy/privacy-queue.js';
-import type { AuditEntryDto, AuditPageDto, AuditQueryDto, ConsoleAgentDto, ConsoleAgentsQueryDto, WorkItemDto, WorkQueueDto } from './console.dto.js';
+import type { AuditEntryDto, AuditPageDto, AuditQueryDto, ConsoleAgentDto, ConsoleAgentsQueryDto, OrganizationContributionDto, WorkItemDto, WorkQueueDto } from './console.dto.js';
 
 const DAY_MS = 86_400_000;
 /** Delisting states an operator sees in the queue; the first three wait for nobody but the holder or the operator. */
@@ -30,6 +31,7 @@ export class ConsoleService {
     private readonly privacy: PrivacyQueue,
     private readonly roster: AgentRoster,
     private readonly standings: ReporterStandings,
+    private readonly releases: QuarantineReleases,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -102,9 +104,11 @@ export class ConsoleService {
   async agents(query: ConsoleAgentsQueryDto): Promise<ConsoleAgentDto[]> {
     const quarantinedOnly = query.status === 'quarantined';
     const agents = await this.roster.list({ status: quarantinedOnly ? undefined : query.status, search: query.q?.trim() || undefined }, 500);
-    const standings = await this.standings.of(agents.flatMap((a) => (a.reporter ? [a.reporter] : [])));
+    const pseudonyms = agents.flatMap((a) => (a.reporter ? [a.reporter] : []));
+    const [standings, releases] = await Promise.all([this.standings.of(pseudonyms), this.releases.of(pseudonyms)]);
     const rows = agents.map((a) => {
       const s = a.reporter ? standings.get(a.reporter) : undefined;
+      const r = a.reporter ? releases.get(a.reporter) : undefined;
       return {
         id: a.id,
         name: a.name,
@@ -121,9 +125,33 @@ export class ConsoleService {
         trust_band: s?.band ?? 'unscored',
         quarantined_at: iso(s?.quarantinedAt ?? null),
         quarantine_reason: s?.quarantineReason ?? null,
+        release: r
+          ? { status: r.outcome ?? 'pending', reason: r.reason, requested_by: r.requestedBy, requested_at: r.requestedAt.toISOString(), applied_at: iso(r.appliedAt) }
+          : null,
       };
     });
     return quarantinedOnly ? rows.filter((r) => r.status === 'quarantined' || r.quarantined_at !== null) : rows;
+  }
+
+  /** Each organisation's contribution, summed over the agents listed: community organisations first, then by agents reporting. */
+  contributions(agents: readonly ConsoleAgentDto[]): OrganizationContributionDto[] {
+    const since = this.clock.now().getTime() - DAY_MS;
+    const byOrganization = new Map<string, OrganizationContributionDto>();
+    for (const a of agents) {
+      let o = byOrganization.get(a.organization_id);
+      if (!o) {
+        o = { organization_id: a.organization_id, organization_name: a.organization_name, organization_kind: a.organization_kind, agents: 0, active: 0, quarantined: 0, established: 0, reporting_24h: 0, last_signal_at: null };
+        byOrganization.set(a.organization_id, o);
+      }
+      o.agents++;
+      if (a.status === 'active') o.active++;
+      if (a.quarantined_at !== null) o.quarantined++;
+      if (a.trust_band === 'established') o.established++;
+      if (a.last_signal_at !== null && Date.parse(a.last_signal_at) >= since) o.reporting_24h++;
+      if (a.last_signal_at !== null && (o.last_signal_at === null || a.last_signal_at > o.last_signal_at)) o.last_signal_at = a.last_signal_at;
+    }
+    const rank = (o: OrganizationContributionDto) => (o.organization_kind === 'community' ? 0 : 1);
+    return [...byOrganization.values()].sort((a, b) => rank(a) - rank(b) || b.reporting_24h - a.reporting_24h || a.organization_name.localeCompare(b.organization_name));
   }
 
   /** Matching entries among the newest AUDIT_SEARCH_WINDOW, and the verification of the whole chain. */

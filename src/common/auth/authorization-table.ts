@@ -176,6 +176,8 @@ export const AUTHORIZATION_TABLE = {
   'console.audit': { allow: staff('admin', 'billing', 'support') },
   /** Releases an agent from the scoring engine's quarantine (applied by the next scoring run, audited). */
   'agents.releaseQuarantine': { allow: staff('admin') },
+  /** Listings: an IP's or a range's state, the operator explanation, the blocklist's version history. */
+  'console.listings': { allow: staff('admin', 'support') },
   /** The console's revenue page and a customer's account with the staff actions on it (docs/operators.md). */
   'revenue.read': { allow: staff('admin', 'billing') },
   'customers.account': { allow: staff('admin', 'billing', 'support'), organization: { param: 'id' } },
