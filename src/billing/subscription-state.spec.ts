@@ -75,4 +75,11 @@ describe('entitlements', () => {
     expect(result.recheckAt).toEqual(new Date(since.getTime() + 2 * HOUR));
     expect(organizationEntitlement([], now, 0, rank).planId).toBe('free');
   });
+  it('says why no plan is granted: the first subscription\'s reason, or no subscription when there is none', () => {
+    const rank = (id: string): number => ['free', 'pro', 'business'].indexOf(id);
+    const lapsed = sub({ planId: 'business', status: 'past_due', pastDueSince: new Date(now.getTime() - 3 * HOUR) });
+    expect(organizationEntitlement([lapsed, sub({ id: 'sub_0', status: 'canceled' })], now, 2 * HOUR, rank)).toEqual({ planId: 'free', recheckAt: null, reason: 'past due, grace period over' });
+    expect(organizationEntitlement([lapsed, sub({ id: 'sub_2', planId: 'pro' })], now, 2 * HOUR, rank)).toEqual({ planId: 'pro', recheckAt: null, reason: 'active' });
+    expect(organizationEntitlement([], now, 2 * HOUR, rank)).toEqual({ planId: 'free', recheckAt: null, reason: 'no subscription' });
+  });
 });

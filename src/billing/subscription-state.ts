@@ -73,15 +73,17 @@ export function entitlementOf(sub: SubscriptionState, now: Date, graceMs: number
 
 /**
  * The organisation's plan from all its subscriptions: the paid plan of the most recently started
- * subscription that still grants one, else free. `rank` orders plans when two grant at once.
+ * subscription that still grants one, else free. `rank` orders plans when two grant at once. When none
+ * grants a plan, the reason is the first subscription's (newest first: why the plan was lost, e.g. the
+ * grace period ended), and `no subscription` only when there is none.
  */
 export function organizationEntitlement(subs: readonly SubscriptionState[], now: Date, graceMs: number, rank: (planId: string) => number): Entitlement {
-  let best: Entitlement = { planId: FREE_PLAN_ID, recheckAt: null, reason: 'no subscription' };
+  let best: Entitlement | null = null;
   let recheck: Date | null = null;
   for (const sub of subs) {
     const e = entitlementOf(sub, now, graceMs);
     if (e.recheckAt && (!recheck || e.recheckAt < recheck)) recheck = e.recheckAt;
-    if (e.planId !== FREE_PLAN_ID && (best.planId === FREE_PLAN_ID || rank(e.planId) > rank(best.planId))) best = e;
+    if (!best || (e.planId !== FREE_PLAN_ID && (best.planId === FREE_PLAN_ID || rank(e.planId) > rank(best.planId)))) best = e;
   }
-  return { ...best, recheckAt: recheck };
+  return { ...(best ?? { planId: FREE_PLAN_ID, reason: 'no subscription' }), recheckAt: recheck };
 }
