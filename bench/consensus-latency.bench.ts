@@ -41,7 +41,7 @@ await runBenchMain(300 + targets * 10, async (session) => {
   pool.on('error', () => undefined);
   try {
     await pool.query(
-      'TRUNCATE signal, signal_uuid, agent, enrollment_key, reporter_key, organization, reporter, ip_score, listing_explanation, blocklist_entry, blocklist_version RESTART IDENTITY CASCADE',
+      'TRUNCATE signal, signal_batch_nonce, agent, enrollment_key, reporter_key, organization, reporter, ip_score, listing_explanation, blocklist_entry, blocklist_version RESTART IDENTITY CASCADE',
     );
     await pool.query('DELETE FROM consensus_cursor');
     const port = await freePort();

@@ -12,6 +12,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { loadConfig } from '../src/config/app-config.js';
+import { PrismaService } from '../src/infra/prisma/prisma.service.js';
 import { SignalsRepository } from '../src/signals/signals.repository.js';
 import { freePort } from './lib/child-server.js';
 import { interleavedSchedule } from './lib/schedule.js';
@@ -54,6 +56,7 @@ await runBenchMain(budgetSec, async (session) => {
   await flushRedisDb(redisUrl);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
   pool.on('error', () => undefined);
+  let prisma: PrismaService | null = null;
   try {
     await resetBenchTables(pool);
     const { enrollKey } = await createBenchOrganization(pool);
@@ -90,7 +93,10 @@ await runBenchMain(budgetSec, async (session) => {
       const agents = await enrollAgents(client, enrollKey, options.connections);
       log(`${agents.length} agents enrolled and logged in over HTTP`);
       const serviceStep = (w: number) => pushBatch(client, agents[w]);
-      const repository = new SignalsRepository({ pool } as unknown as ConstructorParameters<typeof SignalsRepository>[0]);
+      // The service's own repository on a pool as large as the server's (transaction and advisory lock included).
+      const config = loadConfig({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(poolSize), REDIS_URL: redisUrl, QUORUM_LOG_LEVEL: 'warn' });
+      prisma = new PrismaService(config);
+      const repository = new SignalsRepository(prisma, config);
       const reporters = agents.map(() => randomBytes(16).toString('hex'));
       const ceilingStep = (w: number) => insertDirectly(repository, reporters[w]);
 
@@ -124,6 +130,7 @@ await runBenchMain(budgetSec, async (session) => {
       client.close();
     }
   } finally {
+    await prisma?.onApplicationShutdown();
     await pool.end().catch(() => undefined);
   }
 });

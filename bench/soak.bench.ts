@@ -149,7 +149,7 @@ async function soakTarget(session: BenchSession, target: Target): Promise<Target
   let server: Started | null = null;
   try {
     await pool.query(
-      'TRUNCATE signal, signal_uuid, agent, enrollment_key, reporter_key, organization, reporter, ip_score, listing_explanation, blocklist_entry, blocklist_version RESTART IDENTITY CASCADE',
+      'TRUNCATE signal, signal_batch_nonce, agent, enrollment_key, reporter_key, organization, reporter, ip_score, listing_explanation, blocklist_entry, blocklist_version RESTART IDENTITY CASCADE',
     );
     await pool.query('DELETE FROM consensus_cursor');
     const apiKey = (await createBenchKey(pool)).key;
@@ -210,7 +210,7 @@ async function soakTarget(session: BenchSession, target: Target): Promise<Target
     const warm = rows.filter((r) => r.minute > 2);
     const rssSlope = slope(warm.map((r) => r.minute), warm.map((r) => r.rssMb));
     const v = verdict(rows, storage, rssSlope, ceiling);
-    out(`storage: ${storage.signals} signals, ${storage.bytesPerSignal.toFixed(0)} B per signal (signal partitions ${(storage.signalBytes / 1_048_576).toFixed(1)} MB, signal_uuid ${(storage.uuidBytes / 1_048_576).toFixed(1)} MB); blocklist rows ${storage.blocklistRows}`);
+    out(`storage: ${storage.signals} signals, ${storage.bytesPerSignal.toFixed(0)} B per signal (signal partitions ${(storage.signalBytes / 1_048_576).toFixed(1)} MB); blocklist rows ${storage.blocklistRows}`);
     const p99s = rows.map((r) => r.lookup[1]);
     out(`baseline (idle, same run): lookup p50/p99 ${idleLookup[0].toFixed(2)}/${idleLookup[1].toFixed(2)} ms; under load, median minute p99 = ${ratio(median(p99s), idleLookup[1]).toFixed(2)}x idle`);
     for (const c of v.checks) out(`  ${c.ok ? 'PASS' : 'MISS'}  ${c.name}: ${c.detail}`);

@@ -32,7 +32,7 @@ export async function flushRedisDb(url: string): Promise<void> {
 
 /** Empties what earlier runs left in the dedicated bench database. */
 export async function resetBenchTables(pool: pg.Pool): Promise<void> {
-  await pool.query('TRUNCATE signal, signal_uuid, agent, enrollment_key, reporter_key, organization RESTART IDENTITY CASCADE');
+  await pool.query('TRUNCATE signal, signal_batch_nonce, agent, enrollment_key, reporter_key, organization RESTART IDENTITY CASCADE');
 }
 
 /** One organisation with its reporter key and an enrollment key, written directly. */

@@ -13,7 +13,7 @@ const MAX_ROWS_PER_WRITE = 5_000;
 
 const INSERT = `
 INSERT INTO signal (received_at, reporter, owner, reporter_asn, reporter_net, reporter_country, source, ip, ip_key, scope, scenario, started_at, stopped_at, weight)
-SELECT now(), $1, $2, $3, $4, $5, 'quorum', t.ip, t.ip, 'ip', $6, now() - interval '60 seconds', now() - interval '1 second', 1
+SELECT now(), $1, $2, $3, $4, $5, 'quorum', t.ip, NULL, 'ip', $6, now() - interval '60 seconds', now() - interval '1 second', 1
 FROM unnest($7::text[]) AS t(ip)`;
 
 /**

@@ -71,27 +71,22 @@ export async function scoringBacklog(pool: pg.Pool): Promise<number> {
 
 export interface StorageFigures {
   signals: number;
-  /** Every signal partition: heap, TOAST and indexes. */
+  /** Every signal partition: heap, TOAST and indexes (resends are recognised against these rows: docs/scaling.md). */
   signalBytes: number;
-  /** The idempotency table (signal_uuid) with its indexes. */
-  uuidBytes: number;
   bytesPerSignal: number;
   blocklistRows: number;
 }
 
 export async function storageFigures(pool: pg.Pool): Promise<StorageFigures> {
-  await pool.query('VACUUM (ANALYZE) signal_uuid');
-  const { rows } = await pool.query<{ signals: string; signal_bytes: string; uuid_bytes: string; blocklist_rows: string }>(
+  const { rows } = await pool.query<{ signals: string; signal_bytes: string; blocklist_rows: string }>(
     `SELECT (SELECT count(*) FROM signal)::text AS signals,
        (SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) FROM pg_inherits i WHERE i.inhparent = 'signal'::regclass)::text AS signal_bytes,
-       pg_total_relation_size('signal_uuid')::text AS uuid_bytes,
        (SELECT count(*) FROM blocklist_entry)::text AS blocklist_rows`,
   );
   const r = rows[0];
   const signals = Number(r.signals);
   const signalBytes = Number(r.signal_bytes);
-  const uuidBytes = Number(r.uuid_bytes);
-  return { signals, signalBytes, uuidBytes, bytesPerSignal: signals > 0 ? (signalBytes + uuidBytes) / signals : Number.NaN, blocklistRows: Number(r.blocklist_rows) };
+  return { signals, signalBytes, bytesPerSignal: signals > 0 ? signalBytes / signals : Number.NaN, blocklistRows: Number(r.blocklist_rows) };
 }
 
 /** Resident memory of the given processes and their descendants (MB). */

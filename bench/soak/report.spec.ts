@@ -25,7 +25,7 @@ const row = (minute: number, over: Partial<MinuteRow> = {}): MinuteRow => ({
   load1: 1,
   ...over,
 });
-const storage = { signals: 1000, signalBytes: 300_000, uuidBytes: 100_000, bytesPerSignal: 400, blocklistRows: 10 };
+const storage = { signals: 1000, signalBytes: 400_000, bytesPerSignal: 400, blocklistRows: 10 };
 
 describe('soak verdict', () => {
   it('passes when every criterion holds and names each one that misses', () => {

@@ -5,7 +5,7 @@ import { projectRoot } from '../common/util/project-root.js';
 const root = projectRoot();
 
 /** The signal and scoring tables (GDPR R5): reporters appear only as HMAC pseudonyms. */
-const SCORING_MODELS = ['Signal', 'SignalUuid', 'Reporter', 'IpScore', 'ListingExplanation', 'BlocklistEntry', 'BlocklistVersion'];
+const SCORING_MODELS = ['Signal', 'Reporter', 'IpScore', 'ListingExplanation', 'BlocklistEntry', 'BlocklistVersion'];
 
 function modelBody(schema: string, model: string): string {
   const match = new RegExp(`^model ${model} \\{([\\s\\S]*?)^\\}`, 'm').exec(schema);

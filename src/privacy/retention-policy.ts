@@ -4,6 +4,7 @@ const DAY_MS = 86_400_000;
 
 export interface RetentionPeriods {
   signalDays: number;
+  /** Not a table's period: how long a resent signal uuid is recognised (src/signals/signals.repository.ts). */
   signalUuidDays: number;
   ipScoreDays: number;
   blocklistDays: number;
@@ -17,7 +18,6 @@ export interface RetentionPeriods {
 /** Rows dated strictly before a cutoff are past their period; a row exactly at the cutoff survives. */
 export interface RetentionCutoffs {
   signal: Date;
-  signalUuid: Date;
   ipScore: Date;
   blocklist: Date;
   explanation: Date;
@@ -38,7 +38,6 @@ export function retentionCutoffs(now: Date, p: RetentionPeriods): RetentionCutof
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   return {
     signal: before(p.signalDays),
-    signalUuid: before(p.signalUuidDays),
     ipScore: before(p.ipScoreDays),
     blocklist: before(p.blocklistDays),
     explanation: before(p.explanationDays),
@@ -67,7 +66,6 @@ export function retentionLimits(p: RetentionPeriods): Record<string, number> {
   const s = (days: number) => days * 86_400;
   return {
     signal: s(p.signalDays),
-    signal_uuid: s(p.signalUuidDays),
     ip_score: s(p.ipScoreDays),
     blocklist_version: s(p.blocklistDays),
     listing_explanation: s(p.explanationDays),

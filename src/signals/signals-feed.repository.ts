@@ -37,7 +37,7 @@ export class SignalsFeedRepository {
 
   async after(afterId: bigint, since: Date, limit: number): Promise<SignalTuple[]> {
     return this.prisma.db.query<SignalTuple>(
-      'SELECT id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight FROM signal WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3',
+      'SELECT id, received_at, reporter, owner, coalesce(ip_key, ip) AS ip_key, scope, scenario, stopped_at, weight FROM signal WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3',
       [afterId.toString(), since, limit],
     );
   }
@@ -45,7 +45,7 @@ export class SignalsFeedRepository {
   async byIds(ids: readonly bigint[], since: Date): Promise<SignalTuple[]> {
     if (ids.length === 0) return [];
     return this.prisma.db.query<SignalTuple>(
-      'SELECT id, received_at, reporter, owner, ip_key, scope, scenario, stopped_at, weight FROM signal WHERE id = ANY($1::bigint[]) AND received_at >= $2 ORDER BY id',
+      'SELECT id, received_at, reporter, owner, coalesce(ip_key, ip) AS ip_key, scope, scenario, stopped_at, weight FROM signal WHERE id = ANY($1::bigint[]) AND received_at >= $2 ORDER BY id',
       [ids.map((id) => id.toString()), since],
     );
   }
@@ -61,7 +61,7 @@ export class SignalsFeedRepository {
   }
 
   async votersOf(ipKey: string, since: Date): Promise<Array<{ owner: string; reporter: string }>> {
-    return this.prisma.db.query<{ owner: string; reporter: string }>('SELECT DISTINCT owner, reporter FROM signal WHERE ip_key = $1 AND received_at > $2', [ipKey, since]);
+    return this.prisma.db.query<{ owner: string; reporter: string }>('SELECT DISTINCT owner, reporter FROM signal WHERE coalesce(ip_key, ip) = $1 AND received_at > $2', [ipKey, since]);
   }
 
   /** Per reporter and scenario: how many signals of `ipKey` since `since`, first and last received (explanations). */
@@ -75,12 +75,12 @@ export class SignalsFeedRepository {
   }
 
   async ipKeysOfOwner(owner: string): Promise<string[]> {
-    const rows = await this.prisma.db.query<{ k: string }>('SELECT DISTINCT ip_key AS k FROM signal WHERE owner = $1', [owner]);
+    const rows = await this.prisma.db.query<{ k: string }>('SELECT DISTINCT coalesce(ip_key, ip) AS k FROM signal WHERE owner = $1', [owner]);
     return rows.map((r) => r.k);
   }
 
   async keysReportedByOthers(keys: readonly string[], owner: string): Promise<string[]> {
-    const rows = await this.prisma.db.query<{ k: string }>('SELECT DISTINCT ip_key AS k FROM signal WHERE ip_key = ANY($1::text[]) AND owner <> $2', [keys, owner]);
+    const rows = await this.prisma.db.query<{ k: string }>('SELECT DISTINCT coalesce(ip_key, ip) AS k FROM signal WHERE coalesce(ip_key, ip) = ANY($1::text[]) AND owner <> $2', [keys, owner]);
     return rows.map((r) => r.k);
   }
 
@@ -90,13 +90,13 @@ export class SignalsFeedRepository {
   }
 
   async hasSignalsSince(ipKey: string, since: Date, address: string | null): Promise<boolean> {
-    const rows = await this.prisma.db.query('SELECT 1 FROM signal WHERE ip_key = $1 AND received_at >= $2 AND ($3::text IS NULL OR ip = $3) LIMIT 1', [ipKey, since, address]);
+    const rows = await this.prisma.db.query('SELECT 1 FROM signal WHERE coalesce(ip_key, ip) = $1 AND received_at >= $2 AND ($3::text IS NULL OR ip = $3) LIMIT 1', [ipKey, since, address]);
     return rows.length > 0;
   }
 
   /** Whether any address of `ipKey` other than `address` is still in the raw signals. */
   async otherAddressesLeft(ipKey: string, address: string): Promise<boolean> {
-    const rows = await this.prisma.db.query('SELECT 1 FROM signal WHERE ip_key = $1 AND ip <> $2 LIMIT 1', [ipKey, address]);
+    const rows = await this.prisma.db.query('SELECT 1 FROM signal WHERE coalesce(ip_key, ip) = $1 AND ip <> $2 LIMIT 1', [ipKey, address]);
     return rows.length > 0;
   }
 
@@ -105,12 +105,12 @@ export class SignalsFeedRepository {
     const [g] = await db.query<{ count: string; oldest: Date | null; newest: Date | null; sources: string[] | null; scenarios: string[] | null }>(
         `SELECT count(*) AS count, min(received_at) AS oldest, max(received_at) AS newest,
                 array_agg(DISTINCT source) AS sources, array_agg(DISTINCT scenario) AS scenarios
-         FROM signal WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)`,
+         FROM signal WHERE coalesce(ip_key, ip) = $1 AND ($2::text IS NULL OR ip = $2)`,
       [ipKey, address],
     );
     const copy = await db.query<{ ip: string; received_at: Date; source: string; scenario: string; started_at: Date; stopped_at: Date }>(
       `SELECT ip, received_at, source, scenario, started_at, stopped_at FROM signal
-       WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2) ORDER BY received_at DESC LIMIT $3`,
+       WHERE coalesce(ip_key, ip) = $1 AND ($2::text IS NULL OR ip = $2) ORDER BY received_at DESC LIMIT $3`,
       [ipKey, address, limit],
     );
     return {
@@ -136,22 +136,17 @@ export class SignalsErasureRepository {
     const q = (text: string, params: unknown[]) => this.prisma.db.execute(text, params);
     return {
       signal: owner ? await q('DELETE FROM signal WHERE owner = $1 OR reporter = ANY($2::text[])', [owner, reporters]) : await q('DELETE FROM signal WHERE reporter = ANY($1::text[])', [reporters]),
-      signal_uuid: await q('DELETE FROM signal_uuid WHERE reporter = ANY($1::text[])', [reporters]),
       signal_batch_nonce: await q('DELETE FROM signal_batch_nonce WHERE agent_id::text = ANY($1::text[])', [agentIds]),
     };
   }
 
   async eraseIp(ipKey: string, exact: string | null): Promise<number> {
-    return this.prisma.db.execute('DELETE FROM signal WHERE ip_key = $1 AND ($2::text IS NULL OR ip = $2)', [ipKey, exact]);
+    return this.prisma.db.execute('DELETE FROM signal WHERE coalesce(ip_key, ip) = $1 AND ($2::text IS NULL OR ip = $2)', [ipKey, exact]);
   }
 
   /** R1: rows of the boundary partition older than the cutoff (whole older partitions are dropped). */
   deleteSignalsBefore(cutoff: Date): Promise<number> {
     return this.batched('DELETE FROM signal WHERE (tableoid, ctid) IN (SELECT tableoid, ctid FROM signal WHERE received_at < $1 LIMIT 5000)', cutoff);
-  }
-
-  deleteUuidsBefore(cutoff: Date): Promise<number> {
-    return this.batched('DELETE FROM signal_uuid WHERE ctid IN (SELECT ctid FROM signal_uuid WHERE created_at < $1 LIMIT 5000)', cutoff);
   }
 
   private async batched(statement: string, cutoff: Date): Promise<number> {
@@ -163,16 +158,14 @@ export class SignalsErasureRepository {
     }
   }
 
-  async oldest(): Promise<{ signal: Date | null; signal_uuid: Date | null }> {
-    const rows = await this.prisma.db.query<{ signal: Date | null; signal_uuid: Date | null }>(
-      'SELECT (SELECT min(received_at) FROM signal) AS signal, (SELECT min(created_at) FROM signal_uuid) AS signal_uuid',
-    );
+  async oldest(): Promise<{ signal: Date | null }> {
+    const rows = await this.prisma.db.query<{ signal: Date | null }>('SELECT min(received_at) AS signal FROM signal');
     return rows[0];
   }
 
   async heldIps(): Promise<{ keys: string[]; addresses: Array<{ ip: string; key: string }> }> {
-    const keys = await this.prisma.db.query<{ k: string }>("SELECT DISTINCT ip_key AS k FROM signal WHERE ip_key NOT LIKE '%:%' AND ip_key NOT LIKE '%/%'");
-    const addresses = await this.prisma.db.query<{ ip: string; key: string }>("SELECT DISTINCT ip, ip_key AS key FROM signal WHERE scope = 'ip' AND ip LIKE '%:%'");
+    const keys = await this.prisma.db.query<{ k: string }>("SELECT DISTINCT coalesce(ip_key, ip) AS k FROM signal WHERE coalesce(ip_key, ip) NOT LIKE '%:%' AND coalesce(ip_key, ip) NOT LIKE '%/%'");
+    const addresses = await this.prisma.db.query<{ ip: string; key: string }>("SELECT DISTINCT ip, coalesce(ip_key, ip) AS key FROM signal WHERE scope = 'ip' AND ip LIKE '%:%'");
     return { keys: keys.map((r) => r.k), addresses };
   }
 }

@@ -7,15 +7,15 @@ import { SignalPartitionsRepository } from './signal-partitions.repository.js';
 import { SignalsErasureRepository } from './signals-feed.repository.js';
 
 /**
- * Signals' erasure and retention (docs/privacy.md R1, R7, R9): raw signals by owner pseudonym, uuid
- * records, batch nonces, and the ingest gate's Redis keys (`ingest:{reporter}:…`, `nonce:batch:{reporter}:…`,
+ * Signals' erasure and retention (docs/privacy.md R1, R7, R9): raw signals by owner pseudonym (their
+ * uuids, which recognise resends, go with them), batch nonces, and the ingest gate's Redis keys (`ingest:{reporter}:…`, `nonce:batch:{reporter}:…`,
  * keyed by the reporter pseudonym: src/signals/signals.service.ts).
  */
 @DataLifecycleProvider()
 @Injectable()
 export class SignalsLifecycle implements DataLifecycle {
   readonly domain = 'signals' as const;
-  readonly tables = ['signal', 'signal_uuid', 'signal_batch_nonce'] as const;
+  readonly tables = ['signal', 'signal_batch_nonce'] as const;
   readonly stage = 20;
 
   constructor(
@@ -42,11 +42,11 @@ export class SignalsLifecycle implements DataLifecycle {
     return { signal: await this.repository.eraseIp(s.ipKey, s.address !== s.ipKey ? s.address : null) };
   }
 
-  /** R1 (whole day partitions, then the boundary partition's rows) and the 7-day uuid records. */
+  /** R1: whole day partitions, then the boundary partition's rows. */
   async applyRetention(_now: Date, cut: RetentionCutoffs): Promise<Removed> {
     const dropped = partitionsToDrop(await this.partitions.list(), cut.signal);
     await this.partitions.drop(dropped);
-    const out: Removed = { signal: await this.repository.deleteSignalsBefore(cut.signal), signal_uuid: await this.repository.deleteUuidsBefore(cut.signalUuid) };
+    const out: Removed = { signal: await this.repository.deleteSignalsBefore(cut.signal) };
     for (const name of dropped) out[`partition:${name}`] = 1;
     return out;
   }

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 
 export interface SignalRow {
@@ -40,36 +42,44 @@ export interface StoredBatch {
   claimedUuids: Set<string>;
 }
 
-// One statement, one transaction: take the batch nonce (durable replay protection; an expired row of
-// the same nonce is taken over), claim the (reporter, uuid) pairs (unique through signal_uuid's index on
-// their digest, migration 20261207160000_signal_uuid_digest_key), then insert every row whose uuid was
-// claimed now (or has none). A replayed nonce writes nothing; a duplicate uuid is skipped, never stored twice.
+// A reporter's resends are recognised against its own signal rows (docs/scaling.md "Storage per signal"):
+// the partitioned table cannot hold a unique index across its day partitions, so the reporter's batches
+// are serialised by a transaction-scoped advisory lock taken in its own statement first. The insert
+// statement starts after the lock is granted, so its snapshot sees every batch of that reporter that
+// committed before: a uuid stored by any of them is found by the index on the hash of (reporter, uuid)
+// (migration 20261207190000_signal_resend_index) and skipped.
+const LOCK_REPORTER = "SELECT pg_advisory_xact_lock(hashtext('signal-uuid:' || $1))";
+
+// One statement after the lock: take the batch nonce (durable replay protection; an expired row of the
+// same nonce is taken over), find the batch's uuids already stored by the reporter since the resend
+// window opened ($25), then insert every row whose uuid is new (or that has none). A replayed nonce writes
+// nothing; a resent uuid is skipped, never stored twice. ip_key is stored only where it differs from ip
+// (an IPv6 address's /64): readers take coalesce(ip_key, ip) (migration 20261207190100_signal_ip_key_when_differs).
 const INSERT_BATCH = `
 WITH batch_nonce AS (
   INSERT INTO signal_batch_nonce AS n (agent_id, nonce, expires_at)
-  SELECT $22::uuid, $23::text, $24 WHERE $23::text IS NOT NULL
-  ON CONFLICT (agent_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE n.expires_at <= $3
+  SELECT $22::uuid, $23::text, $24::timestamptz WHERE $23::text IS NOT NULL
+  ON CONFLICT (agent_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE n.expires_at <= $3::timestamptz
   RETURNING 1
 ), fresh AS (
   SELECT $23::text IS NULL OR EXISTS (SELECT 1 FROM batch_nonce) AS ok
-), claimed AS (
-  INSERT INTO signal_uuid (reporter, uuid, created_at)
-  SELECT $1, u, $3 FROM unnest($2::text[]) AS u WHERE (SELECT ok FROM fresh)
-  ON CONFLICT DO NOTHING
-  RETURNING uuid
+), stored AS (
+  SELECT s.uuid FROM signal s
+  WHERE hashtextextended(s.reporter || '/' || s.uuid, 0) = ANY(ARRAY(SELECT hashtextextended($1::text || '/' || u, 0) FROM unnest($2::text[]) AS u))
+    AND s.uuid IS NOT NULL AND s.reporter = $1::text AND s.uuid = ANY($2::text[]) AND s.received_at >= $25::timestamptz
 ), inserted AS (
   INSERT INTO signal (received_at, reporter, owner, reporter_asn, reporter_net, reporter_country, source, ip, ip_key, scope,
     scenario, scenario_version, scenario_hash, scenario_trust, started_at, stopped_at, uuid, labels, weight, flags)
-  SELECT $3, $1, $4, $5, $6, $7, $8, t.ip, t.ip_key, t.scope, t.scenario, t.scenario_version, decode(t.scenario_hash, 'hex'), t.scenario_trust,
-    t.started_at, t.stopped_at, t.uuid, t.labels::jsonb, t.weight, t.flags
+  SELECT $3::timestamptz, $1::text, $4, $5, $6, $7, $8, t.ip, NULLIF(t.ip_key, t.ip), t.scope, t.scenario, t.scenario_version,
+    decode(t.scenario_hash, 'hex'), t.scenario_trust, t.started_at, t.stopped_at, t.uuid, t.labels::jsonb, t.weight, t.flags
   FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[],
     $17::timestamptz[], $18::text[], $19::text[], $20::real[], $21::smallint[])
     AS t(ip, ip_key, scope, scenario, scenario_version, scenario_hash, scenario_trust, started_at, stopped_at, uuid, labels, weight, flags)
-  WHERE (SELECT ok FROM fresh) AND (t.uuid IS NULL OR t.uuid IN (SELECT uuid FROM claimed))
+  WHERE (SELECT ok FROM fresh) AND (t.uuid IS NULL OR t.uuid NOT IN (SELECT uuid FROM stored))
   RETURNING uuid
 )
 SELECT (SELECT ok FROM fresh) AS fresh, (SELECT count(*) FROM inserted)::int AS inserted,
-  (SELECT coalesce(array_agg(uuid), '{}') FROM claimed) AS claimed`;
+  (SELECT coalesce(array_agg(uuid), '{}') FROM inserted WHERE uuid IS NOT NULL) AS claimed`;
 
 // Expired nonces, oldest first, in bounded batches (the index on expires_at finds them).
 const SWEEP_NONCES = `
@@ -78,7 +88,15 @@ DELETE FROM signal_batch_nonce WHERE ctid = ANY(ARRAY(
 
 @Injectable()
 export class SignalsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  /** How far back a resent uuid is recognised (QUORUM_RETENTION_SIGNAL_UUID_DAYS). */
+  private readonly resendWindowMs: number;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.resendWindowMs = config.privacy.retention.signalUuidDays * 86_400_000;
+  }
 
   /**
    * Stores a batch atomically with its nonce; returns whether the nonce was new, how many rows were
@@ -87,7 +105,7 @@ export class SignalsRepository {
   async insertBatch(context: BatchContext, rows: SignalRow[]): Promise<StoredBatch> {
     const uuids = rows.map((r) => r.uuid).filter((u): u is string => u !== null);
     const column = <T>(pick: (r: SignalRow) => T): T[] => rows.map(pick);
-    const result = await this.prisma.pool.query<{ fresh: boolean; inserted: number; claimed: string[] }>(INSERT_BATCH, [
+    const values = [
       context.reporter,
       uuids,
       context.receivedAt,
@@ -103,8 +121,8 @@ export class SignalsRepository {
       column((r) => r.scenarioVersion),
       column((r) => r.scenarioHash),
       column((r) => r.scenarioTrust),
-      column((r) => r.startedAt),
-      column((r) => r.stoppedAt),
+      column((r) => r.startedAt.toISOString()),
+      column((r) => r.stoppedAt.toISOString()),
       column((r) => r.uuid),
       column((r) => r.labels),
       column((r) => r.weight),
@@ -112,8 +130,13 @@ export class SignalsRepository {
       context.agentId,
       context.nonce,
       context.nonceExpiresAt,
-    ]);
-    const row = result.rows[0];
+      new Date(context.receivedAt.getTime() - this.resendWindowMs),
+    ];
+    const [row] = await this.prisma.transaction(async (tx) => {
+      // Without uuids there is nothing a concurrent batch could duplicate: no lock.
+      if (uuids.length > 0) await tx.execute(LOCK_REPORTER, [context.reporter]);
+      return tx.query<{ fresh: boolean; inserted: number; claimed: string[] }>(INSERT_BATCH, values);
+    });
     return { fresh: row.fresh, inserted: row.inserted, claimedUuids: new Set(row.claimed) };
   }
 
@@ -121,13 +144,13 @@ export class SignalsRepository {
   async sweepNonces(now: Date, batchSize = 10_000): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted = (await this.prisma.pool.query(SWEEP_NONCES, [now, batchSize])).rowCount ?? 0;
+      const deleted = await this.prisma.db.execute(SWEEP_NONCES, [now, batchSize]);
       total += deleted;
       if (deleted < batchSize) return total;
     }
   }
 
   async countByReporter(reporter: string): Promise<number> {
-    return this.prisma.signal.count({ where: { reporter } });
+    return this.prisma.db.prisma.signal.count({ where: { reporter } });
   }
 }

@@ -123,7 +123,7 @@ describe('organisation erasure (GDPR R7)', () => {
     const after = await sql<{ listed: boolean }>(db, 'SELECT listed FROM ip_score WHERE ip_key = $1', [shared]);
     expect(after[0]?.listed ?? false).toBe(false);
     expect(await sql(db, 'SELECT 1 FROM blocklist_entry WHERE ip_key = $1 AND removed_in IS NULL', [shared])).toHaveLength(0);
-    expect(await sql(db, 'SELECT 1 FROM signal WHERE ip_key = $1', [onlyVictim])).toHaveLength(0);
+    expect(await sql(db, 'SELECT 1 FROM signal WHERE coalesce(ip_key, ip) = $1', [onlyVictim])).toHaveLength(0);
 
     // No trace in any table, except billing records kept for tax law.
     const hits = await tablesHolding(db, needles);

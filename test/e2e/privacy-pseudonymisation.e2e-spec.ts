@@ -79,9 +79,9 @@ describe('pseudonymisation and log redaction with canary IPs in live traffic (R5
     try {
       const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string }>(
         `SELECT table_name, column_name, data_type FROM information_schema.columns
-         WHERE table_schema = current_schema() AND table_name IN ('signal', 'signal_uuid', 'reporter', 'ip_score', 'listing_explanation')`,
+         WHERE table_schema = current_schema() AND table_name IN ('signal', 'reporter', 'ip_score', 'listing_explanation')`,
       );
-      expect(new Set(rows.map((r) => r.table_name)).size).toBe(5);
+      expect(new Set(rows.map((r) => r.table_name)).size).toBe(4);
       const bad = rows.filter((r) => /email|name|agent|organi[sz]ation|machine|password/i.test(r.column_name) || r.data_type === 'uuid');
       expect(bad).toEqual([]);
     } finally {

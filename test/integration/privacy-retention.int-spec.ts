@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 const MARGIN = 60_000;
 
 const SEEDED = [
-  'signal', 'signal_uuid', 'ip_score', 'listing_explanation', 'blocklist_entry', 'blocklist_version',
+  'signal', 'ip_score', 'listing_explanation', 'blocklist_entry', 'blocklist_version',
   'delisting_request', 'audit_log', 'audit_anchor', 'usage_counter', 'privacy_request', 'ip_protection',
 ];
 
@@ -62,8 +62,6 @@ describe('GDPR retention job (R1-R4, R10, R11, usage, requests): just inside sur
     await insertSignal('185.1.0.2', ago(30, -MARGIN));
     await insertSignal('185.1.0.1', ago(30, MARGIN));
     await insertSignal('185.1.0.3', ago(0));
-    // signal uuids (7 d)
-    await sql(db, `INSERT INTO signal_uuid (reporter, uuid, created_at) VALUES ('r', 'past', $1), ('r', 'inside', $2)`, [ago(7, -MARGIN), ago(7, MARGIN)]);
     // R2 aggregates (90 d after the last signal)
     for (const [key, lastSeen] of [['185.2.0.2', ago(90, -MARGIN)], ['185.2.0.1', ago(90, MARGIN)]] as const) {
       await sql(db, `INSERT INTO ip_score (ip_key, score, reporters, established, asns, first_seen, last_seen, version, updated_at) VALUES ($1, 1, 1, 0, 1, $2, $2, 1, $2)`, [key, lastSeen]);
@@ -110,7 +108,6 @@ describe('GDPR retention job (R1-R4, R10, R11, usage, requests): just inside sur
     expect(partitions).toContain(partitionFor(Math.floor(ago(-3).getTime() / DAY) * DAY).name);
     expect(partitions).not.toContain(partitionFor(Math.floor(ago(31).getTime() / DAY) * DAY).name);
     expect(await ips('signal', 'ip')).toEqual(['185.1.0.1', '185.1.0.3']);
-    expect(await ips('signal_uuid', 'uuid')).toEqual(['inside']);
     expect(await ips('ip_score')).toEqual(['185.2.0.1']);
     expect(await ips('listing_explanation')).toEqual(['185.3.0.1']);
     expect(await ips('blocklist_version', 'id')).toEqual([3, 4]);
