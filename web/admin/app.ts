@@ -2,6 +2,7 @@ import { card, h, onSubmit, state } from '../app/dom.js';
 import { api, ApiError, login, logout } from './api.js';
 import { barChart, compact } from './charts.js';
 import { audit, community, requests } from './console.js';
+import { listing, listings } from './listings.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the admin API, read field by field
 type Json = Record<string, any>;
@@ -239,6 +240,8 @@ async function route(): Promise<void> {
   if (page === 'customers') return customers();
   if (page === 'plans') return plans();
   if (page === 'requests') return requests(load, me);
+  if (page === 'listings' && id) return listing(load, decodeURIComponent(id));
+  if (page === 'listings') return listings(load);
   if (page === 'community') return community(load, me);
   if (page === 'audit') return audit(load);
   return overview();

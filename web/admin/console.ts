@@ -1,6 +1,7 @@
 /** The operator console's work pages: delisting and privacy requests, community (agents), audit log (docs/operators.md). */
 import { action, h, onSubmit, state, table } from '../app/dom.js';
 import { api } from './api.js';
+import { contributions, releaseForm, releaseNote } from './community-actions.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the admin API, read field by field
 type Json = Record<string, any>;
@@ -135,8 +136,8 @@ export function community(load: Loader, me: Me): Promise<void> {
         h('td', {}, badge(a.status)),
         h('td', {}, when(a.last_signal_at)),
         h('td', {}, badge(a.trust_band), a.trust === null ? '' : ` ${a.trust.toFixed(2)}`),
-        h('td', {}, quarantine),
-        h('td', {}, a.status !== 'revoked' && canRevoke ? h('span', {}, revoke, status) : '—'),
+        h('td', {}, quarantine, releaseNote(a)),
+        h('td', {}, a.status !== 'revoked' && canRevoke ? h('span', {}, revoke, status) : '—', releaseForm(a, me?.role, reload)),
       );
     });
     const counts = (data.agents as Json[]).reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.trust_band]: (acc[a.trust_band] ?? 0) + 1 }), {});
@@ -145,7 +146,8 @@ export function community(load: Loader, me: Me): Promise<void> {
       filterStatus,
       h('p', { class: 'lead', 'data-counts': '' }, `${rows.length} agent${rows.length === 1 ? '' : 's'} · ` + (Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(' · ') || 'none')),
       rows.length ? region('Agents', ['Agent', 'Organisation', 'Status', 'Last signal', 'Trust band', 'Quarantine', 'Action'], rows) : state('empty', 'No agent matches.'),
-      h('p', { class: 'note' }, 'Revoking stops the agent at once (its token is refused) and is audited as agent.revoked. Quarantine is decided by the scoring engine (docs/consensus.md).'),
+      h('p', { class: 'note' }, 'Revoking stops the agent at once (its token is refused) and is audited as agent.revoked. Quarantine is decided by the scoring engine (docs/consensus.md); an admin may release an agent with a reason, applied by the next scoring run.'),
+      ...contributions(data.organizations as Json[]),
     ];
   });
 }
