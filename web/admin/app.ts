@@ -3,6 +3,8 @@ import { api, ApiError, login, logout } from './api.js';
 import { barChart, compact } from './charts.js';
 import { audit, community, requests } from './console.js';
 import { listing, listings } from './listings.js';
+import { customerDetail } from './customer-detail.js';
+import { revenue } from './revenue.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the admin API, read field by field
 type Json = Record<string, any>;
@@ -69,7 +71,7 @@ function overview(): Promise<void> {
   });
 }
 
-let customerQuery = { q: '', sort: 'name', dir: 'asc' };
+let customerQuery = { q: '', sort: 'name', dir: 'asc', kind: 'customer' };
 /** Filters applied to the listed rows: a plan, and a subscription status (`past_due`: failed payments). */
 let customerFilter = { plan: '', status: '' };
 
@@ -98,12 +100,17 @@ function customers(): Promise<void> {
       });
       return h('label', { class: 'inline' }, label, field);
     };
+    const kind = h('select', { name: 'kind' }, ...['customer', 'community', 'internal'].map((k) => h('option', k === customerQuery.kind ? { value: k, selected: '' } : { value: k }, k))) as HTMLSelectElement;
+    kind.addEventListener('change', () => {
+      customerQuery = { ...customerQuery, kind: kind.value };
+      void customers();
+    });
     const plansSeen = [...new Set(all.map((c) => c.plan_id as string))].sort();
     const statuses = ['active', 'trialing', 'past_due', 'canceled', 'none'];
     const shown = all.filter((c) => (!customerFilter.plan || c.plan_id === customerFilter.plan) && (!customerFilter.status || (c.status ?? 'none') === customerFilter.status));
     const rows = shown.map((c) =>
       h('tr', { 'data-customer': c.id },
-        h('td', {}, h('a', { href: `#/customers/${c.id}` }, c.name)),
+        h('td', {}, h('a', { href: `#/customers/${c.id}` }, c.name), c.suspended_at ? h('span', { class: 'badge suspended' }, ' suspended') : ''),
         h('td', {}, c.plan_id),
         h('td', {}, badge(c.status)),
         h('td', { class: 'num' }, `${compact(c.usage)} / ${compact(c.quota)}`),
@@ -113,6 +120,7 @@ function customers(): Promise<void> {
     );
     return [
       h('div', { class: 'toolbar' }, search,
+        h('label', { class: 'inline' }, 'Kind', kind),
         choose('plan', 'Plan', plansSeen, (v) => v),
         choose('status', 'Subscription', statuses, (v) => (v === 'past_due' ? 'past due (failed payment)' : v === 'none' ? 'no subscription' : v))),
       rows.length === 0
@@ -120,51 +128,6 @@ function customers(): Promise<void> {
         : table([sortBy('name', 'Name'), sortBy('plan', 'Plan'), sortBy('status', 'Status'), sortBy('usage', 'Usage / quota'), sortBy('overage', 'Overage'), sortBy('last_invoice', 'Last invoice')], rows, [3, 4]),
     ];
   });
-}
-
-function customer(id: string): Promise<void> {
-  return load('Customer', () => api<Json>('GET', `/v1/admin/customers/${encodeURIComponent(id)}`), (c) => {
-    const usage = c.daily_usage as Array<{ day: string; lookups: number }>;
-    const keys = (c.keys as Json[]).map((k) => h('tr', {}, h('td', {}, k.name), h('td', {}, h('code', {}, `${k.prefix}…`)), h('td', {}, k.scopes.join(', ')), h('td', {}, date(k.created_at)), h('td', {}, k.revoked_at ? `revoked ${date(k.revoked_at)}` : 'active')));
-    const invoices = (c.invoices as Json[]).map((i) => h('tr', {}, h('td', {}, date(i.created_at)), h('td', {}, i.status), h('td', { class: 'num' }, money(i.amount_cents))));
-    const agents = (c.agents as Json[]).map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, a.status), h('td', {}, date(a.last_signal_at))));
-    const subs = c.subscriptions as Json[];
-    return [
-      h('p', {}, h('strong', { 'data-customer-name': '' }, c.name), ' · plan ', h('span', { 'data-plan': '' }, c.plan_id), ' · ', badge(subs[0]?.status ?? null)),
-      h('h2', {}, 'Daily lookups (30 days)'),
-      usage.every((u) => u.lookups === 0) ? state('empty', 'No lookups in the last 30 days.') : barChart(usage.map((u) => ({ label: u.day, value: u.lookups })), { title: 'Daily lookups', limit: c.daily_quota, tick: (d) => d.slice(5) }),
-      h('p', { class: 'state' }, `Daily quota: ${compact(c.daily_quota)} lookups · monthly quota: ${compact(c.quota)}`),
-      h('h2', {}, 'API keys'),
-      keys.length ? table(['Name', 'Prefix', 'Scopes', 'Created', 'State'], keys) : state('empty', 'No API keys.'),
-      h('h2', {}, 'Invoices'),
-      invoices.length ? table(['Date', 'Status', 'Amount'], invoices, [2]) : state('empty', 'No invoices.'),
-      h('h2', {}, 'Agents'),
-      agents.length ? table(['Name', 'Status', 'Last signal'], agents) : state('empty', 'No agents.'),
-      ...(me?.role === 'admin' ? erasure(id, c.name as string) : []),
-    ];
-  });
-}
-
-/**
- * Erasure on the customer's request (docs/privacy.md, erasure contract): staff admins only, confirmed by
- * typing the organisation's name; audited by the privacy domain.
- */
-function erasure(id: string, name: string): Node[] {
-  const status = h('p', { class: 'state', role: 'status' }, '');
-  const confirm = h('input', { name: 'confirm', autocomplete: 'off' }) as HTMLInputElement;
-  const form = h('form', { class: 'filters', 'data-erase': id, 'aria-label': 'Erase this organisation' },
-    h('label', {}, `Type the organisation's name (${name}) to confirm`, confirm),
-    h('button', { type: 'submit', class: 'danger' }, 'Erase organisation'),
-  ) as HTMLFormElement;
-  onSubmit(form, async () => {
-    if (confirm.value.trim() !== name) throw new Error("The name typed is not the organisation's name");
-    const done = await api<Json>('POST', `/v1/privacy/organizations/${encodeURIComponent(id)}/erasure`);
-    status.className = 'state ok';
-    status.setAttribute('data-state', 'ok');
-    status.textContent = `Erased: privacy request ${done.id} ${done.status}. Its agents, keys and sessions no longer work.`;
-    form.remove();
-  }, status);
-  return [h('h2', {}, 'Erasure'), h('p', { class: 'note' }, 'Erases the organisation at once and for good, on its request (GDPR Art. 17): credentials revoked, votes withdrawn, personal data deleted; billing records keep the id only.'), form, status];
 }
 
 function plans(): Promise<void> {
@@ -236,7 +199,8 @@ async function route(): Promise<void> {
   (document.getElementById('who') as HTMLElement).textContent = `${me.email} (${me.role})`;
   const [, page = 'overview', id] = location.hash.replace(/^#/, '').split('/');
   for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.getAttribute('data-nav') === page);
-  if (page === 'customers' && id) return customer(id);
+  if (page === 'customers' && id) return customerDetail(load, me, id);
+  if (page === 'revenue') return revenue(load);
   if (page === 'customers') return customers();
   if (page === 'plans') return plans();
   if (page === 'requests') return requests(load, me);
