@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../infra/prisma/prisma.service.js';
 import { type DayPartition, partitionDay } from './signal-partitions.js';
 
+/** The start of a UTC day given as its ISO date (a partition bound). */
+function utcMidnight(day: string): Date {
+  return new Date(`${day}T00:00:00Z`);
+}
+
+/**
+ * The day partitions of `signal`. A partition's name and bounds cannot be bind parameters: its DDL goes
+ * through `db.ddl`, which takes only plain identifiers and instants (src/infra/prisma/ddl.ts).
+ */
 @Injectable()
 export class SignalPartitionsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -12,9 +21,7 @@ export class SignalPartitionsRepository {
     const created: string[] = [];
     for (const p of partitions) {
       if (existing.has(p.name)) continue;
-      await this.prisma.$executeRawUnsafe(
-        `CREATE TABLE IF NOT EXISTS "${p.name}" PARTITION OF "signal" FOR VALUES FROM ('${p.from} 00:00:00+00') TO ('${p.to} 00:00:00+00')`,
-      );
+      await this.prisma.db.ddl`CREATE TABLE IF NOT EXISTS ${p.name} PARTITION OF "signal" FOR VALUES FROM (${utcMidnight(p.from)}) TO (${utcMidnight(p.to)})`;
       created.push(p.name);
     }
     return created;
@@ -34,7 +41,7 @@ export class SignalPartitionsRepository {
   async drop(names: string[]): Promise<void> {
     for (const name of names) {
       if (partitionDay(name) === null) throw new Error(`refusing to drop ${name}`);
-      await this.prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`);
+      await this.prisma.db.ddl`DROP TABLE IF EXISTS ${name}`;
     }
   }
 }

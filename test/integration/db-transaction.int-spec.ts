@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../../src/config/app-config.js';
+import type { Db } from '../../src/infra/prisma/db.js';
 import { PrismaService } from '../../src/infra/prisma/prisma.service.js';
 import { testEnv } from '../setup/test-env.js';
 
@@ -75,6 +76,24 @@ describe('PrismaService.db and transaction', () => {
       p_at: new Date('2026-05-06T07:08:09.010Z'),
     });
     expect(Buffer.isBuffer(inside[0].bytes)).toBe(true);
+  });
+
+  it('runs checked DDL on both paths: a table created in a transaction that throws is gone, one created outside stays until dropped', async () => {
+    const name = `ddl_probe_${randomUUID().replaceAll('-', '')}`;
+    const tableExists = async (db: Pick<Db, 'query'>) => (await db.query('SELECT 1 FROM pg_class WHERE relname = $1', [name])).length === 1;
+    await expect(
+      prisma.transaction(async (tx) => {
+        await tx.ddl`CREATE TABLE ${name} (at timestamptz NOT NULL DEFAULT ${new Date('2026-01-01T00:00:00Z')})`;
+        expect(await tableExists(tx)).toBe(true);
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    expect(await tableExists(prisma.db)).toBe(false);
+    await prisma.db.ddl`CREATE TABLE ${name} (at timestamptz NOT NULL DEFAULT ${new Date('2026-01-01T00:00:00Z')})`;
+    expect(await tableExists(prisma.db)).toBe(true);
+    await prisma.db.ddl`DROP TABLE ${name}`;
+    expect(await tableExists(prisma.db)).toBe(false);
+    await expect(prisma.db.ddl`DROP TABLE IF EXISTS ${`${name}"; DROP TABLE "organization`}`).rejects.toThrow(/not a plain identifier/);
   });
 
   it('binds a Date as its UTC ISO text on both paths, so a date parameter is the UTC day whatever the process time zone', async () => {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { type DdlValue, ddlText } from './ddl.js';
 
 /**
  * The one way a repository reaches PostgreSQL (docs/architecture.md "Data access"): a `Db` runs
@@ -15,6 +16,13 @@ export interface Db {
   query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<Row[]>;
   /** One statement with bind parameters; the number of rows it wrote (INSERT, UPDATE, DELETE). */
   execute(text: string, values?: readonly unknown[]): Promise<number>;
+  /**
+   * One CREATE, ALTER or DROP statement naming a table made at run time, as a tagged template:
+   * `db.ddl\`DROP TABLE IF EXISTS ${name}\``. DDL takes no bind parameters: each value must be a plain
+   * identifier (double-quoted) or a Date (a literal of its UTC ISO text), checked by `ddlText`
+   * (src/infra/prisma/ddl.ts) before anything is sent.
+   */
+  ddl(strings: TemplateStringsArray, ...values: DdlValue[]): Promise<void>;
 }
 
 /**
@@ -34,6 +42,9 @@ export function poolDb(prisma: PrismaClient, pool: pg.Pool): Db {
     },
     async execute(text: string, values: readonly unknown[] = []) {
       return (await pool.query(text, bindValues(values))).rowCount ?? 0;
+    },
+    async ddl(strings: TemplateStringsArray, ...values: DdlValue[]) {
+      await pool.query(ddlText(strings, values));
     },
   };
 }
@@ -66,6 +77,9 @@ export function transactionDb(tx: Prisma.TransactionClient): Db {
     },
     execute(text: string, values: readonly unknown[] = []) {
       return tx.$executeRawUnsafe(text, ...bindValues(values));
+    },
+    async ddl(strings: TemplateStringsArray, ...values: DdlValue[]) {
+      await tx.$executeRawUnsafe(ddlText(strings, values));
     },
   };
 }
