@@ -8,20 +8,23 @@ import { SnapshotRejected } from './snapshot-format.js';
 /**
  * The binary per-IP records of snapshot format 2 (docs/scaling.md, "Snapshots and fail-over"): IPs go
  * in blocks of consecutive engine indexes, each block one frame of fixed-width columns (one value per
- * IP, then one per vote and one per scenario class), the keys as one UTF-8 text, and the rare listings
- * as the frame's JSON. Names are indexes into the header's tables (reporters in snapshot order, owners,
+ * IP, then one per vote, per scenario class and per listing record), the keys as one UTF-8 text.
+ * Names are indexes into the header's tables (reporters in snapshot order, owners,
  * scenario classes, families, networks). A restore interns the block's keys, copies the columns into
  * the engine's own with one `set` each and creates the votes: no parsing per value, no object per IP.
  *
  * The values are those the engine's plain snapshot (src/consensus/scoring/snapshot.ts `snapshotIp`)
  * carries, normalised the same way ("never" is one value), so a restore from either format gives the
- * same engine; `IP_FIELDS` names them and a unit test holds it to `IpSnapshot`.
+ * same engine; `IP_FIELDS` and `LISTING_FIELDS` name them and a unit test holds them to `IpSnapshot`.
  */
 export const IP_FIELDS = [
   'ipKey', 'net', 'votes', 'classes', 'honeypot', 'listing', 'lastListing', 'cooldownUntil', 'suppressedUntil', 'protectedUntil',
   'lastListedEnd', 'lastQualifying', 'lastScored', 'nextCheck', 'belowRuns', 'lastS', 'gainS', 'coVoters',
 ] as const;
 export const VOTE_FIELDS = ['reporter', 'first', 'last', 'families', 'flags'] as const;
+/** Listing record fields: the times and scores as floats, then reason, voters, charges and flags. */
+const LISTING_F64 = ['listedAt', 'expiresAt', 'S', 'dAs', 'E', 'firstSeen', 'lastSeen', 'chargedAt', 'removedAt'] as const;
+export const LISTING_FIELDS = [...LISTING_F64, 'reason', 'removeReason', 'voters', 'charged', 'confirmed', 'chargeSettled'] as const;
 
 /** IPs per block frame (about 4 MiB of columns at two votes per IP). */
 export const BLOCK_IPS = 16_384;
@@ -34,9 +37,56 @@ const F64_COLUMNS = ['hpLast', ...TIME_COLUMNS, 'lastS', 'gainS'] as const;
 interface BlockMeta {
   from: number;
   n: number;
-  /** [index in block, listing, previous listing] with reporter and owner indexes. */
-  listings: Array<[number, ListingCopy | null, ListingCopy | null]>;
+  /** Listing reasons and removal reasons the block's listing records refer to. */
+  reasons: string[];
 }
+
+/**
+ * The listing records of a block as columns: per record its IP (index in the block) and slot (0 the
+ * listing, 1 the previous one when it is another record), the LISTING_F64 values (removedAt null as
+ * NaN), reason and removal reason (index into the block's reasons, -1 for none), voter and charge
+ * counts with their reporter and owner indexes flattened, and the two flags (1 confirmed, 2 settled).
+ */
+function listingColumns(entries: ListingEntry[], from: number, reasons: Map<string, number>): Column[] {
+  const recs: Array<[number, number, ListingCopy]> = [];
+  for (const [x, listing, previous] of entries) {
+    if (listing !== null) recs.push([x - from, 0, listing]);
+    if (previous !== null) recs.push([x - from, 1, previous]);
+  }
+  const n = recs.length;
+  const at = new Int32Array(n);
+  const slot = new Uint8Array(n);
+  const f64 = LISTING_F64.map(() => new Float64Array(n));
+  const reason = new Int32Array(n);
+  const removeReason = new Int32Array(n);
+  const voterCount = new Int32Array(n);
+  const chargedCount = new Int32Array(n);
+  const flags = new Uint8Array(n);
+  const voters: number[] = [];
+  const charged: number[] = [];
+  const reasonOf = (name: string | null): number => {
+    if (name === null) return -1;
+    let id = reasons.get(name);
+    if (id === undefined) reasons.set(name, (id = reasons.size));
+    return id;
+  };
+  recs.forEach(([i, s, rec], k) => {
+    at[k] = i;
+    slot[k] = s;
+    LISTING_F64.forEach((name, c) => {
+      f64[c][k] = rec[name] ?? Number.NaN;
+    });
+    reason[k] = reasonOf(rec.reason);
+    removeReason[k] = reasonOf(rec.removeReason);
+    voterCount[k] = rec.voters.length;
+    chargedCount[k] = rec.charged.length;
+    voters.push(...rec.voters);
+    charged.push(...rec.charged);
+    flags[k] = (rec.confirmed ? 1 : 0) | (rec.chargeSettled ? 2 : 0);
+  });
+  return [...f64, at, reason, removeReason, voterCount, chargedCount, Int32Array.from(voters), Int32Array.from(charged), slot, flags];
+}
+const LISTING_ARRAYS = LISTING_F64.length + 9;
 
 /** The frame of IPs [from, to) of `c` (its columns are normalised in place: they are the snapshot's own copy). */
 export function ipBlockFrame(c: RuntimeCapture, from: number, to: number, listings: { next: number }): Buffer[] {
@@ -77,12 +127,12 @@ export function ipBlockFrame(c: RuntimeCapture, from: number, to: number, listin
   for (let i = 0; i < n; i++) classCount[i] = ips.classStart[from + i + 1] - ips.classStart[from + i];
   const keys = ips.keys.slice(from, to);
   for (const key of keys) if (key.includes('\n')) throw new Error(`IP key ${JSON.stringify(key)} holds a newline`);
-  const meta: BlockMeta = { from, n, listings: [] };
   const all: ListingEntry[] = ips.listings;
-  while (listings.next < all.length && all[listings.next][0] < to) {
-    const [x, listing, previous] = all[listings.next++];
-    meta.listings.push([x - from, listing, previous]);
-  }
+  const first0 = listings.next;
+  while (listings.next < all.length && all[listings.next][0] < to) listings.next++;
+  const reasons = new Map<string, number>();
+  const listingArrays = listingColumns(all.slice(first0, listings.next), from, reasons);
+  const meta: BlockMeta = { from, n, reasons: [...reasons.keys()] };
   const arrays: Column[] = [
     ...F64_COLUMNS.map((name) => ips[name].subarray(from, to)),
     first,
@@ -97,6 +147,7 @@ export function ipBlockFrame(c: RuntimeCapture, from: number, to: number, listin
     ips.belowRuns.subarray(from, to),
     flags,
     new Uint8Array(Buffer.from(keys.join('\n'), 'utf8')),
+    ...listingArrays,
   ];
   return frameBytes('I', meta, arrays);
 }
@@ -137,14 +188,65 @@ function mapBits(maps: IndexMaps, bits: number): number {
   return out;
 }
 
-function restoreListing(maps: IndexMaps, x: number, s: ListingCopy | null): ListingRecord | undefined {
-  if (s === null) return undefined;
-  return {
-    ip: x,
-    ...s,
-    voters: s.voters.map((a) => maps.reporters[a] ?? -1).filter((a) => a >= 0),
-    charged: s.charged.map((o) => (o >= 0 && o < maps.owners.length ? maps.owners[o] : o)),
+/** Sets the listing records of a block (columns as `listingColumns` writes them) on its IPs. */
+function restoreListings(st: EngineState, maps: IndexMaps, from: number, n: number, reasons: string[], arrays: Column[]): void {
+  const f64 = arrays.slice(0, LISTING_F64.length) as Float64Array[];
+  const [at, reason, removeReason, voterCount, chargedCount, voters, charged, slot, flags] = arrays.slice(LISTING_F64.length) as [
+    Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Uint8Array, Uint8Array,
+  ];
+  const { ips } = st;
+  const reasonOf = (k: number): string | null => {
+    if (k === -1) return null;
+    const name = reasons[k];
+    if (name === undefined) throw new SnapshotRejected('listing reason out of range');
+    return name;
   };
+  let v = 0;
+  let c = 0;
+  for (let k = 0; k < at.length; k++) {
+    if (at[k] < 0 || at[k] >= n) throw new SnapshotRejected('listing of an IP outside its block');
+    const x = from + at[k];
+    const vn = voterCount[k];
+    const cn = chargedCount[k];
+    if (v + vn > voters.length || c + cn > charged.length) throw new SnapshotRejected('listing voters out of range');
+    const recVoters: number[] = [];
+    for (let j = v; j < v + vn; j++) {
+      const r = maps.reporters[voters[j]] ?? -1;
+      if (r >= 0) recVoters.push(r);
+    }
+    const recCharged = new Array<number>(cn);
+    for (let j = 0; j < cn; j++) {
+      const o = charged[c + j];
+      recCharged[j] = o >= 0 && o < maps.owners.length ? maps.owners[o] : o;
+    }
+    v += vn;
+    c += cn;
+    const removedAt = f64[8][k];
+    // The engine's own field order (scoring/decide.ts), so restored records share its shape.
+    const rec: ListingRecord = {
+      ip: x,
+      listedAt: f64[0][k],
+      reason: reasonOf(reason[k]) as ListingRecord['reason'],
+      confirmed: (flags[k] & 1) !== 0,
+      expiresAt: f64[1][k],
+      S: f64[2][k],
+      dAs: f64[3][k],
+      E: f64[4][k],
+      firstSeen: f64[5][k],
+      lastSeen: f64[6][k],
+      voters: recVoters,
+      charged: recCharged,
+      chargedAt: f64[7][k],
+      chargeSettled: (flags[k] & 2) !== 0,
+      removedAt: Number.isNaN(removedAt) ? null : removedAt,
+      removeReason: reasonOf(removeReason[k]) as ListingRecord['removeReason'],
+    };
+    if (slot[k] === 0) {
+      ips.listing[x] = rec;
+      ips.lastListing[x] = rec;
+    } else ips.lastListing[x] = rec;
+  }
+  if (v !== voters.length || c !== charged.length) throw new SnapshotRejected('listing voters left over');
 }
 
 /** Loads one IP block frame into `st`, whose IPs so far are exactly those of the blocks before it. */
@@ -153,9 +255,9 @@ export function restoreIpBlock(st: EngineState, maps: IndexMaps, frame: Frame): 
   const { ips, votes, reporters } = st;
   const { from, n } = meta;
   if (from !== ips.size) throw new SnapshotRejected(`IP block at ${from}, expected ${ips.size}`);
-  if (frame.arrays.length !== F64_COLUMNS.length + 12) throw new SnapshotRejected('IP block with other columns');
+  if (frame.arrays.length !== F64_COLUMNS.length + 12 + LISTING_ARRAYS) throw new SnapshotRejected('IP block with other columns');
   const f64 = frame.arrays.slice(0, F64_COLUMNS.length) as Float64Array[];
-  const [first, last, net, hpFamilies, voteCount, classCount, agent, families, classes, belowRuns, flags, keyBytes] = frame.arrays.slice(F64_COLUMNS.length) as [
+  const [first, last, net, hpFamilies, voteCount, classCount, agent, families, classes, belowRuns, flags, keyBytes] = frame.arrays.slice(F64_COLUMNS.length, F64_COLUMNS.length + 12) as [
     Float64Array, Float64Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Uint8Array, Uint8Array, Uint8Array,
   ];
   const keys = n === 0 ? [] : Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.byteLength).toString('utf8').split('\n');
@@ -199,11 +301,6 @@ export function restoreIpBlock(st: EngineState, maps: IndexMaps, frame: Frame): 
   if (v !== agent.length || c !== classes.length) throw new SnapshotRejected('IP block with votes or classes left over');
   const nextCheck = f64[F64_COLUMNS.indexOf('nextCheck')];
   for (let i = 0; i < n; i++) if (nextCheck[i] !== NEVER) st.schedule(from + i, nextCheck[i]);
-  for (const [i, listing, previous] of meta.listings) {
-    const x = from + i;
-    const rec = restoreListing(maps, x, listing);
-    ips.listing[x] = rec;
-    ips.lastListing[x] = restoreListing(maps, x, previous) ?? rec;
-  }
+  restoreListings(st, maps, from, n, meta.reasons, frame.arrays.slice(F64_COLUMNS.length + 12));
   return v;
 }

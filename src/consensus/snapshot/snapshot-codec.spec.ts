@@ -3,7 +3,7 @@ import { ConsensusRuntime, type RuntimeOptions } from '../consensus-runtime.js';
 import type { ScoringSignal } from '../consensus.types.js';
 import { snapshotIp } from '../scoring/snapshot.js';
 import { engineCompat, paramsHash } from './engine-compat.js';
-import { IP_FIELDS, VOTE_FIELDS } from './ip-blocks.js';
+import { IP_FIELDS, LISTING_FIELDS, VOTE_FIELDS } from './ip-blocks.js';
 import { decodeImage, encodeJsonLinesSnapshot } from './json-lines-format.js';
 import { captureRuntime } from './runtime-capture.js';
 import { decodeSnapshot, encodeSnapshot, FORMAT_VERSION, SNAPSHOT_FORMAT, SnapshotRejected, type SnapshotCursor, type SnapshotHeader } from './snapshot-codec.js';
@@ -176,6 +176,8 @@ describe('consensus snapshot codec', () => {
     const ip = snapshotIp(live.engine.state, 0);
     expect(Object.keys(ip).sort()).toEqual([...IP_FIELDS].sort());
     expect(Object.keys(ip.votes[0]).sort()).toEqual([...VOTE_FIELDS].sort());
+    const listing = live.engine.snapshot().ips.map((x) => x.listing).find((l) => l !== null);
+    expect(Object.keys(listing ?? {}).sort()).toEqual([...LISTING_FIELDS].sort());
   });
 
   it('hashes parameters independently of key order and notices a changed value', () => {
