@@ -152,7 +152,7 @@ describe('operator console in a browser', () => {
     await page.click('form[role=search] button[type=submit]');
     const agentRow = page.locator(`tr[data-agent="${seeded.agent}"]`);
     await agentRow.waitFor({ timeout: STEP_MS });
-    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await page.locator('tbody tr[data-agent]').count()).toBe(1);
     expect(await agentRow.getAttribute('data-band')).toBe('quarantined');
     const agentText = await agentRow.textContent();
     expect(agentText).toContain('canary');
