@@ -16,12 +16,12 @@ function plan(id: string, priceCents: number | null): PlanRecord {
     dailyQuota: 1_000,
     monthlyQuota: 20_000,
     bulkSize: 100,
-    fields: ['score'],
-    views: ['community'],
+    fields: ['reporters', 'scenarios'],
+    views: ['ip', 'bulk'],
     priceCents,
     currency: 'eur',
     updatedAt: NOW,
-  } as PlanRecord;
+  };
 }
 
 const PLANS = [plan('free', 0), plan('pro', 4_900), plan('business', 19_900), plan('enterprise', null)];
@@ -62,7 +62,7 @@ describe('PublicPlansService.list', () => {
     expect(await priced()).toEqual({ free: '0 eur/month plan', pro: '4900 eur/month plan', business: '19900 eur/month plan', enterprise: null });
     const plans = await service.list();
     expect(plans.map((p) => p.purchasable)).toEqual([false, false, false, false]);
-    expect(plans[1]).toMatchObject({ id: 'pro', name: 'PRO', limits: { burstPerSecond: 5, dailyQuota: 1_000, monthlyQuota: 20_000, bulkSize: 100 }, fields: ['score'], views: ['community'] });
+    expect(plans[1]).toMatchObject({ id: 'pro', name: 'PRO', limits: { burstPerSecond: 5, dailyQuota: 1_000, monthlyQuota: 20_000, bulkSize: 100 }, fields: ['reporters', 'scenarios'], views: ['ip', 'bulk'] });
   });
 
   it("with Stripe, shows the Stripe prices of the configured plans (yearly ones as such), never the overage price, and marks them purchasable", async () => {
