@@ -33,5 +33,17 @@ module.exports = {
       globalTeardown: '<rootDir>/test/setup/global-teardown.cjs',
       setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
     },
+    {
+      // The ingestion, lookup-limit and worker suites again, on a real 3-master Redis Cluster
+      // (test/setup/cluster-global-setup.ts; docs/scaling.md "Redis Cluster").
+      ...common,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/e2e/signals.e2e-spec.ts', '<rootDir>/test/e2e/lookup-limits.e2e-spec.ts', '<rootDir>/test/integration/worker.int-spec.ts'],
+      testEnvironment: '<rootDir>/test/setup/quorum-environment.cjs',
+      testEnvironmentOptions: { redisCluster: true },
+      globalSetup: '<rootDir>/test/setup/cluster-global-setup.cjs',
+      globalTeardown: '<rootDir>/test/setup/cluster-global-teardown.cjs',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/timeouts.ts'],
+    },
   ],
 };

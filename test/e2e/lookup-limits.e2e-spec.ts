@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Redis } from 'ioredis';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { AuditService } from '../../src/audit/audit.service.js';
+import { createRedisClient, type RedisClient } from '../../src/infra/redis/redis-client.js';
 import { LookupIndexService } from '../../src/lookup/index/lookup-index.service.js';
 import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
 import { LookupPlansService } from '../../src/lookup/plans/lookup-plans.service.js';
@@ -19,14 +19,15 @@ describe('lookup limits, usage and propagation across replicas', () => {
   let a: TestApp;
   let b: TestApp;
   let db: string;
-  let redis: Redis;
+  let redis: RedisClient;
   let seq = 0;
 
   beforeAll(async () => {
     const env = { QUORUM_LOOKUP_POLL_MS: '600000', QUORUM_LOOKUP_USAGE_FLUSH_SECONDS: '3600' };
     [a, b] = await Promise.all([createTestApp(env), createTestApp(env)]);
     db = a.config.database.url;
-    redis = new Redis(a.config.redis.url);
+    // one Redis, or the cluster tier's Redis Cluster (jest.config.cjs "cluster")
+    redis = createRedisClient(a.config.redis, {});
     await sql(
       db,
       `INSERT INTO plan (id, name, burst_per_second, daily_quota, monthly_quota, bulk_size, fields, views) VALUES
@@ -70,7 +71,7 @@ describe('lookup limits, usage and propagation across replicas', () => {
     expect(sample.headers['x-ratelimit-limit']).toBe('50');
     expect(sample.headers['x-ratelimit-remaining']).toBe('0');
     const day = Math.floor(Date.now() / 86_400_000);
-    expect(Number(await redis.get(`quorum-test:lookup:quota:${org}:day:${day}`))).toBeLessThanOrEqual(50);
+    expect(Number(await redis.get(`${a.config.redis.prefix}:lookup:quota:${org}:day:${day}`))).toBeLessThanOrEqual(50);
   }, 20_000);
 
   it('refuses a burst beyond the per-second limit with rate_limited, then lets the next second through', async () => {
@@ -165,7 +166,7 @@ describe('lookup limits, usage and propagation across replicas', () => {
       [`${NET}.77`, v],
     );
     const started = Date.now();
-    await redis.publish('quorum-test:scores:version', v);
+    await redis.publish(`${a.config.redis.prefix}:scores:version`, v);
     await waitFor('the new generation on both replicas', 1_000, async () => {
       const [x, y] = await Promise.all([get(a.app, key, `${NET}.77`), get(b.app, key, `${NET}.77`)]);
       return x.json().reputation === 'malicious' && y.json().reputation === 'malicious';

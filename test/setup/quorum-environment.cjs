@@ -19,6 +19,14 @@ class QuorumEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     this.testPath = context.testPath;
+    // The cluster tier (jest.config.cjs "cluster"): this file runs on the Redis Cluster and databases
+    // that test/setup/cluster-global-setup.ts started; the other tiers never see them.
+    if (config.projectConfig.testEnvironmentOptions.redisCluster) {
+      const env = this.global.process.env;
+      if (!process.env.QUORUM_CLUSTER_TIER_NODES) throw new Error('the cluster tier runs without its global setup');
+      env.QUORUM_TEST_REDIS_CLUSTER_NODES = process.env.QUORUM_CLUSTER_TIER_NODES;
+      env.QUORUM_TEST_DATABASE_URL = process.env.QUORUM_CLUSTER_TIER_DATABASE_URL;
+    }
   }
 
   async handleTestEvent(event) {
@@ -29,7 +37,7 @@ class QuorumEnvironment extends TestEnvironment {
       let app;
       const waited = await bounded(entry.boot.then((value) => { app = value; }), BOOT_BOUND_MS, 'waiting for a boot');
       if (waited) process.stderr.write(`[leftovers] ${this.testPath}: ${waited}\n`);
-      if (!app || entry.closed()) continue;
+      if (!app || entry.closed(app)) continue;
       process.stderr.write(`[leftovers] ${this.testPath}: closing an app or worker the file left open\n`);
       const closed = await bounded(app.close(), CLOSE_BOUND_MS, 'closing it');
       if (closed) process.stderr.write(`[leftovers] ${this.testPath}: ${closed}\n`);

@@ -14,6 +14,8 @@ export function testEnv(): Record<string, string> {
     // per-network cap set it back explicitly.
     QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: '100000',
     HOST: '127.0.0.1',
+    // the cluster tier (jest.config.cjs "cluster"): the same suites on a Redis Cluster
+    ...(process.env.QUORUM_TEST_REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: process.env.QUORUM_TEST_REDIS_CLUSTER_NODES } : {}),
   };
 }
 
@@ -21,8 +23,8 @@ export function testEnv(): Record<string, string> {
  * Scoring tests get a database and Redis prefix of their own: a worker left running by another test
  * file must not take their scoring lock or consume their queue.
  */
-export function scoringTestOverrides(): Record<string, string> {
-  const url = new URL(testEnv().DATABASE_URL);
+export function scoringTestOverrides(base = testEnv().DATABASE_URL): Record<string, string> {
+  const url = new URL(base);
   url.pathname = `${url.pathname}_scoring`;
   return { DATABASE_URL: url.toString(), REDIS_PREFIX: 'quorum-test-scoring' };
 }

@@ -1,9 +1,15 @@
+import { NestApplicationContext } from '@nestjs/core';
+
 /**
  * Apps and workers a test file boots are tracked here, so that one whose boot outlived the hook that
  * started it (a hook timeout on a busy machine) is still closed when the file ends: otherwise its
  * timers and connections keep running after Jest tears the file down, and the whole run never exits.
- * Tests close what they open as before; closing is made idempotent, and the test environment
- * (test/setup/quorum-environment.cjs) closes whatever is still open after the file's last hook.
+ * Tests close what they open as before; the test environment (test/setup/quorum-environment.cjs)
+ * closes whatever is still open after the file's last hook.
+ *
+ * Nest hands out its applications behind a proxy that ignores property writes, so a closed one is
+ * recognised by a mark its own close() leaves on the application (patched once per test file, whose
+ * module registry is its own).
  */
 export interface Closable {
   close(): Promise<void>;
@@ -11,10 +17,21 @@ export interface Closable {
 
 interface TrackedBoot {
   boot: Promise<Closable | undefined>;
-  closed(): boolean;
+  closed(app: Closable): boolean;
 }
 
 const REGISTRY = '__quorumTrackedBoots';
+const CLOSED = '__quorumClosed';
+
+const prototype = NestApplicationContext.prototype as unknown as { close: (...args: unknown[]) => Promise<void> } & Record<string, unknown>;
+if (!prototype[CLOSED]) {
+  const close = prototype.close;
+  prototype.close = function markClosed(this: Record<string, unknown>, ...args: unknown[]) {
+    this[CLOSED] = true;
+    return close.apply(this, args);
+  };
+  prototype[CLOSED] = false;
+}
 
 function registry(): Set<TrackedBoot> {
   const holder = globalThis as unknown as Record<string, Set<TrackedBoot> | undefined>;
@@ -22,14 +39,8 @@ function registry(): Set<TrackedBoot> {
   return holder[REGISTRY];
 }
 
-/** Registers a boot in progress; the app it yields closes at most once, however often close() is called. */
+/** Registers a boot in progress; returns it unchanged. */
 export function trackBoot<T extends Closable>(boot: Promise<T>): Promise<T> {
-  let closing: Promise<void> | undefined;
-  const once = boot.then((app) => {
-    const close = app.close.bind(app);
-    app.close = () => (closing ??= close());
-    return app;
-  });
-  registry().add({ boot: once.catch(() => undefined), closed: () => closing !== undefined });
-  return once;
+  registry().add({ boot: boot.catch(() => undefined), closed: (app) => (app as unknown as Record<string, unknown>)[CLOSED] === true });
+  return boot;
 }
