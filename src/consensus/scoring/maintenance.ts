@@ -8,28 +8,37 @@ let stampGen = 0;
 const fresh: number[] = [];
 
 /**
- * Collusion pair counting (§3.6), incremental: run every tick over the IPs that gained votes, so a
- * ring that pushes a shared list is merged before the next scoring pass. Each honeypot-dark IP
- * with at least 3 owners keeps the set of owners already paired; a new owner is paired with them.
+ * Collusion pair counting (docs/consensus.md §3), incremental: run every tick over the IPs that
+ * gained votes and the IPs waiting to settle. A honeypot-dark IP is counted once it has at least 3
+ * owners; later owners are paired with those already there as they come. During a campaign of its
+ * family, an IP is first counted only at its settle instant (`collusionSettleMs` after its first
+ * report), with every owner that reported it by then, and not at all when its established
+ * reporters of that instant span `collusionIndependentAsns` ASNs: co-victims of a broad campaign
+ * are independent evidence. Deciding from the reports made by a fixed instant of the IP's own
+ * history, not from what one scoring run happened to hold, gives the same counts however signals
+ * fall into runs (a live worker's runs, a replay's fixed cadence), and the decision is kept.
+ * Outside campaigns IPs are counted at once, so a ring pushing a list is merged before it lists.
  */
 export function countCoVotes(st: EngineState, now: number): void {
   const { ips, votes, reporters, collusion, p } = st;
-  if (st.collusionList.length === 0) return;
+  if (st.collusionList.length === 0 && st.coPending.size === 0) return;
   collusion.ensureOwners(reporters.owners.size);
   if (ownerStamp.length < reporters.owners.size) ownerStamp = growI32(ownerStamp, reporters.owners.size);
   const list = st.collusionList;
   st.collusionList = [];
+  for (const x of st.coPending) if (ips.collusionDirty[x] === 0) list.push(x);
   list.sort((a, b) => compareStrings(ips.keys[a], ips.keys[b]));
   for (const x of list) {
     ips.collusionDirty[x] = 0;
-    // During a campaign, IPs listed on independent evidence (voters in many ASNs) are not dark, so
-    // co-victims stop piling up shared "dark" IPs once its bots are listed; a listing carried by
-    // few ASNs (a ring's), or any listing outside a campaign, keeps counting (docs/consensus.md).
-    const rec = ips.listing[x];
-    const independent = rec !== undefined && rec.dAs >= p.collusionIndependentAsns && st.inCampaign(x, now);
-    const dark = ips.hpLast[x] < now - p.collusionDarkMs && !independent;
     let owners = st.coVoters.get(x);
+    // Once counted, during a campaign, IPs listed on independent evidence (voters in many ASNs) stop
+    // pairing their later owners; a listing carried by few ASNs (a ring's), or any listing outside a
+    // campaign, keeps counting (docs/consensus.md §2).
+    const rec = owners === undefined ? undefined : ips.listing[x];
+    const independent = st.coIndependent.has(x) || (rec !== undefined && rec.dAs >= p.collusionIndependentAsns && st.inCampaign(x, now));
+    const dark = ips.hpLast[x] < now - p.collusionDarkMs && !independent;
     if (!dark) {
+      st.coPending.delete(x);
       for (let e = ips.head[x]; e !== -1 && (votes.flags[e] & F_COLLUSION) === 0; e = votes.nextByIp[e]) votes.flags[e] |= F_COLLUSION;
       continue;
     }
@@ -45,7 +54,23 @@ export function countCoVotes(st: EngineState, now: number): void {
       fresh.push(o);
     }
     if (owners === undefined) {
-      if (fresh.length < p.collusionMinVoters) continue;
+      if (fresh.length < p.collusionMinVoters) {
+        st.coPending.delete(x);
+        continue;
+      }
+      const campaign = p.collusionIndependentAsns > 0 && st.inCampaign(x, now);
+      const settleAt = campaign ? firstReport(st, x) + p.collusionSettleMs : -Infinity;
+      if (campaign && independentAtSettle(st, x, settleAt, now)) {
+        st.coIndependent.add(x);
+        st.coPending.delete(x);
+        for (let e = ips.head[x]; e !== -1 && (votes.flags[e] & F_COLLUSION) === 0; e = votes.nextByIp[e]) votes.flags[e] |= F_COLLUSION;
+        continue;
+      }
+      if (now < settleAt) {
+        st.coPending.add(x);
+        continue;
+      }
+      st.coPending.delete(x);
       owners = new Set<number>();
       st.coVoters.set(x, owners);
     }
@@ -56,6 +81,42 @@ export function countCoVotes(st: EngineState, now: number): void {
     }
     for (let e = ips.head[x]; e !== -1 && (votes.flags[e] & F_COLLUSION) === 0; e = votes.nextByIp[e]) votes.flags[e] |= F_COLLUSION;
   }
+}
+
+/** Earliest first report of `x` among the votes that still count. */
+function firstReport(st: EngineState, x: number): number {
+  const { ips, votes } = st;
+  let first = Infinity;
+  for (let e = ips.head[x]; e !== -1; e = votes.nextByIp[e]) {
+    if ((votes.flags[e] & F_WITHDRAWN) === 0 && votes.first[e] < first) first = votes.first[e];
+  }
+  return first;
+}
+
+let asnStamp = new Int32Array(0);
+let asnGen = 0;
+
+/**
+ * Whether `x` (its family in a campaign) was reported by established reporters in at least
+ * `collusionIndependentAsns` ASNs by its settle instant (reports first made after it do not count,
+ * whenever the run that reads them happens). Co-victims of a campaign that hits a large share of
+ * the members overlap by about that share, and counting the bots would merge them all into one
+ * voter; IPs of a ring confined to fewer ASNs, and every IP outside a campaign, are counted.
+ */
+function independentAtSettle(st: EngineState, x: number, settleAt: number, now: number): boolean {
+  const { ips, votes, reporters, p } = st;
+  if (asnStamp.length < reporters.asns.size) asnStamp = growI32(asnStamp, reporters.asns.size);
+  const gen = ++asnGen;
+  let asns = 0;
+  for (let e = ips.head[x]; e !== -1; e = votes.nextByIp[e]) {
+    if ((votes.flags[e] & F_WITHDRAWN) !== 0 || votes.first[e] > settleAt) continue;
+    const r = votes.agent[e];
+    const a = reporters.asn[r];
+    if (asnStamp[a] === gen || reporters.weight(r, now) < p.establishedWeight) continue;
+    asnStamp[a] = gen;
+    if (++asns >= p.collusionIndependentAsns) return true;
+  }
+  return false;
 }
 
 /** Rebuilds the collusion components; rescoring every IP voted by an owner whose voter changed. */
@@ -84,6 +145,7 @@ export function dailyMaintenance(st: EngineState, now: number): void {
   judgeUnconfirmed(st, now);
   collectGarbage(st, now);
   for (const x of [...st.coVoters.keys()]) if (st.ips.head[x] === -1) st.coVoters.delete(x);
+  for (const x of [...st.coIndependent]) if (st.ips.head[x] === -1) st.coIndependent.delete(x);
   st.collusion.prune(now);
   st.noveltyBlocked.clear();
   st.matcherEpoch++;

@@ -121,8 +121,17 @@ export interface ConsensusParams {
   /** ...or at least this many dark IPs with a cosine share of at least collusionStrongShare. */
   collusionStrongThreshold: number;
   collusionStrongShare: number;
-  /** A listing whose voters span at least this many ASNs (D_AS) stops counting as dark. */
+  /**
+   * During a campaign, an IP whose established voters span at least this many ASNs is independent
+   * evidence, not dark: by its settle instant (collusionSettleMs) before it is ever counted, or as a
+   * listing with D_AS at least this once it has been counted.
+   */
   collusionIndependentAsns: number;
+  /**
+   * An IP's co-reporters are first counted this long after its first report (its settle instant),
+   * from the reports made by then, so the counts do not depend on how signals fell into scoring runs.
+   */
+  collusionSettleMs: number;
   collusionMinVoters: number;
   collusionWindowMs: number;
   suppressionMs: number;
@@ -204,6 +213,7 @@ export const DEFAULT_CONSENSUS_PARAMS: Readonly<ConsensusParams> = Object.freeze
   collusionStrongThreshold: 60,
   collusionStrongShare: 0.1,
   collusionIndependentAsns: 6,
+  collusionSettleMs: 60_000,
   collusionMinVoters: 3,
   collusionWindowMs: 7 * DAY,
   suppressionMs: DAY,

@@ -93,6 +93,8 @@ export interface EngineSnapshot {
   memberCampaigns?: [number, number, number, number, [string, number][], [number, number][]][];
   dirty: string[];
   collusionDirty: string[];
+  /** IPs found independent at their collusion settle instant (never counted); absent: none. */
+  coIndependent?: string[];
   forced: string[];
   lastMaintenanceDay: number;
   nextCollusionAt: number | null;

@@ -40,6 +40,10 @@ export class EngineState {
   collusionList: number[] = [];
   /** Owners already paired on each honeypot-dark IP (collusion detector). */
   readonly coVoters = new Map<number, Set<number>>();
+  /** Dark IPs with enough owners waiting for their settle instant before they are counted. */
+  readonly coPending = new Set<number>();
+  /** IPs found independent at their settle instant (campaign, many ASNs): never counted. */
+  readonly coIndependent = new Set<number>();
   nextCollusionAt = -Infinity;
   lastMaintenanceDay = -1;
   added: Listing[] = [];
