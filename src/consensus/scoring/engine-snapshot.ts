@@ -37,7 +37,9 @@ export function snapshotEngineRest(st: EngineState): Omit<EngineSnapshot, 'repor
       .export()
       .map(([f, s, l, at, voters, asns]) => [f, s, l, at, voters.map(([o, t]) => [owner(o), t] as [string, number]), asns.map(([a, t]) => [rep.asnNumbers[a], t] as [number, number])]),
     dirty: st.dirtyList.map(ip),
-    collusionDirty: st.collusionList.map(ip),
+    // IPs waiting for their collusion settle instant are revisited after a restore like dirty ones.
+    collusionDirty: [...st.collusionList, ...[...st.coPending].filter((x) => st.ips.collusionDirty[x] === 0)].map(ip),
+    coIndependent: [...st.coIndependent].map(ip),
     forced: [...st.forced].map(ip),
     lastMaintenanceDay: st.lastMaintenanceDay,
     nextCollusionAt: Number.isFinite(st.nextCollusionAt) ? st.nextCollusionAt : null,
@@ -75,6 +77,7 @@ export function restoreEngine(st: EngineState, s: EngineSnapshot): void {
   const ip = (key: string): number => st.ips.find(key);
   for (const key of s.dirty) st.markDirty(ip(key));
   for (const key of s.collusionDirty) st.markCollusion(ip(key));
+  for (const key of s.coIndependent ?? []) st.coIndependent.add(ip(key));
   for (const key of s.forced) st.forced.add(ip(key));
   st.lastMaintenanceDay = s.lastMaintenanceDay;
   st.nextCollusionAt = s.nextCollusionAt ?? -Infinity;
