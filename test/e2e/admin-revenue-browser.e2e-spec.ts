@@ -189,4 +189,23 @@ describe('operator console: revenue and customer actions in a browser', () => {
     expect(await page.locator('form[data-action=suspend]').count()).toBe(0);
     await page.close();
   }, TEST_MS);
+  it("erases an organisation on its request from the customer detail (moved out of app.ts), confirmed by typing its name", async () => {
+    const page = await logIn(await operator(t.app, 'admin'));
+    await page.click('a[data-nav=customers]');
+    await page.waitForSelector('input[type=search]', { timeout: STEP_MS });
+    await page.getByLabel('Kind').selectOption('community');
+    await page.locator(`tr[data-customer="${seeded.community}"] a`).click();
+    const erase = page.locator(`form[data-erase="${seeded.community}"]`);
+    await erase.waitFor({ timeout: STEP_MS });
+    await erase.getByRole('textbox').fill('not its name');
+    await erase.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-state=error]', { timeout: STEP_MS });
+    await erase.getByRole('textbox').fill(seeded.communityName);
+    await erase.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-state=ok]', { timeout: STEP_MS });
+    expect(await page.textContent('[data-state=ok]')).toContain('completed');
+    const orgs = await sql<{ erased: boolean }>(t.config.database.url, 'SELECT erased_at IS NOT NULL AS erased FROM organization WHERE id = $1', [seeded.community]);
+    expect(orgs.every((o) => o.erased)).toBe(true);
+    await page.close();
+  }, TEST_MS);
 });
