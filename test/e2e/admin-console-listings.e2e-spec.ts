@@ -80,6 +80,14 @@ describe('operator console: listings and quarantine release (API)', () => {
     const next = (await get(`/v1/admin/console/listings?q=${encodeURIComponent(`${net}.0/24`)}&page_size=2&page=2`)).json();
     expect(next.items.map((i: { ip_key: string; listed: boolean }) => [i.ip_key, i.listed])).toEqual([[`${net}.99`, false]]);
 
+    // the widest ranges taken: a /16 (65,536 keys) and an IPv6 /48 (65,536 /64 keys)
+    const wide = (await get(`/v1/admin/console/listings?q=${encodeURIComponent(`${net.replace(/\.\d+$/, '')}.0.0/16`)}&page_size=200`)).json();
+    expect(wide).toEqual(expect.objectContaining({ keys_in_range: 65_536, listed: 2 }));
+    expect(wide.items.map((i: { ip_key: string }) => i.ip_key)).toEqual(expect.arrayContaining([first, second, `${net}.99`]));
+    const v6 = await get(`/v1/admin/console/listings?q=${encodeURIComponent('2a01:4f8:1::/48')}`);
+    expect(v6.statusCode).toBe(200);
+    expect(v6.json()).toEqual(expect.objectContaining({ keys_in_range: 65_536, known: 0, items: [] }));
+
     // an unknown address is answered, not known
     const unknown = (await get(`/v1/admin/console/listings?q=${net}.200`)).json();
     expect(unknown.items).toEqual([expect.objectContaining({ ip_key: `${net}.200`, known: false, listed: false, score: null })]);
