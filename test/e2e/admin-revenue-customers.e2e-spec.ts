@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
-import { RevenueFigures } from '../../src/billing/revenue/revenue-figures.js';
+import { RevenueSnapshotJob } from '../../src/billing/revenue/revenue-figures.js';
 import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
 import { operator, PASSWORD, seedCustomer } from '../browser/seed.js';
 import type { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
@@ -66,9 +66,11 @@ describe('operator console: revenue and customer actions (API)', () => {
     const paying = await seedCustomer(app, fake, db, 'pro', [{ daysAgo: 1, lookups: 5_000 }]);
     const failing = await seedCustomer(app, fake, db, 'business', [{ daysAgo: 0, lookups: 40 }]);
     const invoiceId = await failRenewal(failing.org, 19_900);
-    await app.get(RevenueFigures).snapshot();
-    // a day ten days ago, as the hourly job left it then; the days before it have no snapshot
+    // the hourly job stores today's figures
+    expect(await app.get(RevenueSnapshotJob).handleJob()).toBe('done');
     const now = Date.now();
+    const [stored] = await sql<{ mrr_cents: string; past_due: number }>(db, 'SELECT mrr_cents, past_due FROM billing_daily WHERE day = $1::date', [dayOf(now)]);
+    // a day ten days ago, as the hourly job left it then; the days before it have no snapshot
     const tenDaysAgo = dayOf(now - 10 * DAY_MS);
     await sql(db, 'INSERT INTO billing_daily (day, mrr_cents, live_subscriptions, past_due, taken_at) VALUES ($1::date, 123400, 7, 1, now()) ON CONFLICT (day) DO NOTHING', [tenDaysAgo]);
 
@@ -81,6 +83,8 @@ describe('operator console: revenue and customer actions (API)', () => {
     const today = page.daily[364];
     expect(today.day).toBe(dayOf(now));
     expect(today.mrr_cents).toBe(Number(live.mrr));
+    expect(Number(stored.mrr_cents)).toBe(Number(live.mrr));
+    expect(stored.past_due).toBe(Number(live.past_due));
     expect(today.past_due).toBe(Number(live.past_due));
     expect(today.past_due).toBeGreaterThanOrEqual(1);
     expect(today.new_subscriptions).toBeGreaterThanOrEqual(2);
