@@ -13,7 +13,7 @@ import { checkCounts, cursorJson, gunzipChunks, gzipToChunks, parseHeader, Snaps
  *      the name tables the records refer to
  *   R  reporters (JSON, the engine's own records), in the engine's order
  *   I  IPs in blocks of consecutive engine indexes (ip-blocks.ts)
- *   C  collusion co-voters per IP;  S  sightings;  P  published expiries;  T  trusted scenario names
+ *   C  collusion co-voters per IP (IP index, owner count, owner indexes);  S  sightings;  P  published expiries;  T  trusted scenario names
  *   E  the end, with the counts: a snapshot without it (cut short) is rejected
  *
  * Sightings and trusted names name their IP by its engine index (the key is written only for an IP the
@@ -46,7 +46,12 @@ function* pieces(c: RuntimeCapture, head: SnapshotHead): Generator<Buffer> {
   for (let i = 0; i < c.reporters.length; i += REPORTERS_PER_FRAME) yield* frameBytes('R', c.reporters.slice(i, i + REPORTERS_PER_FRAME));
   const listings = { next: 0 };
   for (let from = 0; from < c.ips.size; from += BLOCK_IPS) yield* ipBlockFrame(c, from, Math.min(c.ips.size, from + BLOCK_IPS), listings);
-  for (let i = 0; i < c.coVoters.length; i += ENTRIES_PER_FRAME) yield* frameBytes('C', c.coVoters.slice(i, i + ENTRIES_PER_FRAME));
+  for (let i = 0; i < c.coVoters.length; i += ENTRIES_PER_FRAME) {
+    const part = c.coVoters.slice(i, i + ENTRIES_PER_FRAME);
+    const owners: number[] = [];
+    for (const [, list] of part) owners.push(...list);
+    yield* frameBytes('C', null, [Int32Array.from(part, ([x]) => x), Int32Array.from(part, ([, list]) => list.length), Int32Array.from(owners)]);
+  }
   const { seen } = c;
   for (let i = 0; i < seen.keys.length; i += ENTRIES_PER_FRAME) {
     const to = Math.min(seen.keys.length, i + ENTRIES_PER_FRAME);
@@ -145,13 +150,19 @@ export async function decodeBinarySnapshot(
           restoreIpBlock(st, m, frame);
           got.ips = st.ips.size;
           break;
-        case 'C':
-          for (const [x, owners] of frame.meta as Array<[number, number[]]>) {
-            if (x >= st.ips.size) throw new SnapshotRejected('co-voters of an unknown IP');
-            st.coVoters.set(x, new Set(owners.map((o) => m.owners[o] ?? o)));
-            got.coVoters = (got.coVoters ?? 0) + 1;
+        case 'C': {
+          const [ipx, count, owners] = frame.arrays;
+          let p = 0;
+          for (let i = 0; i < ipx.length; i++) {
+            if (ipx[i] < 0 || ipx[i] >= st.ips.size) throw new SnapshotRejected('co-voters of an unknown IP');
+            const set = new Set<number>();
+            for (let j = 0; j < count[i]; j++, p++) set.add(m.owners[owners[p]] ?? owners[p]);
+            st.coVoters.set(ipx[i], set);
           }
+          if (p !== owners.length) throw new SnapshotRejected('co-voters left over');
+          got.coVoters = (got.coVoters ?? 0) + ipx.length;
           break;
+        }
         case 'S': {
           const [idx, first, last] = frame.arrays;
           const next = { at: 0 };
