@@ -115,7 +115,7 @@ describe('operator console: revenue and customer actions in a browser', () => {
     await page.close();
   }, TEST_MS);
 
-  it("handles a failed payment's customer: failed invoice and history shown, suspended, resumed, comped, all audited", async () => {
+  it("handles a failed payment's customer: failed invoice and history shown, suspended, resumed, comped, all audited; its key revoked", async () => {
     const db = t.config.database.url;
     const adminEmail = await operator(t.app, 'admin');
     const [{ id: operatorId }] = await sql<{ id: string }>(db, 'SELECT id FROM operator_user WHERE email = $1', [adminEmail]);
@@ -156,6 +156,14 @@ describe('operator console: revenue and customer actions in a browser', () => {
     expect(compRow).toContain('running');
     expect(compRow).toContain(`operator:${operatorId}`);
     expect(await page.textContent('[data-plan]')).toBe('business');
+
+    // revoke its key, in two clicks: the key is refused from then on
+    const revoke = page.locator('button[data-revoke-key]');
+    await revoke.click();
+    await page.waitForSelector('button[data-revoke-key]:has-text("Confirm")', { timeout: STEP_MS });
+    await revoke.click();
+    await page.waitForSelector('button[data-revoke-key]', { timeout: STEP_MS, state: 'detached' });
+    expect(await keyAnswer()).toEqual({ status: 401, code: 'invalid_api_key' });
 
     // the three actions in the audit log, with their reasons
     await page.click('a[data-nav=audit]');

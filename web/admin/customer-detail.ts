@@ -1,9 +1,10 @@
 /**
  * One customer in the console (docs/operators.md "Customers"): usage, keys, agents, and for staff its
  * account — kind, suspension, subscription history, comped plans, invoices as Stripe says — with the
- * actions suspend/resume (staff admin) and comp a plan (staff admin, billing), each with a reason, audited.
+ * actions suspend/resume (staff admin) and comp a plan (staff admin, billing), each with a reason, audited;
+ * revoke a key and erase the organisation (staff admin).
  */
-import { h, onSubmit, state, table } from '../app/dom.js';
+import { action, h, onSubmit, state, table } from '../app/dom.js';
 import { api, ApiError } from './api.js';
 import { barChart, compact } from './charts.js';
 import type { Loader } from './console.js';
@@ -75,6 +76,21 @@ function compForm(id: string, plans: string[], reload: () => Promise<void>): Nod
   return [form, out];
 }
 
+/** Revokes an API key in two clicks (staff admin; audited api_key.revoked by the lookup domain). */
+function revokeKey(id: string, key: Json, reload: () => Promise<void>, out: HTMLElement): HTMLElement {
+  let armed = false;
+  const button = action('Revoke', async () => {
+    if (!armed) {
+      armed = true;
+      button.textContent = `Confirm: revoke ${key.prefix}…`;
+      return;
+    }
+    await api('DELETE', `/v1/organizations/${encodeURIComponent(id)}/api-keys/${encodeURIComponent(key.id)}`);
+    await reload();
+  }, out, { class: 'danger', 'data-revoke-key': key.id });
+  return button;
+}
+
 /**
  * Erasure on the customer's request (docs/privacy.md, erasure contract): staff admins only, confirmed by
  * typing the organisation's name; audited by the privacy domain.
@@ -132,7 +148,11 @@ export function customerDetail(load: Loader, me: Me, id: string): Promise<void> 
   };
   return load('Customer', fetcher, ({ c, account, plans }, reload) => {
     const usage = c.daily_usage as Array<{ day: string; lookups: number }>;
-    const keys = (c.keys as Json[]).map((k) => h('tr', {}, h('td', {}, k.name), h('td', {}, h('code', {}, `${k.prefix}…`)), h('td', {}, k.scopes.join(', ')), h('td', {}, date(k.created_at)), h('td', {}, k.revoked_at ? `revoked ${date(k.revoked_at)}` : 'active')));
+    const keyStatus = status();
+    const keys = (c.keys as Json[]).map((k) =>
+      h('tr', { 'data-key': k.id },
+        h('td', {}, k.name), h('td', {}, h('code', {}, `${k.prefix}…`)), h('td', {}, k.scopes.join(', ')), h('td', {}, date(k.created_at)),
+        h('td', {}, k.revoked_at ? `revoked ${date(k.revoked_at)}` : 'active', ' ', !k.revoked_at && me?.role === 'admin' ? revokeKey(id, k, reload, keyStatus) : '')));
     const agents = (c.agents as Json[]).map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, a.status), h('td', {}, date(a.last_signal_at))));
     const subs = c.subscriptions as Json[];
     const invoices = (c.invoices as Json[]).map((i) => h('tr', {}, h('td', {}, date(i.created_at)), h('td', {}, i.status), h('td', { class: 'num' }, money(i.amount_cents, i.currency))));
@@ -148,6 +168,7 @@ export function customerDetail(load: Loader, me: Me, id: string): Promise<void> 
       ...(account ? accountSections(id, account, me, plans, reload) : [h('h2', {}, 'Invoices'), invoices.length ? region('Invoices', ['Date', 'Status', 'Amount'], invoices, [2]) : state('empty', 'No invoices.')]),
       h('h2', {}, 'API keys'),
       keys.length ? region('API keys', ['Name', 'Prefix', 'Scopes', 'Created', 'State'], keys) : state('empty', 'No API keys.'),
+      keyStatus,
       h('h2', {}, 'Agents'),
       agents.length ? region('Agents', ['Name', 'Status', 'Last signal'], agents) : state('empty', 'No agents.'),
       ...(me?.role === 'admin' ? erasure(id, c.name as string) : []),
