@@ -181,6 +181,7 @@ describe('operator console: revenue and customer actions (API)', () => {
     expectError(await comp({ plan_id: 'business', ends_at: new Date(Date.now() - DAY_MS).toISOString(), reason: 'Partner pilot' }), 400);
     expectError(await comp({ plan_id: 'business', ends_at: new Date(Date.now() + 400 * DAY_MS).toISOString(), reason: 'Partner pilot' }), 400);
     expectError(await comp({ plan_id: 'free', ends_at: until, reason: 'Partner pilot' }), 400);
+    expectError(await comp({ plan_id: 'business', starts_at: new Date(Date.now() + 400 * DAY_MS).toISOString(), ends_at: new Date(Date.now() + 401 * DAY_MS).toISOString(), reason: 'Partner pilot' }), 400);
     expectError(await comp({ plan_id: 'platinum', ends_at: until, reason: 'Partner pilot' }), 404);
     expectError(await comp({ plan_id: 'business', ends_at: until, reason: 'Partner pilot' }, await session('support')), 403);
     const done = await comp({ plan_id: 'business', ends_at: until, reason: 'Partner pilot until the contract is signed' });

@@ -10,7 +10,7 @@ export class SuspendOrganizationDto {
 export class CompPlanDto {
   @ApiProperty({ description: 'the plan given free of charge (not free)', maxLength: 64 }) @IsString() @MinLength(1) @MaxLength(64) @Matches(/^[a-z0-9_-]+$/) plan_id!: string;
   @ApiPropertyOptional({ description: 'start (ISO 8601); now when left out' }) @IsOptional() @IsISO8601({ strict: true }) starts_at?: string;
-  @ApiProperty({ description: 'end (ISO 8601), in the future, at most 366 days after the start' }) @IsISO8601({ strict: true }) ends_at!: string;
+  @ApiProperty({ description: 'end (ISO 8601), in the future, at most 366 days after the start (which is at most 366 days ahead)' }) @IsISO8601({ strict: true }) ends_at!: string;
   @ApiProperty(REASON) @IsString() @MinLength(3) @MaxLength(500) @Matches(/\S{3}/, { message: 'reason must say why' }) reason!: string;
 }
 

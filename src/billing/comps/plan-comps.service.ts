@@ -33,6 +33,7 @@ export class PlanCompsService {
     const from = startsAt ?? now;
     if (endsAt.getTime() <= Math.max(from.getTime(), now.getTime())) throw DomainError.badRequest('ends_at must be after starts_at and in the future');
     if (endsAt.getTime() - from.getTime() > MAX_COMP_DAYS * DAY_MS) throw DomainError.badRequest(`A comp lasts at most ${MAX_COMP_DAYS} days`);
+    if (from.getTime() - now.getTime() > MAX_COMP_DAYS * DAY_MS) throw DomainError.badRequest(`A comp starts within ${MAX_COMP_DAYS} days`);
     if (planId === FREE_PLAN_ID) throw DomainError.badRequest('The free plan cannot be comped');
     const organization = await this.organizations.findById(organizationId);
     if (!organization || organization.erasedAt) throw DomainError.notFound('Organisation not found');
