@@ -55,6 +55,17 @@ export class SignalsFeedRepository {
     return Number(rows[0].n);
   }
 
+  /**
+   * Signals per scenario received in [from, to), at most `limit` scenarios (most signals first). Called
+   * with one UTC day: the range on received_at, the partition key, confines the scan to that day's partition.
+   */
+  async scenarioCounts(from: Date, to: Date, limit: number): Promise<Array<{ scenario: string; signals: number }>> {
+    return this.prisma.db.query<{ scenario: string; signals: number }>(
+      'SELECT scenario, count(*)::int AS signals FROM signal WHERE received_at >= $1 AND received_at < $2 GROUP BY scenario ORDER BY count(*) DESC, scenario LIMIT $3',
+      [from, to, limit],
+    );
+  }
+
   async maxId(): Promise<bigint> {
     const rows = await this.prisma.db.query<{ id: string | null }>('SELECT max(id) AS id FROM signal');
     return BigInt(rows[0].id ?? '0');

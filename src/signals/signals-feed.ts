@@ -1,5 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { SCENARIO_FAMILIES, type ScenarioFamily, scenarioFamily } from './scenario-families.js';
 import { type HeldSignals, SignalsFeedRepository } from './signals-feed.repository.js';
+
+const DAY_MS = 86_400_000;
+/** A closed day's counts are read again after this long (an erasure or the retention may have removed rows since). */
+const CLOSED_DAY_TTL_MS = 3_600_000;
+/** Distinct scenarios read per day, most frequent first; a day with more is marked `truncated`. */
+const SCENARIOS_PER_DAY = 1_000;
+
+/** One UTC day's signals per scenario family (every family present, zero when none). */
+export interface FamilyVolumeDay {
+  day: string;
+  total: number;
+  families: Record<ScenarioFamily, number>;
+  /** more distinct scenarios than were read that day: the counts miss the rarest ones */
+  truncated: boolean;
+}
 
 /** A stored signal as other domains read it (scoring). */
 export interface FeedSignal {
@@ -20,7 +36,38 @@ export interface FeedSignal {
  */
 @Injectable()
 export class SignalsFeed {
+  private readonly closedDays = new Map<string, { at: number; counts: Array<{ scenario: string; signals: number }> }>();
+
   constructor(private readonly repository: SignalsFeedRepository) {}
+
+  /**
+   * Signals received per UTC day and scenario family (src/signals/scenario-families.ts) over the `days`
+   * days ending with today (`now`'s day), oldest first. One statement per day, each confined to that
+   * day's partition; closed days are kept for an hour, today is always read.
+   */
+  async volumeByFamily(days: number, now: Date): Promise<FamilyVolumeDay[]> {
+    const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+    const out: FamilyVolumeDay[] = [];
+    for (let i = days - 1; i >= 0; i--) {
+      const start = today - i * DAY_MS;
+      const day = new Date(start).toISOString().slice(0, 10);
+      const cached = i > 0 ? this.closedDays.get(day) : undefined;
+      let counts = cached && now.getTime() - cached.at < CLOSED_DAY_TTL_MS ? cached.counts : undefined;
+      if (!counts) {
+        counts = await this.repository.scenarioCounts(new Date(start), new Date(start + DAY_MS), SCENARIOS_PER_DAY);
+        if (i > 0) this.closedDays.set(day, { at: now.getTime(), counts });
+      }
+      const families = Object.fromEntries(SCENARIO_FAMILIES.map((f) => [f, 0])) as Record<ScenarioFamily, number>;
+      let total = 0;
+      for (const c of counts) {
+        families[scenarioFamily(c.scenario)] += c.signals;
+        total += c.signals;
+      }
+      out.push({ day, total, families, truncated: counts.length >= SCENARIOS_PER_DAY });
+    }
+    for (const day of this.closedDays.keys()) if (day < out[0].day) this.closedDays.delete(day);
+    return out;
+  }
 
   /** Signals in id order after `afterId` (the id sequence is shared by all day partitions). */
   async after(afterId: bigint, since: Date, limit: number): Promise<FeedSignal[]> {

@@ -2,6 +2,7 @@
 import { action, h, onSubmit, state, table } from '../app/dom.js';
 import { api } from './api.js';
 import { contributions, releaseForm, releaseNote } from './community-actions.js';
+import { type SignalVolume, signalVolume } from './signal-volume.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the admin API, read field by field
 type Json = Record<string, any>;
@@ -105,7 +106,11 @@ let agentQuery = { status: '', q: '' };
 
 export function community(load: Loader, me: Me): Promise<void> {
   const params = new URLSearchParams(Object.entries(agentQuery).filter(([, v]) => v !== ''));
-  return load('Community', () => api<Json>('GET', `/v1/admin/console/agents?${params}`), (data, reload) => {
+  const fetchAll = async (): Promise<Json> => {
+    const [agents, volume] = await Promise.all([api<Json>('GET', `/v1/admin/console/agents?${params}`), api<SignalVolume>('GET', '/v1/admin/console/signal-volume?days=30')]);
+    return { ...agents, volume };
+  };
+  return load('Community', fetchAll, (data, reload) => {
     const filter = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter agents' },
       h('label', {}, 'Agent or organisation', h('input', { type: 'search', name: 'q', value: agentQuery.q })),
       h('label', {}, 'Status', h('select', { name: 'status' }, ...['', 'active', 'quarantined', 'revoked'].map((s) => h('option', s === agentQuery.status ? { value: s, selected: '' } : { value: s }, s || 'any')))),
@@ -148,6 +153,7 @@ export function community(load: Loader, me: Me): Promise<void> {
       rows.length ? region('Agents', ['Agent', 'Organisation', 'Status', 'Last signal', 'Trust band', 'Quarantine', 'Action'], rows) : state('empty', 'No agent matches.'),
       h('p', { class: 'note' }, 'Revoking stops the agent at once (its token is refused) and is audited as agent.revoked. Quarantine is decided by the scoring engine (docs/consensus.md); an admin may release an agent with a reason, applied by the next scoring run.'),
       ...contributions(data.organizations as Json[]),
+      ...signalVolume(data.volume as SignalVolume),
     ];
   });
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../../common/auth/auth.decorator.js';
-import { AuditPageDto, AuditQueryDto, ConsoleAgentListDto, ConsoleAgentsQueryDto, WorkQueueDto } from './console.dto.js';
+import { AuditPageDto, AuditQueryDto, ConsoleAgentListDto, ConsoleAgentsQueryDto, SignalVolumeDto, SignalVolumeQueryDto, WorkQueueDto } from './console.dto.js';
 import { ConsoleService } from './console.service.js';
 
 /** Read routes of the operator console (/admin); its actions are the owning domains' audited routes (docs/operators.md). */
@@ -40,6 +40,20 @@ export class ConsoleController {
   async agents(@Query() query: ConsoleAgentsQueryDto): Promise<ConsoleAgentListDto> {
     const agents = await this.console.agents(query);
     return { agents, organizations: this.console.contributions(agents) };
+  }
+
+  @Get('signal-volume')
+  @Auth('console.signalVolume')
+  @ApiOperation({
+    summary: 'Community: signals received per day and scenario family',
+    description:
+      'Staff operators (admin, support): for each UTC day of the last `days` (30 by default, at most 30; today so far last), the signals ' +
+      'received, in total and per scenario family (ssh, http, wordpress, mail, scan, database, remote-desktop, other; the mapping is ' +
+      'src/signals/scenario-families.ts). Counted from the signal table one day partition at a time; closed days are cached for an hour.',
+  })
+  @ApiOkResponse({ type: SignalVolumeDto })
+  signalVolume(@Query() query: SignalVolumeQueryDto): Promise<SignalVolumeDto> {
+    return this.console.signalVolume(query.days ?? 30);
   }
 
   @Get('audit')

@@ -107,3 +107,20 @@ export class AuditPageDto {
   @ApiProperty({ description: 'how many of the newest entries were searched' }) searched!: number;
   @ApiProperty({ type: AuditChainDto }) chain!: AuditChainDto;
 }
+
+export class SignalVolumeQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 30, description: 'days ending today (UTC)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30) days?: number;
+}
+
+export class SignalVolumeDayDto {
+  @ApiProperty({ description: 'UTC day (YYYY-MM-DD)' }) day!: string;
+  @ApiProperty({ description: 'signals received that day' }) total!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'signals per scenario family (every family, 0 when none)' }) families!: Record<string, number>;
+  @ApiProperty({ description: 'more than 1,000 distinct scenarios that day: the rarest are not counted' }) truncated!: boolean;
+}
+
+export class SignalVolumeDto {
+  @ApiProperty({ type: [String], description: 'the scenario families, in display order (src/signals/scenario-families.ts)' }) families!: string[];
+  @ApiProperty({ type: [SignalVolumeDayDto], description: 'oldest day first, today last (today so far)' }) days!: SignalVolumeDayDto[];
+  @ApiProperty() generated_at!: string;
+}

@@ -6,6 +6,7 @@ import { ListingRecordsModule } from '../../consensus/listing-records.js';
 import { QuarantineReleaseModule } from '../../consensus/quarantine-release/quarantine-release.module.js';
 import { ReporterStandingsModule } from '../../consensus/reporter-standing.js';
 import { PrivacyQueueModule } from '../../privacy/privacy-queue.js';
+import { SignalsModule } from '../../signals/signals.module.js';
 import { ConsoleController } from './console.controller.js';
 import { ConsoleService } from './console.service.js';
 import { ListingsController } from './listings.controller.js';
@@ -13,7 +14,7 @@ import { ListingsService } from './listings.service.js';
 
 /** The operator console's read routes under /v1/admin/console (the page itself is served by the dashboard module). */
 @Module({
-  imports: [ConsensusModule, ReporterStandingsModule, PrivacyQueueModule, AgentRosterModule, ListingRecordsModule, BlocklistModule, QuarantineReleaseModule],
+  imports: [ConsensusModule, ReporterStandingsModule, PrivacyQueueModule, AgentRosterModule, ListingRecordsModule, BlocklistModule, QuarantineReleaseModule, SignalsModule],
   controllers: [ConsoleController, ListingsController],
   providers: [ConsoleService, ListingsService],
 })

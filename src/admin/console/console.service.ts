@@ -8,7 +8,9 @@ import { QuarantineReleases } from '../../consensus/quarantine-release/quarantin
 import { ReporterStandings } from '../../consensus/reporter-standing.js';
 import { Clock } from '../../infra/clock/clock.js';
 import { PrivacyQueue } from '../../privacy/privacy-queue.js';
-import type { AuditEntryDto, AuditPageDto, AuditQueryDto, ConsoleAgentDto, ConsoleAgentsQueryDto, OrganizationContributionDto, WorkItemDto, WorkQueueDto } from './console.dto.js';
+import { SCENARIO_FAMILIES } from '../../signals/scenario-families.js';
+import { SignalsFeed } from '../../signals/signals-feed.js';
+import type { AuditEntryDto, AuditPageDto, AuditQueryDto, ConsoleAgentDto, ConsoleAgentsQueryDto, OrganizationContributionDto, SignalVolumeDto, WorkItemDto, WorkQueueDto } from './console.dto.js';
 
 const DAY_MS = 86_400_000;
 /** Delisting states an operator sees in the queue; the first three wait for nobody but the holder or the operator. */
@@ -33,8 +35,15 @@ export class ConsoleService {
     private readonly standings: ReporterStandings,
     private readonly releases: QuarantineReleases,
     private readonly audit: AuditService,
+    private readonly signals: SignalsFeed,
     private readonly clock: Clock,
   ) {}
+
+  /** Signals per UTC day and scenario family, read from the signals domain (SignalsFeed.volumeByFamily). */
+  async signalVolume(days: number): Promise<SignalVolumeDto> {
+    const now = this.clock.now();
+    return { families: [...SCENARIO_FAMILIES], days: await this.signals.volumeByFamily(days, now), generated_at: now.toISOString() };
+  }
 
   /** Delisting and privacy requests, open ones by deadline (most urgent first), then those closed in 30 days. */
   async workQueue(): Promise<WorkQueueDto> {

@@ -13,7 +13,7 @@ const CSS = 'text/css; charset=utf-8';
 
 /** Every file each page may serve, with its content type (anything else is a 404). */
 export const WEB_ASSETS: Record<WebPage, Record<string, string>> = {
-  admin: { 'index.html': HTML, 'app.js': JS, 'api.js': JS, 'charts.js': JS, 'console.js': JS, 'revenue.js': JS, 'customer-detail.js': JS, 'listings.js': JS, 'community-actions.js': JS, 'styles.css': CSS },
+  admin: { 'index.html': HTML, 'app.js': JS, 'api.js': JS, 'charts.js': JS, 'console.js': JS, 'revenue.js': JS, 'customer-detail.js': JS, 'listings.js': JS, 'community-actions.js': JS, 'signal-volume.js': JS, 'styles.css': CSS },
   app: { 'index.html': HTML, 'portal.js': JS, 'api.js': JS, 'api-types.js': JS, 'dom.js': JS, 'pages.js': JS, 'styles.css': CSS },
   holder: { 'index.html': HTML, 'holder.js': JS, 'holder-api.js': JS, 'styles.css': CSS },
 };

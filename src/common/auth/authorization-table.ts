@@ -173,6 +173,7 @@ export const AUTHORIZATION_TABLE = {
   /** The operator console's work queues (src/admin/console, docs/operators.md). */
   'console.requests': { allow: staff('admin', 'support') },
   'console.agents': { allow: staff('admin', 'support') },
+  'console.signalVolume': { allow: staff('admin', 'support') },
   'console.audit': { allow: staff('admin', 'billing', 'support') },
   /** Releases an agent from the scoring engine's quarantine (applied by the next scoring run, audited). */
   'agents.releaseQuarantine': { allow: staff('admin') },
