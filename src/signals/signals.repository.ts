@@ -44,17 +44,17 @@ export interface StoredBatch {
 
 // A reporter's resends are recognised against its own signal rows (docs/scaling.md "Storage per signal"):
 // the partitioned table cannot hold a unique index across its day partitions, so the reporter's batches
-// are serialised by a transaction-scoped advisory lock taken in its own statement first. The insert
-// statement starts after the lock is granted, so its snapshot sees every batch of that reporter that
-// committed before: a uuid stored by any of them is found by the index on the hash of (reporter, uuid)
-// (migration 20261207190000_signal_resend_index) and skipped.
-const LOCK_REPORTER = "SELECT pg_advisory_xact_lock(hashtext('signal-uuid:' || $1))";
-
-// One statement after the lock: take the batch nonce (durable replay protection; an expired row of the
-// same nonce is taken over), find the batch's uuids already stored by the reporter since the resend
-// window opened ($25), then insert every row whose uuid is new (or that has none). A replayed nonce writes
-// nothing; a resent uuid is skipped, never stored twice. ip_key is stored only where it differs from ip
-// (an IPv6 address's /64): readers take coalesce(ip_key, ip) (migration 20261207190100_signal_ip_key_when_differs).
+// are serialised by a transaction-scoped advisory lock instead. signal_resent_uuids (migration
+// 20261207184200_signal_resent_uuids_function) takes the lock, then reads with a snapshot of its own taken
+// after it, so it sees every batch of that reporter that committed before: a uuid stored by any of them
+// within the resend window ($25 to $3) is found by the index on the hash of (reporter, uuid) and skipped.
+// The lock is held until this statement commits.
+//
+// One statement, one transaction: take the batch nonce (durable replay protection; an expired row of the
+// same nonce is taken over), look the batch's uuids up, then insert every row whose uuid is new (or that
+// has none). A replayed nonce writes nothing; a resent uuid is skipped, never stored twice. ip_key is
+// stored only where it differs from ip (an IPv6 address's /64): readers take coalesce(ip_key, ip)
+// (migration 20261207184100_signal_ip_key_when_differs).
 const INSERT_BATCH = `
 WITH batch_nonce AS (
   INSERT INTO signal_batch_nonce AS n (agent_id, nonce, expires_at)
@@ -64,9 +64,7 @@ WITH batch_nonce AS (
 ), fresh AS (
   SELECT $23::text IS NULL OR EXISTS (SELECT 1 FROM batch_nonce) AS ok
 ), stored AS (
-  SELECT s.uuid FROM signal s
-  WHERE hashtextextended(s.reporter || '/' || s.uuid, 0) = ANY(ARRAY(SELECT hashtextextended($1::text || '/' || u, 0) FROM unnest($2::text[]) AS u))
-    AND s.uuid IS NOT NULL AND s.reporter = $1::text AND s.uuid = ANY($2::text[]) AND s.received_at >= $25::timestamptz
+  SELECT u AS uuid FROM signal_resent_uuids($1::text, $2::text[], $25::timestamptz, $3::timestamptz) AS u
 ), inserted AS (
   INSERT INTO signal (received_at, reporter, owner, reporter_asn, reporter_net, reporter_country, source, ip, ip_key, scope,
     scenario, scenario_version, scenario_hash, scenario_trust, started_at, stopped_at, uuid, labels, weight, flags)
@@ -132,11 +130,7 @@ export class SignalsRepository {
       context.nonceExpiresAt,
       new Date(context.receivedAt.getTime() - this.resendWindowMs),
     ];
-    const [row] = await this.prisma.transaction(async (tx) => {
-      // Without uuids there is nothing a concurrent batch could duplicate: no lock.
-      if (uuids.length > 0) await tx.execute(LOCK_REPORTER, [context.reporter]);
-      return tx.query<{ fresh: boolean; inserted: number; claimed: string[] }>(INSERT_BATCH, values);
-    });
+    const [row] = await this.prisma.db.query<{ fresh: boolean; inserted: number; claimed: string[] }>(INSERT_BATCH, values);
     return { fresh: row.fresh, inserted: row.inserted, claimedUuids: new Set(row.claimed) };
   }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { PrismaService } from '../../src/infra/prisma/prisma.service.js';
 import { partitionFor } from '../../src/signals/signal-partitions.js';
 import { SignalPartitionsRepository } from '../../src/signals/signal-partitions.repository.js';
 import { SignalsFeedRepository } from '../../src/signals/signals-feed.repository.js';
-import { type BatchContext, type SignalRow, SignalsRepository } from '../../src/signals/signals.repository.js';
+import { type BatchContext, type SignalRow, SignalsRepository, type StoredBatch } from '../../src/signals/signals.repository.js';
 import { sql, truncate } from '../setup/db.js';
 import { testConfig } from '../setup/test-app.js';
 
@@ -15,7 +16,7 @@ const DAY = 86_400_000;
  * concurrent batches of one reporter (the advisory lock of src/signals/signals.repository.ts).
  */
 describe('signal resends against the stored rows', () => {
-  const config = testConfig({ QUORUM_RETENTION_SIGNAL_UUID_DAYS: '7', DATABASE_POOL_SIZE: '12' });
+  const config = testConfig({ QUORUM_RETENTION_SIGNAL_UUID_DAYS: '7', DATABASE_POOL_SIZE: '20' });
   const db = config.database.url;
   let prisma: PrismaService;
   let repository: SignalsRepository;
@@ -43,8 +44,27 @@ describe('signal resends against the stored rows', () => {
   const stored = async (uuid: string) => (await sql<{ n: number }>(db, 'SELECT count(*)::int AS n FROM signal WHERE uuid = $1', [uuid]))[0].n;
 
   it('stores each uuid of a reporter once when its batches race, and acknowledges each to exactly one of them', async () => {
-    const uuids = Array.from({ length: 40 }, () => randomUUID());
-    const results = await Promise.all(Array.from({ length: 10 }, () => repository.insertBatch(context('racer'), uuids.map((u) => row(u)))));
+    // Every batch's statement is held at its start (the nonce table is locked) until all of them wait,
+    // then all are let go together: without the reporter's lock they would all read before any commits.
+    const gate = new pg.Client({ connectionString: db });
+    await gate.connect();
+    const uuids = Array.from({ length: 100 }, () => randomUUID());
+    let results: StoredBatch[];
+    try {
+      await gate.query('BEGIN');
+      await gate.query('LOCK TABLE signal_batch_nonce IN SHARE MODE');
+      const racing = Promise.all(Array.from({ length: 16 }, () => repository.insertBatch(context('racer'), uuids.map((u) => row(u)))));
+      const waiting = async () =>
+        Number((await gate.query<{ n: string }>("SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND relation = 'signal_batch_nonce'::regclass")).rows[0].n);
+      for (const started = Date.now(); (await waiting()) < 16; ) {
+        if (Date.now() - started > 60_000) throw new Error('the 16 batches did not all reach the nonce table within 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await gate.query('COMMIT');
+      results = await racing;
+    } finally {
+      await gate.end();
+    }
     expect(results.every((r) => r.fresh)).toBe(true);
     expect(results.reduce((sum, r) => sum + r.inserted, 0)).toBe(uuids.length);
     for (const u of uuids) expect(results.filter((r) => r.claimedUuids.has(u))).toHaveLength(1);
