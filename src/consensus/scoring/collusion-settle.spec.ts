@@ -60,8 +60,7 @@ function run(engine: ConsensusEngine, signals: Sig[], ticks: number[]): Set<stri
 
 /**
  * An engine whose ssh family is already in a campaign surge, as it is from the scoring run that first
- * sees the campaign's corroborated bots on. The onset itself is a scoring decision: IPs that reach 3
- * owners before that run are counted at once like any others (docs/consensus.md §3).
+ * sees the campaign's corroborated bots on (the onset itself is tested apart below).
  */
 function opened(params: Record<string, unknown> = {}): ConsensusEngine {
   const engine = world(params);
@@ -91,6 +90,15 @@ describe('collusion counting does not depend on how signals fall into scoring ru
     expect(independent[0]).toHaveLength(300);
     expect(independent[1]).toEqual(independent[0]);
     expect(independent[2]).toEqual(independent[0]);
+  });
+
+  it('at the onset (seen by scoring, not stubbed), IPs counted before the first run saw the campaign are taken back at their settle instant', () => {
+    const engine = world();
+    const listed = run(engine, campaign(), every(2_000, 5 * 60_000));
+    expect(listed.size).toBe(300);
+    expect(voters(engine)).toEqual(ownersAlone);
+    expect(engine.state.coIndependent.size).toBe(300);
+    expect(engine.state.coVoters.size).toBe(0);
   });
 
   it('irregular runs (a live worker nudged 2 s after each batch) count the same as a fixed cadence', () => {

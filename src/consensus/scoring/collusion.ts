@@ -97,6 +97,27 @@ export class CollusionDetector {
     return slot < 0 ? 0 : this.decay(this.pairs.count[slot], now - this.pairs.at[slot]);
   }
 
+  /**
+   * Takes back one shared dark IP from every pair of `owners` and from each owner's dark count: an IP
+   * counted at once, before its settle instant showed it independent (maintenance.ts). Links already
+   * made stay.
+   */
+  removeShared(owners: readonly number[], now: number): void {
+    for (const o of owners) {
+      if (o >= this.ownerDark.length || this.ownerDarkAt[o] === 0) continue;
+      this.ownerDark[o] = Math.max(0, this.darkOf(o, now) - 1);
+      this.ownerDarkAt[o] = now;
+    }
+    for (let i = 0; i < owners.length; i++) {
+      for (let j = i + 1; j < owners.length; j++) {
+        const slot = this.pairs.find(owners[i], owners[j]);
+        if (slot < 0) continue;
+        this.pairs.count[slot] = Math.max(0, this.decay(this.pairs.count[slot], now - this.pairs.at[slot]) - 1);
+        this.pairs.at[slot] = now;
+      }
+    }
+  }
+
   /** Adds one shared dark IP to the pair (a, b). */
   addPair(a: number, b: number, now: number): void {
     if (a === b) return;

@@ -11,13 +11,15 @@ const fresh: number[] = [];
  * Collusion pair counting (docs/consensus.md §3), incremental: run every tick over the IPs that
  * gained votes and the IPs waiting to settle. A honeypot-dark IP is counted once it has at least 3
  * owners; later owners are paired with those already there as they come. During a campaign of its
- * family, an IP is first counted only at its settle instant (`collusionSettleMs` after its first
- * report), with every owner that reported it by then, and not at all when its established
- * reporters of that instant span `collusionIndependentAsns` ASNs: co-victims of a broad campaign
- * are independent evidence. Deciding from the reports made by a fixed instant of the IP's own
- * history, not from what one scoring run happened to hold, gives the same counts however signals
- * fall into runs (a live worker's runs, a replay's fixed cadence), and the decision is kept.
- * Outside campaigns IPs are counted at once, so a ring pushing a list is merged before it lists.
+ * family an IP is first counted at its settle instant (`collusionSettleMs` after its first report),
+ * with every owner that reported it by then, and never when its established reporters of that
+ * instant span `collusionIndependentAsns` ASNs: co-victims of a broad campaign are independent
+ * evidence. An IP counted at once because scoring had not seen the campaign yet (its first run) is
+ * held the same way until its settle instant, and its pairs are taken back if it turns out
+ * independent. Deciding from the reports made by a fixed instant of the IP's own history, not from
+ * what one scoring run happened to hold, gives the same counts however signals fall into runs (a
+ * live worker's runs, a replay's cadence). Outside campaigns IPs are counted at once, so a ring
+ * pushing a list is merged before it lists.
  */
 export function countCoVotes(st: EngineState, now: number): void {
   const { ips, votes, reporters, collusion, p } = st;
@@ -31,6 +33,10 @@ export function countCoVotes(st: EngineState, now: number): void {
   for (const x of list) {
     ips.collusionDirty[x] = 0;
     let owners = st.coVoters.get(x);
+    if (owners !== undefined && ips.hpLast[x] < now - p.collusionDarkMs) {
+      if (settling(st, x, owners, now)) continue;
+      st.coPending.delete(x);
+    }
     // Once counted, during a campaign, IPs listed on independent evidence (voters in many ASNs) stop
     // pairing their later owners; a listing carried by few ASNs (a ring's), or any listing outside a
     // campaign, keeps counting (docs/consensus.md §2).
@@ -81,6 +87,31 @@ export function countCoVotes(st: EngineState, now: number): void {
     }
     for (let e = ips.head[x]; e !== -1 && (votes.flags[e] & F_COLLUSION) === 0; e = votes.nextByIp[e]) votes.flags[e] |= F_COLLUSION;
   }
+}
+
+/**
+ * An IP counted at once, before scoring had seen a campaign of its family (its first run), that is
+ * in one now and has not reached its settle instant: it pairs no new owner until that instant, and
+ * when its established reporters of that instant span `collusionIndependentAsns` ASNs its pairs
+ * are taken back and it is independent, as if the campaign had been known when it was first seen.
+ * Returns whether the IP is done for this run.
+ */
+function settling(st: EngineState, x: number, owners: Set<number>, now: number): boolean {
+  const { p } = st;
+  if (p.collusionIndependentAsns <= 0 || !st.inCampaign(x, now)) return false;
+  const settleAt = firstReport(st, x) + p.collusionSettleMs;
+  if (now >= settleAt) return false;
+  if (independentAtSettle(st, x, settleAt, now)) {
+    st.collusion.removeShared([...owners].sort((a, b) => a - b), now);
+    st.coVoters.delete(x);
+    st.coIndependent.add(x);
+    st.coPending.delete(x);
+    const { ips, votes } = st;
+    for (let e = ips.head[x]; e !== -1 && (votes.flags[e] & F_COLLUSION) === 0; e = votes.nextByIp[e]) votes.flags[e] |= F_COLLUSION;
+    return true;
+  }
+  st.coPending.add(x);
+  return true;
 }
 
 /** Earliest first report of `x` among the votes that still count. */
