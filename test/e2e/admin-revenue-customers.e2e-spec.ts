@@ -143,8 +143,11 @@ describe('operator console: revenue and customer actions (API)', () => {
 
   it("suspends an organisation: its API keys answer 403 organization_suspended until it is resumed; audited with the reason", async () => {
     const org = (await app.get(OrganizationsService).create(`Suspended ${randomUUID().slice(0, 6)}`)).id;
-    const { key } = await app.get(ApiKeysService).create(org, 'prod', ['usage'], 'test');
+    const { key } = await app.get(ApiKeysService).create(org, 'prod', ['usage', 'lookup'], 'test');
     const usage = () => app.inject({ method: 'GET', url: `/v1/organizations/${org}/usage`, headers: { 'x-api-key': key } });
+    // the single-IP lookup runs its own fast route (src/lookup/fast-lookup-route.ts): refused the same way
+    const lookup = () => app.inject({ method: 'GET', url: '/v1/ip/45.83.12.1', headers: { 'x-api-key': key } });
+    expect([401, 403]).not.toContain((await lookup()).statusCode);
     expect((await usage()).statusCode).toBe(200);
     const admin = await session('admin');
     const suspend = (body: object, headers = admin) => app.inject({ method: 'POST', url: `/v1/admin/organizations/${org}/suspend`, headers, payload: body });
@@ -156,6 +159,7 @@ describe('operator console: revenue and customer actions (API)', () => {
     expect(done.statusCode).toBe(200);
     expect(done.json()).toEqual(expect.objectContaining({ suspended_at: expect.any(String), suspension_reason: 'Card fraud reported by the bank' }));
     expectError(await usage(), 403, 'organization_suspended');
+    expectError(await lookup(), 403, 'organization_suspended');
     expectError(await suspend({ reason: 'again and again' }), 409);
     const listed = (await app.inject({ method: 'GET', url: `/v1/admin/customers?q=${encodeURIComponent(done.json().name)}`, headers: admin })).json().customers;
     expect(listed[0].suspended_at).not.toBeNull();
@@ -164,6 +168,7 @@ describe('operator console: revenue and customer actions (API)', () => {
     expect(resume.statusCode).toBe(200);
     expect(resume.json().suspended_at).toBeNull();
     expect((await usage()).statusCode).toBe(200);
+    expect([401, 403]).not.toContain((await lookup()).statusCode);
     const audit = await auditEntries(app, { target: `organization:${org}` });
     expect(audit.filter((a) => a.action.startsWith('organization.s') || a.action === 'organization.resumed').map((a) => [a.action, (a.details as { reason: string }).reason])).toEqual([
       ['organization.suspended', 'Card fraud reported by the bank'],
