@@ -52,16 +52,15 @@ export class OrganizationsRepository {
   }
 
   /**
-   * Sets or clears the suspension of a live organisation; returns the record before the change, or
-   * null when the organisation does not exist or is being erased.
+   * Suspends (`at` and `reason`) or resumes (null) a live organisation, only from the other state, in
+   * one conditional statement (two operators at once: one wins); false when nothing changed.
    */
-  async setSuspension(id: string, suspendedAt: Date | null, reason: string | null): Promise<OrganizationRecord | null> {
-    return this.prisma.transaction(async (tx) => {
-      const row = await tx.prisma.organization.findUnique({ where: { id } });
-      if (!row || row.erasedAt) return null;
-      await tx.prisma.organization.update({ where: { id }, data: { suspendedAt, suspensionReason: reason } });
-      return recordOf(row);
+  async setSuspension(id: string, suspension: { at: Date; reason: string } | null): Promise<boolean> {
+    const { count } = await this.prisma.organization.updateMany({
+      where: { id, erasedAt: null, suspendedAt: suspension ? null : { not: null } },
+      data: { suspendedAt: suspension?.at ?? null, suspensionReason: suspension?.reason ?? null },
     });
+    return count === 1;
   }
 
   /** Changes the kind; returns the previous one, or null when the organisation does not exist. */

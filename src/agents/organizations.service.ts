@@ -41,7 +41,7 @@ export class OrganizationsService {
     if (!current || current.erasedAt) throw DomainError.notFound('Organisation not found');
     if (current.suspendedAt) throw DomainError.conflict('The organisation is already suspended');
     const at = this.clock.now();
-    if (!(await this.organizations.setSuspension(id, at, reason))) throw DomainError.notFound('Organisation not found');
+    if (!(await this.organizations.setSuspension(id, { at, reason }))) throw DomainError.conflict('The organisation is already suspended');
     await this.audit.record(actor, 'organization.suspended', `organization:${id}`, { reason });
     return { ...current, suspendedAt: at, suspensionReason: reason };
   }
@@ -51,7 +51,7 @@ export class OrganizationsService {
     const current = await this.organizations.findById(id);
     if (!current || current.erasedAt) throw DomainError.notFound('Organisation not found');
     if (!current.suspendedAt) throw DomainError.conflict('The organisation is not suspended');
-    if (!(await this.organizations.setSuspension(id, null, null))) throw DomainError.notFound('Organisation not found');
+    if (!(await this.organizations.setSuspension(id, null))) throw DomainError.conflict('The organisation is not suspended');
     await this.audit.record(actor, 'organization.resumed', `organization:${id}`, { reason, suspendedSince: current.suspendedAt.toISOString() });
     return { ...current, suspendedAt: null, suspensionReason: null };
   }

@@ -174,6 +174,10 @@ describe('operator console: revenue and customer actions (API)', () => {
       ['organization.suspended', 'Card fraud reported by the bank'],
       ['organization.resumed', 'Bank confirmed the card'],
     ]);
+    // two operators suspending at once: one wins, the other is told it is already suspended, one audit entry
+    const both = await Promise.all([suspend({ reason: 'Chargeback one' }), suspend({ reason: 'Chargeback two' })]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect((await auditEntries(app, { target: `organization:${org}`, action: 'organization.suspended' })).length).toBe(2);
   });
 
   it('comps a plan for a period with a mandatory reason: the plan applies at once, audited, shown in the account', async () => {
