@@ -1,8 +1,9 @@
 import { NEVER } from '../scoring/ip-table.js';
+import type { IpTable } from '../scoring/ip-table.js';
 import type { ListingRecord } from '../scoring/listing.js';
 import type { EngineState } from '../scoring/state.js';
 import { type Column, frameBytes, type Frame } from './binary-frames.js';
-import type { ListingCopy, ListingEntry, RuntimeCapture } from './runtime-capture.js';
+import type { RuntimeCapture } from './runtime-capture.js';
 import { SnapshotRejected } from './snapshot-format.js';
 
 /**
@@ -42,49 +43,113 @@ interface BlockMeta {
 }
 
 /**
- * The listing records of a block as columns: per record its IP (index in the block) and slot (0 the
- * listing, 1 the previous one when it is another record), the LISTING_F64 values (removedAt null as
- * NaN), reason and removal reason (index into the block's reasons, -1 for none), voter and charge
- * counts with their reporter and owner indexes flattened, and the two flags (1 confirmed, 2 settled).
+ * Every listing record of the engine as columns, copied under the scoring lock (no object per record):
+ * per record its IP and slot (0 the listing, 1 the previous one when it is another record), the
+ * LISTING_F64 values (removedAt null as NaN), reason and removal reason (index into `reasons`, -1 for
+ * none), its voters' reporter indexes and charged owner indexes (from `voterStart` / `chargedStart`),
+ * and the two flags (1 confirmed, 2 settled). Records are in IP order.
  */
-function listingColumns(entries: ListingEntry[], from: number, reasons: Map<string, number>): Column[] {
-  const recs: Array<[number, number, ListingCopy]> = [];
-  for (const [x, listing, previous] of entries) {
-    if (listing !== null) recs.push([x - from, 0, listing]);
-    if (previous !== null) recs.push([x - from, 1, previous]);
+export interface ListingColumns {
+  ip: Int32Array;
+  slot: Uint8Array;
+  f64: Float64Array[];
+  reason: Int32Array;
+  removeReason: Int32Array;
+  voterStart: Int32Array;
+  voters: Int32Array;
+  chargedStart: Int32Array;
+  charged: Int32Array;
+  flags: Uint8Array;
+  reasons: string[];
+}
+
+export function captureListings(ips: IpTable): ListingColumns {
+  let n = 0;
+  let voterTotal = 0;
+  let chargedTotal = 0;
+  const size = ips.size;
+  for (let x = 0; x < size; x++) {
+    const listing = ips.listing[x];
+    const previous = ips.lastListing[x];
+    for (const rec of [listing, previous === listing ? undefined : previous]) {
+      if (rec === undefined) continue;
+      n++;
+      voterTotal += rec.voters.length;
+      chargedTotal += rec.charged.length;
+    }
   }
-  const n = recs.length;
-  const at = new Int32Array(n);
-  const slot = new Uint8Array(n);
-  const f64 = LISTING_F64.map(() => new Float64Array(n));
-  const reason = new Int32Array(n);
-  const removeReason = new Int32Array(n);
-  const voterCount = new Int32Array(n);
-  const chargedCount = new Int32Array(n);
-  const flags = new Uint8Array(n);
-  const voters: number[] = [];
-  const charged: number[] = [];
+  const c: ListingColumns = {
+    ip: new Int32Array(n),
+    slot: new Uint8Array(n),
+    f64: LISTING_F64.map(() => new Float64Array(n)),
+    reason: new Int32Array(n),
+    removeReason: new Int32Array(n),
+    voterStart: new Int32Array(n + 1),
+    voters: new Int32Array(voterTotal),
+    chargedStart: new Int32Array(n + 1),
+    charged: new Int32Array(chargedTotal),
+    flags: new Uint8Array(n),
+    reasons: [],
+  };
+  const reasons = new Map<string, number>();
   const reasonOf = (name: string | null): number => {
     if (name === null) return -1;
     let id = reasons.get(name);
     if (id === undefined) reasons.set(name, (id = reasons.size));
     return id;
   };
-  recs.forEach(([i, s, rec], k) => {
-    at[k] = i;
-    slot[k] = s;
-    LISTING_F64.forEach((name, c) => {
-      f64[c][k] = rec[name] ?? Number.NaN;
-    });
-    reason[k] = reasonOf(rec.reason);
-    removeReason[k] = reasonOf(rec.removeReason);
-    voterCount[k] = rec.voters.length;
-    chargedCount[k] = rec.charged.length;
-    voters.push(...rec.voters);
-    charged.push(...rec.charged);
-    flags[k] = (rec.confirmed ? 1 : 0) | (rec.chargeSettled ? 2 : 0);
-  });
-  return [...f64, at, reason, removeReason, voterCount, chargedCount, Int32Array.from(voters), Int32Array.from(charged), slot, flags];
+  let k = 0;
+  let v = 0;
+  let ch = 0;
+  for (let x = 0; x < size; x++) {
+    const listing = ips.listing[x];
+    const previous = ips.lastListing[x];
+    for (let slot = 0; slot < 2; slot++) {
+      const rec = slot === 0 ? listing : previous === listing ? undefined : previous;
+      if (rec === undefined) continue;
+      c.ip[k] = x;
+      c.slot[k] = slot;
+      for (let f = 0; f < LISTING_F64.length; f++) c.f64[f][k] = rec[LISTING_F64[f]] ?? Number.NaN;
+      c.reason[k] = reasonOf(rec.reason);
+      c.removeReason[k] = reasonOf(rec.removeReason);
+      c.voterStart[k] = v;
+      c.voters.set(rec.voters, v);
+      v += rec.voters.length;
+      c.chargedStart[k] = ch;
+      c.charged.set(rec.charged, ch);
+      ch += rec.charged.length;
+      c.flags[k] = (rec.confirmed ? 1 : 0) | (rec.chargeSettled ? 2 : 0);
+      k++;
+    }
+  }
+  c.voterStart[n] = v;
+  c.chargedStart[n] = ch;
+  c.reasons = [...reasons.keys()];
+  return c;
+}
+
+/** The listing columns of records [k0, k1), all of IPs of the block starting at `from`. */
+function listingColumns(c: ListingColumns, k0: number, k1: number, from: number): Column[] {
+  const at = new Int32Array(k1 - k0);
+  const voterCount = new Int32Array(k1 - k0);
+  const chargedCount = new Int32Array(k1 - k0);
+  for (let k = k0; k < k1; k++) {
+    at[k - k0] = c.ip[k] - from;
+    voterCount[k - k0] = c.voterStart[k + 1] - c.voterStart[k];
+    chargedCount[k - k0] = c.chargedStart[k + 1] - c.chargedStart[k];
+  }
+  return [
+    ...c.f64.map((a) => a.subarray(k0, k1)),
+    at,
+    c.reason.subarray(k0, k1),
+    c.removeReason.subarray(k0, k1),
+    voterCount,
+    chargedCount,
+    c.voters.subarray(c.voterStart[k0], c.voterStart[k1]),
+    c.charged.subarray(c.chargedStart[k0], c.chargedStart[k1]),
+    c.slot.subarray(k0, k1),
+    c.flags.subarray(k0, k1),
+  ];
 }
 const LISTING_ARRAYS = LISTING_F64.length + 9;
 
@@ -127,12 +192,11 @@ export function ipBlockFrame(c: RuntimeCapture, from: number, to: number, listin
   for (let i = 0; i < n; i++) classCount[i] = ips.classStart[from + i + 1] - ips.classStart[from + i];
   const keys = ips.keys.slice(from, to);
   for (const key of keys) if (key.includes('\n')) throw new Error(`IP key ${JSON.stringify(key)} holds a newline`);
-  const all: ListingEntry[] = ips.listings;
-  const first0 = listings.next;
-  while (listings.next < all.length && all[listings.next][0] < to) listings.next++;
-  const reasons = new Map<string, number>();
-  const listingArrays = listingColumns(all.slice(first0, listings.next), from, reasons);
-  const meta: BlockMeta = { from, n, reasons: [...reasons.keys()] };
+  const all = ips.listings;
+  const k0 = listings.next;
+  while (listings.next < all.ip.length && all.ip[listings.next] < to) listings.next++;
+  const listingArrays = listingColumns(all, k0, listings.next, from);
+  const meta: BlockMeta = { from, n, reasons: all.reasons };
   const arrays: Column[] = [
     ...F64_COLUMNS.map((name) => ips[name].subarray(from, to)),
     first,

@@ -1,20 +1,14 @@
 import type { ConsensusRuntime } from '../consensus-runtime.js';
 import { snapshotEngineRest } from '../scoring/engine-snapshot.js';
-import type { ListingRecord } from '../scoring/listing.js';
 import { snapshotReporter } from '../scoring/snapshot.js';
 import type { EngineSnapshot, ReporterSnapshot } from '../scoring/snapshot-types.js';
-
-/** A listing copied out of the engine: every field of the record, its voter and owner lists copied. */
-export type ListingCopy = Omit<ListingRecord, 'ip'>;
-
-/** The listing state of one IP: [ip index, listing, previous listing when it is another record]. */
-export type ListingEntry = [number, ListingCopy | null, ListingCopy | null];
+import { captureListings, type ListingColumns } from './ip-blocks.js';
 
 /**
  * A runtime's state copied at one instant, for the binary snapshot (docs/scaling.md, "Snapshots and
  * fail-over"): the engine's per-IP and per-vote columns are copied as typed arrays (one memcpy each),
- * the few per-IP values held in objects (listings, scenario classes, collusion co-voters) are copied
- * or flattened, and everything else the engine keeps is its own plain snapshot without the IPs. This
+ * the per-IP values held in objects (listing records, scenario classes) are flattened into typed
+ * arrays, collusion co-voters copied, and everything else the engine keeps is its own plain snapshot without the IPs. This
  * is all the scoring lock has to wait for: the per-IP records are built from the copy afterwards
  * (src/consensus/snapshot/ip-blocks.ts), while the worker scores again.
  */
@@ -59,7 +53,7 @@ export interface IpColumns {
   /** Scenario classes of IP x are classList[classStart[x] .. classStart[x + 1]). */
   classStart: Int32Array;
   classList: Int32Array;
-  listings: ListingEntry[];
+  listings: ListingColumns;
 }
 
 export interface VoteColumns {
@@ -69,11 +63,6 @@ export interface VoteColumns {
   families: Int32Array;
   flags: Uint8Array;
   nextByIp: Int32Array;
-}
-
-function copyListing(rec: ListingRecord): ListingCopy {
-  const { ip: _ip, ...rest } = rec;
-  return { ...rest, voters: [...rec.voters], charged: [...rec.charged] };
 }
 
 /** Copies `runtime` now (the caller holds the scoring lock); later runs do not change the copy. */
@@ -92,15 +81,11 @@ export function captureRuntime(runtime: ConsensusRuntime): RuntimeCapture {
   }
   classStart[n] = classCount;
   const classList = new Int32Array(classCount);
-  const listings: ListingEntry[] = [];
   for (let x = 0; x < n; x++) {
     const cls = ips.classes[x];
     if (cls !== undefined) classList.set(cls, classStart[x]);
-    const listing = ips.listing[x];
-    const previous = ips.lastListing[x];
-    if (listing === undefined && previous === undefined) continue;
-    listings.push([x, listing === undefined ? null : copyListing(listing), previous === undefined || previous === listing ? null : copyListing(previous)]);
   }
+  const listings = captureListings(ips);
 
   const coVoters: Array<[number, number[]]> = [...st.coVoters].map(([x, owners]) => [x, [...owners]]);
   coVoters.sort((a, b) => a[0] - b[0]);
