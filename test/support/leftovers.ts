@@ -27,7 +27,8 @@ const prototype = NestApplicationContext.prototype as unknown as { close: (...ar
 if (!prototype[CLOSED]) {
   const close = prototype.close;
   prototype.close = function markClosed(this: Record<string, unknown>, ...args: unknown[]) {
-    this[CLOSED] = true;
+    // defineProperty, not assignment: called through Nest's proxy, an assignment would hit its set trap
+    Object.defineProperty(this, CLOSED, { value: true, configurable: true, writable: true });
     return close.apply(this, args);
   };
   prototype[CLOSED] = false;
