@@ -159,9 +159,12 @@ export function community(load: Loader, me: Me): Promise<void> {
 }
 
 let auditQuery: Record<string, string> = { actor: '', action: '', target: '', from: '', to: '' };
+/** The page shown: '' for the newest, else the cursor it was asked from (the database pages the whole log). */
+let auditBefore = '';
 
 export function audit(load: Loader): Promise<void> {
   const params = new URLSearchParams(Object.entries(auditQuery).filter(([, v]) => v !== '').map(([k, v]) => [k, k === 'from' || k === 'to' ? new Date(`${v}Z`).toISOString() : v]));
+  if (auditBefore) params.set('before', auditBefore);
   return load('Audit log', () => api<Json>('GET', `/v1/admin/console/audit?${params}`), (data) => {
     const field = (name: string, label: string, type = 'text') => h('label', {}, label, h('input', { type, name, value: auditQuery[name] }));
     const filter = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter the audit log' },
@@ -172,6 +175,7 @@ export function audit(load: Loader): Promise<void> {
     const filterStatus = h('p', { class: 'state', role: 'status' }, '');
     onSubmit(filter, async () => {
       auditQuery = Object.fromEntries(Object.keys(auditQuery).map((k) => [k, (filter.elements.namedItem(k) as HTMLInputElement).value.trim()]));
+      auditBefore = '';
       await audit(load);
     }, filterStatus);
     const chain = data.chain as Json;
@@ -187,12 +191,24 @@ export function audit(load: Loader): Promise<void> {
         h('td', { class: 'details' }, e.details ? JSON.stringify(e.details) : ''),
       ),
     );
+    const pageStatus = h('span', { class: 'state', role: 'status' }, '');
+    const go = (before: string) => async () => {
+      auditBefore = before;
+      await audit(load);
+    };
+    const pager = h('p', { class: 'pager' },
+      auditBefore ? action('Newest entries', go(''), pageStatus, { 'data-page': 'newest' }) : '',
+      data.next_cursor ? action('Older entries', go(data.next_cursor as string), pageStatus, { 'data-page': 'older' }) : '',
+      pageStatus,
+    );
+    const scope = data.next_cursor ? `${data.searched.toLocaleString('en-US')} entries searched on this page; older entries remain` : 'searched down to the oldest entry';
     return [
       chainNote,
       filter,
       filterStatus,
-      h('p', { class: 'lead' }, `${rows.length} matching entries among the newest ${data.searched.toLocaleString('en-US')}, newest first.`),
-      rows.length ? region('Audit entries', ['Time', 'Actor', 'Action', 'Target', 'Details'], rows) : state('empty', 'No entry matches.'),
+      h('p', { class: 'lead', 'data-next': data.next_cursor ?? '' }, `${rows.length} matching ${rows.length === 1 ? 'entry' : 'entries'}${auditBefore ? ' (older page)' : ''}, newest first; ${scope}.`),
+      rows.length ? region('Audit entries', ['Time', 'Actor', 'Action', 'Target', 'Details'], rows) : state('empty', data.next_cursor ? 'No match on this page: look at older entries.' : 'No entry matches.'),
+      pager,
     ];
   });
 }

@@ -61,9 +61,11 @@ export class ConsoleController {
   @ApiOperation({
     summary: 'Audit log: entries filtered by actor, action, target and time, with the chain\'s verification',
     description:
-      'Staff operators (admin, billing, support): the newest matching entries (`limit`, 100 by default, at most 500) among the newest ' +
-      '5,000, filtered by parts of the actor, action and target and by a time range [from, to). Identifiers of subjects still present ' +
-      'are shown, erased ones stay pseudonyms. `chain` walks the whole hash chain: ok, entries checked, and the first broken entry.',
+      'Staff operators (admin, billing, support): matching entries over the whole log, newest first (`limit`, 100 by default, at most ' +
+      '500), filtered in the database by parts of the actor, action and target (as shown: identifiers of subjects still present, ' +
+      'pseudonyms of erased ones) and by a time range [from, to). Paged by cursor: `next_cursor` is passed back as `before` for older ' +
+      'entries; one page examines at most 200,000 entries, so a page may hold fewer than `limit` matches and still have a cursor. ' +
+      '`chain` walks the whole hash chain: ok, entries checked, and the first broken entry.',
   })
   @ApiOkResponse({ type: AuditPageDto })
   audit(@Query() query: AuditQueryDto): Promise<AuditPageDto> {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class WorkItemDto {
   @ApiProperty({ enum: ['delisting', 'privacy'] }) type!: 'delisting' | 'privacy';
@@ -85,6 +85,7 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'entries at or after this time (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'entries before this time (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional({ description: 'the previous page\'s next_cursor: entries older than it' }) @IsOptional() @IsString() @Matches(/^[1-9][0-9]{0,18}$/, { message: 'before must be a cursor returned as next_cursor' }) before?: string;
 }
 
 export class AuditEntryDto {
@@ -104,7 +105,8 @@ export class AuditChainDto {
 
 export class AuditPageDto {
   @ApiProperty({ type: [AuditEntryDto], description: 'matching entries, newest first' }) entries!: AuditEntryDto[];
-  @ApiProperty({ description: 'how many of the newest entries were searched' }) searched!: number;
+  @ApiProperty({ description: 'entries examined by this page (at most 200,000; the whole log is reached page by page)' }) searched!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'pass as `before` for the next, older page; null when the whole log was searched' }) next_cursor!: string | null;
   @ApiProperty({ type: AuditChainDto }) chain!: AuditChainDto;
 }
 

@@ -17,8 +17,6 @@ const DAY_MS = 86_400_000;
 const OPEN_DELISTING: readonly DelistingStatus[] = ['awaiting_review', 'verified', 'suppressed', 'pending_proof'];
 const DECIDABLE: ReadonlySet<DelistingStatus> = new Set(['awaiting_review', 'verified', 'suppressed']);
 const CLOSED_DELISTING: readonly DelistingStatus[] = ['upheld', 'rejected', 'expired'];
-/** The audit search looks at this many of the newest entries at most (docs/operators.md, "Audit log"). */
-export const AUDIT_SEARCH_WINDOW = 5_000;
 
 const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
 
@@ -163,20 +161,20 @@ export class ConsoleService {
     return [...byOrganization.values()].sort((a, b) => rank(a) - rank(b) || b.reporting_24h - a.reporting_24h || a.organization_name.localeCompare(b.organization_name));
   }
 
-  /** Matching entries among the newest AUDIT_SEARCH_WINDOW, and the verification of the whole chain. */
+  /**
+   * Matching entries over the whole log, filtered in the database by the audit domain (AuditService.search),
+   * a page at a time below the `before` cursor; and the verification of the whole chain.
+   */
   async auditLog(query: AuditQueryDto): Promise<AuditPageDto> {
-    const entries = await this.audit.recent(AUDIT_SEARCH_WINDOW);
-    const has = (value: string | null, part: string | undefined) => !part || (value ?? '').toLowerCase().includes(part.toLowerCase());
-    const from = query.from ? new Date(query.from) : null;
-    const to = query.to ? new Date(query.to) : null;
-    const matching: AuditEntryDto[] = [];
-    for (const e of entries) {
-      if (matching.length >= (query.limit ?? 100)) break;
-      if (!has(e.actor, query.actor) || !has(e.action, query.action) || !has(e.target, query.target)) continue;
-      if ((from && e.at < from) || (to && e.at >= to)) continue;
-      matching.push({ id: e.id.toString(), at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, details: e.details });
-    }
-    const chain = await this.audit.verify();
-    return { entries: matching, searched: entries.length, chain: { ok: chain.ok, checked: chain.checked, broken_at: chain.brokenAt } };
+    const filter = {
+      actor: query.actor?.trim() || undefined,
+      action: query.action?.trim() || undefined,
+      target: query.target?.trim() || undefined,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+    };
+    const [page, chain] = await Promise.all([this.audit.search(filter, query.before ? BigInt(query.before) : null, query.limit ?? 100), this.audit.verify()]);
+    const entries: AuditEntryDto[] = page.entries.map((e) => ({ id: e.id.toString(), at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, details: e.details }));
+    return { entries, searched: page.examined, next_cursor: page.nextCursor, chain: { ok: chain.ok, checked: chain.checked, broken_at: chain.brokenAt } };
   }
 }
