@@ -536,7 +536,34 @@ export interface MirrorUsageDto {
 }
 
 export interface CreateBouncerKeyDto {
+  /** 1-64 letters, digits, spaces or _ . : - */
   name: string;
+}
+
+export interface CreatedBouncerKeyDto {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** Visible start of the key, to tell keys apart */
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+  /** last GET /v1/decisions/stream with this key */
+  last_pull_at: string | null;
+  /** The key itself (X-Api-Key of the bouncer): shown this once, stored as a hash */
+  key: string;
+}
+
+export interface BouncerKeyDto {
+  id: string;
+  organization_id: string;
+  name: string;
+  /** Visible start of the key, to tell keys apart */
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+  /** last GET /v1/decisions/stream with this key */
+  last_pull_at: string | null;
 }
 
 export interface PrivacyRequestDto {
@@ -826,6 +853,9 @@ export interface OverviewDto {
 export interface CustomerDto {
   id: string;
   name: string;
+  kind: "customer" | "community" | "internal";
+  /** suspended by an operator since (its API keys are refused) */
+  suspended_at: string | null;
   plan_id: string;
   status: string | null;
   /** lookups this UTC month */
@@ -925,6 +955,16 @@ export interface WorkQueueDto {
   generated_at: string;
 }
 
+export interface AgentReleaseDto {
+  /** pending until the next scoring run applies it */
+  status: "pending" | "released" | "not_quarantined";
+  reason: string;
+  /** operator:<id> */
+  requested_by: string;
+  requested_at: string;
+  applied_at: string | null;
+}
+
 export interface ConsoleAgentDto {
   id: string;
   name: string;
@@ -944,10 +984,48 @@ export interface ConsoleAgentDto {
   quarantined_at: string | null;
   /** engine, canary, false_positives or contradicted */
   quarantine_reason: string | null;
+  /** the latest operator's release from quarantine */
+  release: AgentReleaseDto | null;
+}
+
+export interface OrganizationContributionDto {
+  organization_id: string;
+  organization_name: string;
+  organization_kind: "customer" | "community" | "internal";
+  agents: number;
+  active: number;
+  /** agents whose reporter the engine holds in quarantine */
+  quarantined: number;
+  /** agents in the established trust band */
+  established: number;
+  /** agents with a signal in the last 24 h */
+  reporting_24h: number;
+  last_signal_at: string | null;
 }
 
 export interface ConsoleAgentListDto {
   agents: ConsoleAgentDto[];
+  /** per organisation of the agents listed: community first, then by agents reporting */
+  organizations: OrganizationContributionDto[];
+}
+
+export interface SignalVolumeDayDto {
+  /** UTC day (YYYY-MM-DD) */
+  day: string;
+  /** signals received that day */
+  total: number;
+  /** signals per scenario family (every family, 0 when none) */
+  families: Record<string, number>;
+  /** more than 1,000 distinct scenarios that day: the rarest are not counted */
+  truncated: boolean;
+}
+
+export interface SignalVolumeDto {
+  /** the scenario families, in display order (src/signals/scenario-families.ts) */
+  families: string[];
+  /** oldest day first, today last (today so far) */
+  days: SignalVolumeDayDto[];
+  generated_at: string;
 }
 
 export interface AuditEntryDto {
@@ -971,9 +1049,248 @@ export interface AuditChainDto {
 export interface AuditPageDto {
   /** matching entries, newest first */
   entries: AuditEntryDto[];
-  /** how many of the newest entries were searched */
+  /** entries examined by this page (at most 200,000; the whole log is reached page by page) */
   searched: number;
+  /** pass as `before` for the next, older page; null when the whole log was searched */
+  next_cursor: string | null;
   chain: AuditChainDto;
+}
+
+export interface ListingStateDto {
+  /** the scoring key: the IPv4 address, or the IPv6 /64 */
+  ip_key: string;
+  /** false: consensus has no score for it (never reported, or its score expired) */
+  known: boolean;
+  listed: boolean;
+  score: number | null;
+  /** reporting organisations (after collapsing owners and collusion clusters) */
+  reporters: number;
+  established: number;
+  asns: number;
+  scenarios: string[];
+  /** listed since */
+  listed_at: string | null;
+  /** listed until (the engine's expiry) */
+  listed_until: string | null;
+  /** consensus, honeypot, ... */
+  reason: string | null;
+  first_seen: string | null;
+  last_seen: string | null;
+  /** seen by Quorum's own sensors */
+  honeypot: boolean;
+}
+
+export interface ListingsPageDto {
+  /** the range searched, in canonical form */
+  query: string;
+  /** scoring keys in the range */
+  keys_in_range: number;
+  /** keys of the range consensus has a score for */
+  known: number;
+  /** listed keys of the range */
+  listed: number;
+  page: number;
+  page_size: number;
+  /** known keys in address order, listed or not */
+  items: ListingStateDto[];
+}
+
+export interface VoterScenarioDto {
+  scenario: string;
+  signals: number;
+  first_at: string;
+  last_at: string;
+}
+
+export interface VoterDto {
+  /** the reporter's pseudonym (HMAC under its organisation's key; never the agent or the organisation) */
+  reporter: string;
+  trust_band: "quarantined" | "established" | "building" | "low" | "unscored";
+  trust: number | null;
+  /** named among the voters of the latest listing */
+  in_listing: boolean;
+  /** its signals of this key within the vote window, per scenario */
+  scenarios: VoterScenarioDto[];
+}
+
+export interface ExplanationRecordDto {
+  listed_at: string;
+  reason: string;
+  score: number;
+  asns: number;
+  established: number;
+  scenario_classes: string[];
+  /** voter pseudonyms at the time of listing */
+  voters: string[];
+}
+
+export interface TimelineEventDto {
+  /** when the blocklist version was published (null: pruned) */
+  at: string | null;
+  version: number;
+  /** updated: a new expiry or score for a listing already published */
+  event: "listed" | "updated" | "delisted";
+  scenario_class: string;
+  score: number;
+  /** the published expiry of the listing */
+  until: string;
+}
+
+export interface ListingDetailDto {
+  ip: string;
+  state: ListingStateDto;
+  /** who reported it within the vote window, as pseudonyms, with their evidence */
+  voters: VoterDto[];
+  /** the vote window the evidence covers (hours) */
+  vote_window_hours: number;
+  /** explanations written when it was listed, newest first */
+  explanations: ExplanationRecordDto[];
+  /** listings and delistings from the kept blocklist history, oldest first */
+  timeline: TimelineEventDto[];
+  /** the oldest kept blocklist version's time: the timeline starts there */
+  history_since: string | null;
+}
+
+export interface BlocklistVersionDto {
+  id: number;
+  created_at: string;
+  added: number;
+  removed: number;
+  /** entries in the list at this version */
+  total: number;
+}
+
+export interface BlocklistVersionsDto {
+  /** newest first */
+  versions: BlocklistVersionDto[];
+  /** pass as `before` for the next page; null on the last */
+  next_before: number | null;
+  /** the oldest version kept (history is pruned by age), 0 when none */
+  oldest_kept: number;
+}
+
+export interface RevenueDayDto {
+  day: string;
+  /** MRR in cents at the day's last snapshot (today: now); null before the first snapshot */
+  mrr_cents: number | null;
+  /** live subscriptions (active, trialing, past due); null before the first snapshot */
+  live_subscriptions: number | null;
+  /** past-due subscriptions (a failed payment Stripe retries); null before the first snapshot */
+  past_due: number | null;
+  /** subscriptions that started that day */
+  new_subscriptions: number;
+  /** subscriptions cancelled that day */
+  churned_subscriptions: number;
+}
+
+export interface FailedPaymentDto {
+  invoice_id: string;
+  organization_id: string;
+  /** null once the organisation is erased */
+  organization_name: string | null;
+  /** Stripe's status of the invoice now: open (Stripe retries), paid (a later attempt succeeded), uncollectible or void */
+  stripe_status: string;
+  amount_cents: number;
+  currency: string;
+  /** Stripe's count of payment attempts */
+  attempt_count: number;
+  /** Stripe's next retry (null: none scheduled) */
+  next_payment_attempt: string | null;
+  /** the last failed attempt (invoice.payment_failed) */
+  payment_failed_at: string;
+  created_at: string;
+}
+
+export interface TopCustomerDto {
+  organization_id: string;
+  name: string;
+  /** paid invoices over the last 12 months, in cents (top by revenue) */
+  paid_cents: number;
+  /** lookups over the last 30 days (top by usage) */
+  lookups: number;
+}
+
+export interface RevenueDto {
+  /** MRR now, in cents */
+  mrr_cents: number;
+  /** 365 UTC days, today last */
+  daily: RevenueDayDto[];
+  /** the first day with a snapshot (the trend is blank before it, never estimated) */
+  snapshots_since: string | null;
+  /** the newest 100 invoices a payment failed on */
+  failed_payments: FailedPaymentDto[];
+  /** the 10 organisations with the most paid invoices over 12 months */
+  top_by_revenue: TopCustomerDto[];
+  /** the 10 organisations with the most lookups over 30 days */
+  top_by_usage: TopCustomerDto[];
+  generated_at: string;
+}
+
+export interface SubscriptionChangeDto {
+  subscription_id: string;
+  /** Stripe's subscription status */
+  status: string;
+  plan_id: string;
+  amount_cents: number;
+  /** when Stripe reported this state */
+  at: string;
+}
+
+export interface PlanCompDto {
+  id: string;
+  plan_id: string;
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+  /** the operator who gave it (operator:<id>) */
+  granted_by: string;
+  created_at: string;
+  state: "scheduled" | "running" | "ended";
+}
+
+export interface AccountInvoiceDto {
+  id: string;
+  /** Stripe's status, with `failed` for an open invoice whose last payment attempt failed */
+  state: "paid" | "open" | "failed" | "void" | "uncollectible" | "draft";
+  /** Stripe's status of the invoice as stored */
+  stripe_status: string;
+  amount_cents: number;
+  currency: string;
+  created_at: string;
+  attempt_count: number;
+  payment_failed_at: string | null;
+  next_payment_attempt: string | null;
+}
+
+export interface CustomerAccountDto {
+  id: string;
+  name: string;
+  kind: "customer" | "community" | "internal";
+  /** suspended since (its API keys answer 403 organization_suspended) */
+  suspended_at: string | null;
+  suspension_reason: string | null;
+  /** every state its subscriptions went through, newest first (at most 200) */
+  subscription_history: SubscriptionChangeDto[];
+  /** comped plans, newest first */
+  comps: PlanCompDto[];
+  /** the last 24 invoices, newest first */
+  invoices: AccountInvoiceDto[];
+}
+
+export interface SuspendOrganizationDto {
+  /** the operator's reason, kept in the audit log and shown in the customer's detail */
+  reason: string;
+}
+
+export interface CompPlanDto {
+  /** the plan given free of charge (not free) */
+  plan_id: string;
+  /** start (ISO 8601); now when left out */
+  starts_at?: string;
+  /** end (ISO 8601), in the future, at most 366 days after the start (which is at most 366 days ahead) */
+  ends_at: string;
+  /** the operator's reason, kept in the audit log and shown in the customer's detail */
+  reason: string;
 }
 
 export interface SignUpDto {
@@ -1145,6 +1462,22 @@ export interface CreatedEnrollmentKeyDto {
   revoked_at: string | null;
   /** the key, shown in this answer only (agents enroll with it) */
   key: string;
+}
+
+export interface QuarantineReleaseBodyDto {
+  /** Why the agent is released (written to the audit log and shown in the console) */
+  reason: string;
+}
+
+export interface QuarantineReleaseDto {
+  agent_id: string;
+  /** pending until the next scoring run applies it */
+  status: "pending" | "released" | "not_quarantined";
+  reason: string;
+  /** operator:<id> */
+  requested_by: string;
+  requested_at: string;
+  applied_at: string | null;
 }
 
 export interface ErrorBody {
