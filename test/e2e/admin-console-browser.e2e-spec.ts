@@ -6,8 +6,9 @@ import { ReporterIdentityService } from '../../src/agents/reporter-identity.serv
 import { DelistingService } from '../../src/consensus/delisting/delisting.service.js';
 import { IpRightsService } from '../../src/privacy/ip-rights.service.js';
 import { buildAdminPage, launchChromium } from '../browser/chromium.js';
+import { closePages, goTo, signInToConsole } from '../browser/console.js';
 import { Screenshots } from '../browser/portal.js';
-import { operator, PASSWORD } from '../browser/seed.js';
+import { operator } from '../browser/seed.js';
 import { sql } from '../setup/db.js';
 import { listenTestApp, type TestApp } from '../setup/test-app.js';
 import { APP_BOOT_TIMEOUT_MS, waitFor } from '../support/waits.js';
@@ -66,34 +67,16 @@ describe('operator console in a browser', () => {
     );
     chrome = await launchChromium();
   }, APP_BOOT_TIMEOUT_MS + 300_000);
-  afterEach(async () => {
-    for (const [i, page] of chrome.context.pages().entries()) {
-      if (page.url().startsWith(t.url)) await shots.take(page, `failed-${expect.getState().currentTestName?.slice(0, 40).replace(/\W+/g, '-')}-${i}`).catch(() => undefined);
-      await page.close().catch(() => undefined);
-    }
-  });
+  afterEach(() => closePages(chrome.context, t.url, shots));
   afterAll(async () => {
     shots.print('operator console screenshots');
     await chrome?.close();
     await t?.close();
   });
 
-  async function logIn(email: string): Promise<Page> {
-    const page = await chrome.context.newPage();
-    await chrome.context.clearCookies();
-    await page.goto(`${t.url}/admin`, { timeout: STEP_MS });
-    await page.waitForSelector('form.login', { timeout: STEP_MS });
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('[data-figure=mrr]', { timeout: STEP_MS });
-    return page;
-  }
+  const logIn = (email: string): Promise<Page> => signInToConsole(chrome.context, t.url, email);
 
-  async function go(page: Page, nav: string, ready: string): Promise<void> {
-    await page.click(`a[data-nav=${nav}]`);
-    await page.waitForSelector(ready, { timeout: STEP_MS, state: 'attached' });
-  }
+  const go = goTo;
 
   it('shows the login page without the navigation, labelled, with no serious accessibility problem', async () => {
     const page = await chrome.context.newPage();

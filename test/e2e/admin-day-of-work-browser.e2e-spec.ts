@@ -7,6 +7,7 @@ import { OrganizationsService } from '../../src/agents/organizations.service.js'
 import { ReporterIdentityService } from '../../src/agents/reporter-identity.service.js';
 import { HttpProofVerifier } from '../../src/consensus/delisting/proof-verifier.js';
 import { buildAdminPage, launchChromium } from '../browser/chromium.js';
+import { closePages, goTo } from '../browser/console.js';
 import { Screenshots } from '../browser/portal.js';
 import { operator, PASSWORD, seedCustomer } from '../browser/seed.js';
 import { attackerIp } from '../factories/signal.factory.js';
@@ -108,12 +109,7 @@ describe('operator console in a browser: a day of work', () => {
     await list(otherIp);
     chrome = await launchChromium();
   }, APP_BOOT_TIMEOUT_MS + 300_000);
-  afterEach(async () => {
-    for (const [i, page] of chrome.context.pages().entries()) {
-      if (page.url().startsWith(t.url)) await shots.take(page, `failed-${i}`).catch(() => undefined);
-      await page.close().catch(() => undefined);
-    }
-  });
+  afterEach(() => closePages(chrome.context, t.url, shots));
   afterAll(async () => {
     shots.print('day of work screenshots');
     await chrome?.close();
@@ -122,10 +118,7 @@ describe('operator console in a browser: a day of work', () => {
     await new Promise<void>((resolve) => (proofServer ? proofServer.close(() => resolve()) : resolve()));
   });
 
-  async function go(page: Page, nav: string, ready: string): Promise<void> {
-    await page.click(`a[data-nav=${nav}]`);
-    await page.waitForSelector(ready, { timeout: STEP_MS, state: 'attached' });
-  }
+  const go = goTo;
 
   /** An IP holder's reasoned review request on /ip/{ip}, in a tab of their own. */
   async function reasonedRequest(ip: string, reason: string, contact: string): Promise<Page> {

@@ -4,8 +4,9 @@ import { OrganizationsService } from '../../src/agents/organizations.service.js'
 import { RevenueFigures } from '../../src/billing/revenue/revenue-figures.js';
 import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
 import { buildAdminPage, launchChromium } from '../browser/chromium.js';
+import { closePages, signInToConsole } from '../browser/console.js';
 import { Screenshots } from '../browser/portal.js';
-import { operator, PASSWORD } from '../browser/seed.js';
+import { operator } from '../browser/seed.js';
 import { sql } from '../setup/db.js';
 import { listenTestApp, type TestApp } from '../setup/test-app.js';
 import { APP_BOOT_TIMEOUT_MS } from '../support/waits.js';
@@ -62,29 +63,14 @@ describe('operator console: revenue and customer actions in a browser', () => {
     await t.app.get(RevenueFigures).snapshot();
     chrome = await launchChromium();
   }, APP_BOOT_TIMEOUT_MS + 300_000);
-  afterEach(async () => {
-    for (const [i, page] of chrome.context.pages().entries()) {
-      if (page.url().startsWith(t.url)) await shots.take(page, `failed-${expect.getState().currentTestName?.slice(0, 40).replace(/\W+/g, '-')}-${i}`).catch(() => undefined);
-      await page.close().catch(() => undefined);
-    }
-  });
+  afterEach(() => closePages(chrome.context, t.url, shots));
   afterAll(async () => {
     shots.print('revenue and customer screenshots');
     await chrome?.close();
     await t?.close();
   });
 
-  async function logIn(email: string): Promise<Page> {
-    const page = await chrome.context.newPage();
-    await chrome.context.clearCookies();
-    await page.goto(`${t.url}/admin`, { timeout: STEP_MS });
-    await page.waitForSelector('form.login', { timeout: STEP_MS });
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('[data-figure=mrr]', { timeout: STEP_MS });
-    return page;
-  }
+  const logIn = (email: string): Promise<Page> => signInToConsole(chrome.context, t.url, email);
 
   const keyAnswer = async (): Promise<{ status: number; code?: string }> => {
     const res = await fetch(`${t.url}/v1/organizations/${seeded.failing}/usage`, { headers: { 'x-api-key': seeded.key }, signal: AbortSignal.timeout(STEP_MS) });
