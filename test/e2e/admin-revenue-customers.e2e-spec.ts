@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { RevenueSnapshotJob } from '../../src/billing/revenue/revenue-figures.js';
 import { ApiKeysService } from '../../src/lookup/keys/api-keys.service.js';
+import { MembersRepository } from '../../src/members/members.repository.js';
 import { operator, PASSWORD, seedCustomer } from '../browser/seed.js';
 import type { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
 import { deliver, startFakeStripe } from '../fakes/stripe/harness.js';
@@ -117,6 +118,8 @@ describe('operator console: revenue and customer actions (API)', () => {
   it("shows a customer's account: subscription history and invoices as Stripe says (failed = open with a failed attempt)", async () => {
     const customer = await seedCustomer(app, fake, db, 'pro', []);
     const invoiceId = await failRenewal(customer.org, 4_900);
+    const email = `billing-${randomUUID()}@customer.example`;
+    await app.get(MembersRepository).create({ organizationId: customer.org, email, passwordHash: 'not-a-real-hash', role: 'billing', emailVerifiedAt: new Date() });
     const res = await app.inject({ method: 'GET', url: `/v1/admin/customers/${customer.org}/account`, headers: await session('support') });
     expect(res.statusCode).toBe(200);
     const account = res.json();
@@ -125,6 +128,9 @@ describe('operator console: revenue and customer actions (API)', () => {
     const states = new Map((account.invoices as Array<{ id: string; state: string; stripe_status: string }>).map((i) => [i.id, i]));
     expect(states.get(invoiceId)).toEqual(expect.objectContaining({ state: 'failed', stripe_status: 'open', attempt_count: 2 }));
     expect([...states.values()].some((i) => i.state === 'paid')).toBe(true);
+    // its people, for support: role, e-mail, two-factor, last sign-in; never a password hash
+    expect(account.members).toEqual([expect.objectContaining({ email, role: 'billing', totp_enabled: false, last_login_at: null })]);
+    expect(JSON.stringify(account.members)).not.toContain('not-a-real-hash');
     expectError(await app.inject({ method: 'GET', url: `/v1/admin/customers/${randomUUID()}/account`, headers: await session('support') }), 404);
     expectError(await app.inject({ method: 'GET', url: '/v1/admin/customers/not-a-uuid/account', headers: await session('support') }), 400);
   });

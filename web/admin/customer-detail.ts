@@ -124,12 +124,17 @@ function accountSections(id: string, a: Json, me: Me, plans: string[], reload: (
       h('td', {}, i.payment_failed_at ? `attempt ${i.attempt_count} failed ${when(i.payment_failed_at)}${i.state === 'failed' && i.next_payment_attempt ? `; Stripe retries ${when(i.next_payment_attempt)}` : ''}` : '—'),
     ),
   );
+  const members = (a.members as Json[]).map((m) =>
+    h('tr', { 'data-member': m.id }, h('td', {}, m.email), h('td', {}, badge(m.role)), h('td', {}, m.totp_enabled ? 'on' : 'off'), h('td', {}, m.email_verified_at ? 'yes' : 'no'), h('td', {}, m.last_login_at ? when(m.last_login_at) : 'never')),
+  );
   return [
     h('h2', {}, 'Account'),
     a.suspended_at
       ? h('p', { class: 'state error', 'data-suspended': '' }, `Suspended since ${when(a.suspended_at)}: ${a.suspension_reason}. Its API keys answer 403 organization_suspended.`)
       : h('p', { class: 'state', 'data-suspended': 'no' }, 'Not suspended: its API keys work.'),
     ...(me?.role === 'admin' ? suspension(id, a, reload) : []),
+    h('h3', {}, 'Members'),
+    members.length ? region('Members', ['E-mail', 'Role', 'Two-factor', 'Verified', 'Last sign-in'], members) : state('empty', 'No members: an operator-created organisation until someone signs up or is invited.'),
     h('h3', {}, 'Comped plans'),
     comps.length ? region('Comped plans', ['Plan', 'Period', 'State', 'Reason', 'Given by'], comps) : state('empty', 'No comped plan.'),
     ...(me?.role === 'admin' || me?.role === 'billing' ? compForm(id, plans, reload) : []),

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { MemberDto } from '../../members/dto/member.dto.js';
 
 const REASON = { description: "the operator's reason, kept in the audit log and shown in the customer's detail", minLength: 3, maxLength: 500 };
 
@@ -54,4 +55,5 @@ export class CustomerAccountDto {
   @ApiProperty({ type: [SubscriptionChangeDto], description: 'every state its subscriptions went through, newest first (at most 200)' }) subscription_history!: SubscriptionChangeDto[];
   @ApiProperty({ type: [PlanCompDto], description: 'comped plans, newest first' }) comps!: PlanCompDto[];
   @ApiProperty({ type: [AccountInvoiceDto], description: 'the last 24 invoices, newest first' }) invoices!: AccountInvoiceDto[];
+  @ApiProperty({ type: [MemberDto], description: "the organisation's members (people of the customer, docs/customers.md), oldest first: role, e-mail, two-factor, last sign-in" }) members!: MemberDto[];
 }

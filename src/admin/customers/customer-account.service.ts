@@ -6,6 +6,8 @@ import { RevenueFigures } from '../../billing/revenue/revenue-figures.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { Clock } from '../../infra/clock/clock.js';
 import { ApiKeysService } from '../../lookup/keys/api-keys.service.js';
+import { toMemberDto } from '../../members/member.mapper.js';
+import { MembersRepository } from '../../members/members.repository.js';
 import type { CompPlanDto, CustomerAccountDto, PlanCompDto } from './customer-account.dto.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -17,7 +19,7 @@ export function invoiceState(status: string, paymentFailedAt: Date | null): stri
 
 /**
  * A customer's account as staff see and act on it (docs/operators.md "Customers"): kind, suspension,
- * subscription history, comps and invoices, from the owning domains; suspend/resume through the agents
+ * subscription history, comps, invoices and members, from the owning domains; suspend/resume through the agents
  * domain (then every replica forgets the organisation's cached keys), comps through billing. Every
  * action is audited by the domain that carries it out.
  */
@@ -29,6 +31,7 @@ export class CustomerAccountService {
     private readonly revenue: RevenueFigures,
     private readonly comps: PlanCompsService,
     private readonly keys: ApiKeysService,
+    private readonly members: MembersRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -36,7 +39,12 @@ export class CustomerAccountService {
     const organization = await this.organizations.findById(id);
     if (!organization || organization.erasedAt) throw DomainError.notFound('Organisation not found');
     const now = this.clock.nowMs();
-    const [history, comps, invoices] = await Promise.all([this.revenue.subscriptionHistoryOf(id), this.comps.listOf(id), this.billing.invoicesOf(id)]);
+    const [history, comps, invoices, members] = await Promise.all([
+      this.revenue.subscriptionHistoryOf(id),
+      this.comps.listOf(id),
+      this.billing.invoicesOf(id),
+      this.members.listByOrganization(id),
+    ]);
     return {
       id,
       name: organization.name,
@@ -65,6 +73,7 @@ export class CustomerAccountService {
         payment_failed_at: iso(i.paymentFailedAt),
         next_payment_attempt: iso(i.nextPaymentAttempt),
       })),
+      members: members.map(toMemberDto),
     };
   }
 
