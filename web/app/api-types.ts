@@ -1262,6 +1262,18 @@ export interface AccountInvoiceDto {
   next_payment_attempt: string | null;
 }
 
+export interface MemberDto {
+  id: string;
+  organization_id: string;
+  email: string;
+  role: "owner" | "admin" | "developer" | "billing" | "viewer";
+  email_verified_at: string | null;
+  last_login_at: string | null;
+  /** two-factor sign-in (TOTP) is on */
+  totp_enabled: boolean;
+  created_at: string;
+}
+
 export interface CustomerAccountDto {
   id: string;
   name: string;
@@ -1275,6 +1287,8 @@ export interface CustomerAccountDto {
   comps: PlanCompDto[];
   /** the last 24 invoices, newest first */
   invoices: AccountInvoiceDto[];
+  /** the organisation's members (people of the customer, docs/customers.md), oldest first: role, e-mail, two-factor, last sign-in */
+  members: MemberDto[];
 }
 
 export interface SuspendOrganizationDto {
@@ -1297,18 +1311,6 @@ export interface SignUpDto {
   organization_name: string;
   email: string;
   password: string;
-}
-
-export interface MemberDto {
-  id: string;
-  organization_id: string;
-  email: string;
-  role: "owner" | "admin" | "developer" | "billing" | "viewer";
-  email_verified_at: string | null;
-  last_login_at: string | null;
-  /** two-factor sign-in (TOTP) is on */
-  totp_enabled: boolean;
-  created_at: string;
 }
 
 export interface SignUpResultDto {
