@@ -30,6 +30,7 @@ import { applyMigrations } from '../src/infra/prisma/migrate/migrate.js';
 import { partitionFor } from '../src/signals/signal-partitions.js';
 import { SignalsFeed } from '../src/signals/signals-feed.js';
 import { SignalsFeedRepository } from '../src/signals/signals-feed.repository.js';
+import { dropDatabase, ensureDatabase } from '../src/infra/prisma/migrate/database-admin.js';
 
 const DAY = 86_400_000;
 const TICK_MS = 15_000;
@@ -142,18 +143,10 @@ function config(): AppConfig {
   return { consensus: { snapshotEveryMinutes: 1, snapshotKeep: 1, params: {}, tickMs: TICK_MS, replayHours: 168, recomputeIntervalMs: DAY, leaderPollMs: 2_000 } } as unknown as AppConfig;
 }
 
+/** A fresh, empty database (dropped first when it exists). */
 async function recreate(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
+  await dropDatabase(url);
+  await ensureDatabase(url);
 }
 
 /** What the repositories use of PrismaService: raw SQL on the pool (src/infra/prisma/db.ts). */

@@ -16,6 +16,7 @@ import { partitionsAround } from '../src/signals/signal-partitions.js';
 import { SignalPartitionsRepository } from '../src/signals/signal-partitions.repository.js';
 import { type BatchContext, SignalsRepository } from '../src/signals/signals.repository.js';
 import { routableIpv4, signalRows } from './ingest/batches.js';
+import { dropDatabase, ensureDatabase } from '../src/infra/prisma/migrate/database-admin.js';
 
 function setting(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name]?.trim();
@@ -34,19 +35,10 @@ const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127
 // Per batch, not per signal: swept once the signed batch's replay window ends (minutes).
 const PER_BATCH_TABLES = new Set(['signal_batch_nonce']);
 
+/** A fresh, empty database (dropped first when it exists). */
 async function recreate(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe bench database name ${name}`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
+  await dropDatabase(url);
+  await ensureDatabase(url);
 }
 
 /** Bytes of each relation of the per-signal tables: a partitioned table's partitions and their indexes count for it. */

@@ -1,20 +1,12 @@
 import pg from 'pg';
+import { dropDatabase, ensureDatabase } from '../../src/infra/prisma/migrate/database-admin.js';
 
 /** Drops and recreates the database named in `url` (connecting to the `postgres` maintenance db). */
 export async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe test database name ${name}`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
+  await dropDatabase(url);
+  await ensureDatabase(url);
 }
 
 /** Empties the given tables (fast reset between test files). */
