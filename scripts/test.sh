@@ -22,4 +22,7 @@ if [ -f agent-client/tsconfig.json ]; then npx tsc -p agent-client/tsconfig.json
 echo "==> tests"
 # No --forceExit: every test closes what it opens (apps, servers, clients, timers, workers, child
 # processes), so Jest exits by itself; a leak shows as "Jest did not exit" (find it with --detectOpenHandles).
-NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest --config jest.config.cjs --runInBand --ci "$@"
+# One test file at a time (they share the test database), in one worker process that Jest replaces once
+# its heap passes JEST_WORKER_MEMORY after a file: a single process running every file in band kept
+# each file's module graph and died at V8's 4 GB heap limit three quarters of the way through.
+NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest --config jest.config.cjs --maxWorkers=1 --workerIdleMemoryLimit="${JEST_WORKER_MEMORY:-1536MB}" --ci "$@"
