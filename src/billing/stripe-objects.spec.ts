@@ -51,7 +51,14 @@ describe('Stripe object fields', () => {
       amountCents: 4_900,
       currency: 'eur',
       created: new Date(1_700_000_000_000),
+      // no failed attempt yet: Stripe leaves the retry fields out of a paid invoice
+      attemptCount: 0,
+      nextPaymentAttempt: null,
     });
+    // a failed renewal: the attempts so far and Stripe's next retry (the console shows both)
+    expect(invoiceFields({ ...base, status: 'open', amount_paid: 0, subscription: 'sub_8', attempt_count: 2, next_payment_attempt: 1_700_086_400 })).toEqual(
+      expect.objectContaining({ status: 'open', attemptCount: 2, nextPaymentAttempt: new Date(1_700_086_400_000) }),
+    );
   });
 
   it('reads the organisation of a checkout session', () => {
