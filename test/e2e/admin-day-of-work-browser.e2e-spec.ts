@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { AgentsService } from '../../src/agents/agents.service.js';
 import { OrganizationsService } from '../../src/agents/organizations.service.js';
 import { ReporterIdentityService } from '../../src/agents/reporter-identity.service.js';
-import { HttpProofVerifier } from '../../src/consensus/delisting/proof-verifier.js';
 import { buildAdminPage, launchChromium } from '../browser/chromium.js';
 import { closePages, goTo } from '../browser/console.js';
 import { Screenshots } from '../browser/portal.js';
 import { operator, PASSWORD, seedCustomer } from '../browser/seed.js';
+import { type HolderProofServer, startHolderProofServer } from '../browser/holder-proof-server.js';
 import { attackerIp } from '../factories/signal.factory.js';
 import type { FakeStripe } from '../fakes/stripe/fake-stripe.server.js';
 import { deliver, startFakeStripe } from '../fakes/stripe/harness.js';
@@ -36,8 +34,7 @@ describe('operator console in a browser: a day of work', () => {
   let t: TestApp & { url: string };
   let fake: FakeStripe;
   let chrome: Awaited<ReturnType<typeof launchChromium>>;
-  let proofServer: Server;
-  const served = new Map<string, string>();
+  let proofServer: HolderProofServer | undefined;
   const shots = new Screenshots('test-output/admin-day-of-work');
   const stamp = randomUUID().slice(0, 6);
   const seeded = { agent: '', agentName: `edge-${stamp}`, orgName: `Community ${stamp}`, failing: '', failingName: '', invoice: '' };
@@ -62,17 +59,7 @@ describe('operator console in a browser: a day of work', () => {
     fake = started.fake;
     t = await listenTestApp(started.env);
     const db = t.config.database.url;
-    // the holders' web server: every address of this test is this loopback server, fetched over real HTTP
-    proofServer = createServer((req, res) => {
-      const body = served.get(req.url ?? '');
-      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain' });
-      res.end(body ?? 'no proof here');
-    });
-    await new Promise<void>((resolve) => proofServer.listen(0, '127.0.0.1', () => resolve()));
-    const port = (proofServer.address() as AddressInfo).port;
-    const loopback = new HttpProofVerifier({ httpPort: port, httpsPort: port, timeoutMs: 5_000 });
-    const realFetch = HttpProofVerifier.prototype.verifyBy;
-    jest.spyOn(HttpProofVerifier.prototype, 'verifyBy').mockImplementation((_ip, id, token) => realFetch.call(loopback, '127.0.0.1', id, token));
+    proofServer = await startHolderProofServer();
 
     // a community organisation whose agent the scoring engine quarantined (a dark canary hit)
     const org = (await t.app.get(OrganizationsService).create(seeded.orgName, 'community')).id;
@@ -115,7 +102,7 @@ describe('operator console in a browser: a day of work', () => {
     await chrome?.close();
     await t?.close();
     await fake?.stop();
-    await new Promise<void>((resolve) => (proofServer ? proofServer.close(() => resolve()) : resolve()));
+    await proofServer?.stop();
   });
 
   const go = goTo;
@@ -223,7 +210,7 @@ describe('operator console in a browser: a day of work', () => {
     await natHolder.waitForSelector('[data-delisting-status=upheld]', { timeout: STEP_MS });
     await natHolder.close();
     // the erasure's holder serves the file; the request is carried out, and the queue shows it closed
-    served.set(new URL(proofUrl).pathname, proofToken);
+    proofServer!.serve(new URL(proofUrl).pathname, proofToken);
     await eraser.click('button[data-action=verify-privacy]');
     await eraser.waitForSelector('[data-privacy-status=completed]', { timeout: STEP_MS });
     await eraser.close();

@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { HttpProofVerifier, PROOF_PATH_PREFIX } from '../../src/consensus/delisting/proof-verifier.js';
+import { PROOF_PATH_PREFIX } from '../../src/consensus/delisting/proof-verifier.js';
 import { buildAdminPage, launchChromium } from '../browser/chromium.js';
+import { type HolderProofServer, startHolderProofServer } from '../browser/holder-proof-server.js';
 import { createOrganization, enrollAgent, type TestAgent } from '../factories/agent.factory.js';
 import { attackerIp } from '../factories/signal.factory.js';
 import { sql } from '../setup/db.js';
@@ -27,8 +26,7 @@ describe('IP-holder pages in a browser', () => {
   let chrome: Awaited<ReturnType<typeof launchChromium>>;
   let agent: TestAgent;
   let reviewer: Operator;
-  let proofServer: Server;
-  const served = new Map<string, string>();
+  let proofServer: HolderProofServer | undefined;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -37,24 +35,15 @@ describe('IP-holder pages in a browser', () => {
     const org = await createOrganization(t.app, 'holder-browser');
     agent = await enrollAgent(t.app, org.enrollKey);
     reviewer = await createOperator(t.app, 'support', null);
-    proofServer = createServer((req, res) => {
-      const body = served.get(req.url ?? '');
-      res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain' });
-      res.end(body ?? 'no proof here');
-    });
-    await new Promise<void>((resolve) => proofServer.listen(0, '127.0.0.1', () => resolve()));
-    const port = (proofServer.address() as AddressInfo).port;
     // The holder's server: every listed address of this test is this loopback server, reached over real
     // HTTP by the real fetch (for the delisting and the privacy verifier instances alike).
-    const loopback = new HttpProofVerifier({ httpPort: port, httpsPort: port, timeoutMs: 5_000 });
-    const realFetch = HttpProofVerifier.prototype.verifyBy;
-    jest.spyOn(HttpProofVerifier.prototype, 'verifyBy').mockImplementation((_ip, id, token) => realFetch.call(loopback, '127.0.0.1', id, token));
+    proofServer = await startHolderProofServer();
     chrome = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await chrome?.close();
     await t?.close();
-    await new Promise<void>((resolve) => (proofServer ? proofServer.close(() => resolve()) : resolve()));
+    await proofServer?.stop();
   });
 
   async function list(ip: string): Promise<void> {
@@ -131,7 +120,7 @@ describe('IP-holder pages in a browser', () => {
     // Not served yet: the page says so and nothing changes.
     await page.click('button[data-action=verify]');
     await page.waitForSelector('p[role=alert]:has-text("not served")', { timeout: STEP_MS });
-    served.set(proofPath, `${fileContent}\n`);
+    proofServer!.serve(proofPath, `${fileContent}\n`);
     await page.click('button[data-action=verify]');
     await page.waitForSelector('[data-delisting-status=verified]', { timeout: STEP_MS });
     await page.screenshot({ path: `${SHOTS}/delisting-verified.png`, fullPage: true });
@@ -195,7 +184,7 @@ describe('IP-holder pages in a browser', () => {
     await page.click('form[data-form=privacy] button[type=submit]');
     await page.waitForSelector('button[data-action=verify-privacy]', { timeout: STEP_MS });
     const [url, token] = await page.$$eval('pre.copy', (nodes) => nodes.map((n) => n.textContent ?? ''));
-    served.set(new URL(url).pathname, token);
+    proofServer!.serve(new URL(url).pathname, token);
     await page.click('button[data-action=verify-privacy]');
     await page.waitForSelector('[data-privacy-status=completed]', { timeout: STEP_MS });
     expect(await accessibilityProblems(page)).toEqual([]);
