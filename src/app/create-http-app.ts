@@ -10,8 +10,10 @@ import { registerJsonBodyParser } from '../common/http/json-body.js';
 import { genRequestId } from '../common/http/request-id.js';
 import { PinoNestLogger } from '../common/logging/pino-logger.js';
 import { MetricsService } from '../infra/metrics/metrics.service.js';
+import { FastLookupRoute } from '../lookup/fast-lookup-route.js';
 import { setupOpenApi } from '../openapi/openapi.js';
 import { AppModule } from './app.module.js';
+import { FrontDoor } from './front-door.js';
 import { registerHttpHooks } from './http-hooks.js';
 
 export interface HttpAppOptions {
@@ -27,7 +29,9 @@ function trustProxy(config: AppConfig): boolean | string[] {
 
 /** The Nest application on Fastify, with every HTTP-level policy of the service. */
 export async function createHttpApp(config: AppConfig, logger: Logger, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+  const door = new FrontDoor();
   const adapter = new FastifyAdapter({
+    serverFactory: door.serverFactory,
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: genRequestId,
     trustProxy: trustProxy(config),
@@ -46,7 +50,16 @@ export async function createHttpApp(config: AppConfig, logger: Logger, options: 
   registerRequestDecompression(fastify);
   registerJsonBodyParser(fastify);
   registerHostileInputHook(fastify);
-  if (!options.preview) registerHttpHooks(fastify, app.get(MetricsService), logger);
+  if (!options.preview) {
+    const metrics = app.get(MetricsService);
+    registerHttpHooks(fastify, metrics, logger);
+    // the first-packet lookup answered before Fastify (docs/lookup.md "Hot path"); all to Fastify once closing
+    door.open(app.get(FastLookupRoute), metrics, logger);
+    fastify.addHook('preClose', (done) => {
+      door.shut();
+      done();
+    });
+  }
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app, config);
   return app;

@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FrontRoute } from '../app/front-door.js';
 import { ruleOf } from '../common/auth/authorization-table.js';
 import { RequestAuthorizer } from '../common/auth/request-authorizer.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { sendError } from '../common/errors/http-exception.filter.js';
+import { errorAnswer, sendError } from '../common/errors/http-exception.filter.js';
 import { InjectProcessRole, type ProcessRole } from '../common/process/process-role.js';
 import { limitHeaders } from './limits/limit-headers.js';
 import type { IpAnswer } from './answer/ip-answer.js';
@@ -13,17 +15,27 @@ import { ipAnswerJson } from './answer/ip-answer-json.js';
 import { LookupService, type Metered } from './lookup.service.js';
 
 const FAST_LOOKUP = 'quorumFastLookup';
+const PREFIX = '/v1/ip/';
+/** The longest IP literal the front door takes: a full IPv6 address with an embedded IPv4 (45 characters). */
+const MAX_PATH = PREFIX.length + 45;
+const JSON_TYPE = 'application/json; charset=utf-8';
 /** The row of the authorization table this route applies (the guard does not run on it). */
 const LOOKUP_IP_RULE = ruleOf('lookup.ip');
 
 /**
  * Marks the single-IP lookup route. The route stays declared, documented and authorised as a Nest
- * controller method, but its Fastify handler is replaced by `FastLookupRoute.handle`, which runs the
- * same steps without Nest's per-request router, guard and pipe machinery (on the first-packet path that
- * machinery costs more than the lookup itself): the guard's own RequestAuthorizer with the route's row,
- * LookupService, and the exception filter's sendError. Instance-wide Fastify hooks (request id,
- * metrics, access log) still run. Synchronous past authentication when the plan is cached and the
- * lease has room; the body is written by ipAnswerJson (docs/lookup.md "Hot path").
+ * controller method, but it is answered without Nest's per-request router, guard and pipe machinery
+ * (on the first-packet path that machinery costs more than the lookup itself), by the same steps: the
+ * guard's own RequestAuthorizer with the route's row, LookupService, and the service's one error answer
+ * (errorAnswer, as the exception filter). Two entrances (docs/lookup.md "Hot path"):
+ * - the front door (src/app/front-door.ts): `GET /v1/ip/<IP literal>` spelled plainly (address
+ *   characters only, no query, no body) is answered at the HTTP server, before Fastify's routing and
+ *   every instance-wide hook; the front door writes the request id, the latency histogram and the
+ *   access log itself;
+ * - Fastify: every other spelling (trailing slash, percent-encoding, a query string) reaches the route
+ *   through the router and the instance hooks, and its handler is replaced by `handle`.
+ * Synchronous past authentication when the plan is cached and the lease has room; the body is written
+ * by ipAnswerJson.
  */
 export const FastLookup = (): MethodDecorator => RouteConfig({ [FAST_LOOKUP]: true });
 
@@ -32,7 +44,8 @@ interface IpParams {
 }
 
 @Injectable()
-export class FastLookupRoute {
+export class FastLookupRoute implements FrontRoute {
+  readonly pattern = '/v1/ip/:ip';
   private readonly logger = new Logger('FastLookupRoute');
 
   constructor(
@@ -65,7 +78,54 @@ export class FastLookupRoute {
   /** The answer's JSON written by ipAnswerJson (the same bytes as JSON.stringify, without walking the object generically). */
   private send(reply: FastifyReply, result: Metered<IpAnswer>): string {
     reply.headers(limitHeaders(result.rate));
-    reply.header('content-type', 'application/json; charset=utf-8');
+    reply.header('content-type', JSON_TYPE);
     return ipAnswerJson(result.body);
   }
+
+  /** Front door: the IP when the request is `GET /v1/ip/<address characters>` with no query and no body. */
+  match(request: IncomingMessage): string | null {
+    const url = request.url;
+    if (request.method !== 'GET' || url === undefined || url.length <= PREFIX.length || url.length > MAX_PATH || !url.startsWith(PREFIX)) return null;
+    for (let i = PREFIX.length; i < url.length; i++) {
+      if (!isAddressChar(url.charCodeAt(i))) return null;
+    }
+    const headers = request.headers;
+    if (headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0')) return null;
+    return url.slice(PREFIX.length);
+  }
+
+  /** Front door: the whole answer on the bare response; resolves to the status sent. */
+  answer(request: IncomingMessage, response: ServerResponse, ip: string, requestId: string): Promise<number> {
+    const facts: Record<string, unknown> = { headers: request.headers, params: { ip }, id: requestId };
+    return this.authorizer.authorize(LOOKUP_IP_RULE, facts).then(
+      (principal) => {
+        if (principal.kind !== 'apiKey') throw DomainError.forbidden();
+        const result = this.lookups.ip(principal, ip);
+        return result instanceof Promise ? result.then((answered) => this.write(response, requestId, answered)) : this.write(response, requestId, result);
+      },
+    ).catch((error: unknown) => {
+      const answer = errorAnswer(error, false, requestId, this.logger);
+      return this.writeJson(response, answer.status, { ...answer.headers, 'x-request-id': requestId }, JSON.stringify(answer.body));
+    });
+  }
+
+  private write(response: ServerResponse, requestId: string, result: Metered<IpAnswer>): number {
+    const headers = limitHeaders(result.rate);
+    headers['x-request-id'] = requestId;
+    return this.writeJson(response, 200, headers, ipAnswerJson(result.body));
+  }
+
+  private writeJson(response: ServerResponse, status: number, headers: Record<string, string>, body: string): number {
+    if (response.headersSent) return response.statusCode;
+    headers['content-type'] = JSON_TYPE;
+    headers['content-length'] = String(Buffer.byteLength(body));
+    response.writeHead(status, headers);
+    response.end(body);
+    return status;
+  }
+}
+
+/** 0-9, a-f, A-F, '.' and ':': the characters of an IPv4 or IPv6 literal. */
+function isAddressChar(c: number): boolean {
+  return (c >= 48 && c <= 58) || c === 46 || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }

@@ -8,7 +8,8 @@ import { listCapability } from '../../src/crowdsec/list-capability.js';
 import { buildOpenApiDocument } from '../../src/openapi/openapi.js';
 import { signBatch } from '../factories/agent.factory.js';
 import { sql } from '../setup/db.js';
-import { createTestApp, type TestApp } from '../setup/test-app.js';
+import { listenTestApp, type TestApp } from '../setup/test-app.js';
+import { FastLookupRoute } from '../../src/lookup/fast-lookup-route.js';
 import type { MemberRole } from '../../src/common/auth/principal-class.js';
 import { createOperator, createOrganizationWorld, credentialOf, memberLogin, type Operator, operatorLogin, type OrganizationWorld } from '../support/principals.js';
 import { auditEntries } from '../support/audit-entries.js';
@@ -39,7 +40,7 @@ function expectedAllowed(rule: AccessRule, caller: Caller, side: Side): boolean 
 const toOpenApi = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
 describe('authorization matrix: every route x every principal x own / other organisation', () => {
-  let t: TestApp;
+  let t: TestApp & { url: string };
   let app: NestFastifyApplication;
   let routes: RouteAuthorization[];
   const staff: Partial<Record<'admin' | 'billing' | 'support', Operator>> = {};
@@ -47,7 +48,8 @@ describe('authorization matrix: every route x every principal x own / other orga
   let source = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ QUORUM_ENROLL_MAX_PER_ORG_PER_DAY: '1000', QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: '1000' });
+    // listening: the lookup row is also checked through the front door, which only a real socket reaches
+    t = await listenTestApp({ QUORUM_ENROLL_MAX_PER_ORG_PER_DAY: '1000', QUORUM_ENROLL_MAX_PER_NETWORK_PER_DAY: '1000' });
     app = t.app;
     routes = routeAuthorizations(app.get(DiscoveryService), app.get(MetadataScanner), app.get(Reflector));
     worlds.A = await createOrganizationWorld(app, `matrix-a-${randomUUID().slice(0, 6)}`, true);
@@ -134,6 +136,27 @@ describe('authorization matrix: every route x every principal x own / other orga
       worlds[side] = await createOrganizationWorld(app, `matrix-${side.toLowerCase()}-${randomUUID().slice(0, 6)}`, side === 'A');
     }
   }
+
+  it('answers the lookup row through the front door (a real socket, before Fastify) as the table decides', async () => {
+    // docs/lookup.md "Hot path": GET /v1/ip/<IP> is answered at the HTTP server; inject() above reaches Fastify only.
+    const rule = AUTHORIZATION_TABLE['lookup.ip'];
+    const front = jest.spyOn(app.get(FastLookupRoute), 'answer');
+    const mismatches: string[] = [];
+    try {
+      for (const caller of CALLERS) {
+        const allowed = expectedAllowed(rule, caller, 'A');
+        const res = await fetch(`${t.url}/v1/ip/${NET}.1`, { headers: credentialOf(caller, worlds.A, staff) });
+        const refused = res.status === 401 || res.status === 403;
+        const wrong = allowed ? refused : !refused || (caller === 'anonymous' && res.status !== 401);
+        if (wrong) mismatches.push(`front door ${caller}: expected ${allowed ? 'allow' : 'deny'}, got ${res.status} ${(await res.text()).slice(0, 120)}`);
+        else await res.arrayBuffer();
+      }
+      expect(front).toHaveBeenCalledTimes(CALLERS.length);
+    } finally {
+      front.mockRestore();
+    }
+    expect(mismatches).toEqual([]);
+  });
 
   it('answers every cell as the table decides', async () => {
     const mismatches: string[] = [];
