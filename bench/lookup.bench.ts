@@ -12,6 +12,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { treeCpuMs } from './lib/child-process.js';
 import { freePort, type RunningServer } from './lib/child-server.js';
 import { probe } from './lib/measure.js';
 import { rawFastifyChild } from './lib/raw-fastify.js';
@@ -91,6 +92,11 @@ await runBenchMain(budgetSec, async (session) => {
       serverIndex,
       propagation,
       usage: { counted: Number(rows[0].n), answered },
+      cpuPerAnswerUs: {
+        raw: (segments.cpu.raw.cpuMs * 1000) / segments.cpu.raw.responses,
+        quorum: (segments.cpu.quorum.cpuMs * 1000) / segments.cpu.quorum.responses,
+        floor: (segments.cpu.floor.cpuMs * 1000) / segments.cpu.floor.responses,
+      },
       cpus: availableParallelism(),
       load1m,
       broken: servers.some((s) => unhealthy(s)),
@@ -128,6 +134,12 @@ async function startQuorum(session: BenchSession, name: string): Promise<Running
 
 type Side = 'raw' | 'floor' | 'quorum';
 
+/** CPU time a server process tree used during its measured segments, and the answers it gave then. */
+interface CpuUse {
+  cpuMs: number;
+  responses: number;
+}
+
 /**
  * Alternating rounds of the raw baseline, the lookup route, and (for context) quorum's own floor: its
  * unauthenticated GET /healthz through the same instance, which no route of the service can beat.
@@ -139,6 +151,7 @@ async function compare(raw: RunningServer, quorum: RunningServer, paths: string[
     quorum: { server: quorum, paths, headers: { 'x-api-key': key } },
   };
   const out: Record<Side | 'quorumWarmup', Segment[]> = { raw: [], floor: [], quorum: [], quorumWarmup: [] };
+  const cpu: Record<Side, CpuUse> = { raw: { cpuMs: 0, responses: 0 }, floor: { cpuMs: 0, responses: 0 }, quorum: { cpuMs: 0, responses: 0 } };
   for (const name of ['raw', 'quorum'] as const) {
     log(`warming up ${name} for ${options.warmupSec}s`);
     const warm = await runPathLoad(loads[name].server.baseUrl, loads[name].paths, loads[name].headers, options.connections, options.warmupSec);
@@ -148,11 +161,15 @@ async function compare(raw: RunningServer, quorum: RunningServer, paths: string[
   for (const run of interleavedSchedule(['raw', 'quorum', 'floor'], options.rounds)) {
     const name = run.server as Side;
     const load = loads[name];
+    const cpuBefore = load.server.pid === undefined ? Number.NaN : await treeCpuMs(load.server.pid);
     const segment = await runPathLoad(load.server.baseUrl, load.paths, load.headers, options.connections, options.durationSec / options.rounds);
+    const cpuAfter = load.server.pid === undefined ? Number.NaN : await treeCpuMs(load.server.pid);
     out[name].push(segment);
+    cpu[name].cpuMs += cpuAfter - cpuBefore;
+    cpu[name].responses += segment.responses;
     log(`round ${run.round + 1}/${options.rounds} ${name}: ${Math.round(segment.responses / segment.durationSec)} req/s, ${segment.non2xx} non-2xx`);
   }
-  return out;
+  return { ...out, cpu };
 }
 
 /** Writes a new generation, publishes it, and times until every API process answers with it. */

@@ -36,17 +36,25 @@ export async function startChildProcess(spec: ChildProcessSpec): Promise<Running
   return { name: spec.name, baseUrl: '', pid: child.pid, stop };
 }
 
-/** Resident memory in bytes of a process and all its descendants (children may run in groups of their own), from /proc. */
-export async function treeRssBytes(rootPid: number): Promise<number> {
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  rss: number;
+  /** user + system CPU time, in clock ticks */
+  cpuTicks: number;
+}
+
+/** /proc/<pid>/stat of every process, and the pids of `rootPid`'s tree (children may run in groups of their own). */
+async function processTree(rootPid: number): Promise<ProcStat[]> {
   const { readdir, readFile } = await import('node:fs/promises');
-  const procs: Array<{ pid: number; ppid: number; rss: number }> = [];
+  const procs: ProcStat[] = [];
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = await readFile(`/proc/${name}/stat`, 'utf8');
-      // Fields after the parenthesised command: state ppid pgrp ...; rss (in pages) is field 24.
+      // Fields after the parenthesised command: state ppid pgrp ... utime (14) stime (15) ... rss (in pages, 24).
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.push({ pid: Number(name), ppid: Number(fields[1]), rss: Number(fields[21]) * 4096 });
+      procs.push({ pid: Number(name), ppid: Number(fields[1]), rss: Number(fields[21]) * 4096, cpuTicks: Number(fields[11]) + Number(fields[12]) });
     } catch {
       // the process ended meanwhile
     }
@@ -61,5 +69,21 @@ export async function treeRssBytes(rootPid: number): Promise<number> {
       }
     }
   }
-  return procs.filter((p) => inTree.has(p.pid)).reduce((sum, p) => sum + p.rss, 0);
+  return procs.filter((p) => inTree.has(p.pid));
+}
+
+/** Resident memory in bytes of a process and all its descendants, from /proc. */
+export async function treeRssBytes(rootPid: number): Promise<number> {
+  return (await processTree(rootPid)).reduce((sum, p) => sum + p.rss, 0);
+}
+
+/** Linux's clock tick (USER_HZ), the unit of utime and stime in /proc: 100 on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) a process and its descendants have used so far, from /proc: the work a
+ * server does per answer, independent of how much CPU a busy machine leaves it (unlike requests/s).
+ */
+export async function treeCpuMs(rootPid: number): Promise<number> {
+  return ((await processTree(rootPid)).reduce((sum, p) => sum + p.cpuTicks, 0) * 1000) / TICKS_PER_SECOND;
 }
