@@ -40,6 +40,7 @@ export function snapshotEngineRest(st: EngineState): Omit<EngineSnapshot, 'repor
     // IPs waiting for their collusion settle instant are revisited after a restore like dirty ones.
     collusionDirty: [...st.collusionList, ...[...st.coPending].filter((x) => st.ips.collusionDirty[x] === 0)].map(ip),
     coIndependent: [...st.coIndependent].map(ip),
+    campaignCounted: campaignCountedKeys(st),
     forced: [...st.forced].map(ip),
     lastMaintenanceDay: st.lastMaintenanceDay,
     nextCollusionAt: Number.isFinite(st.nextCollusionAt) ? st.nextCollusionAt : null,
@@ -78,8 +79,25 @@ export function restoreEngine(st: EngineState, s: EngineSnapshot): void {
   for (const key of s.dirty) st.markDirty(ip(key));
   for (const key of s.collusionDirty) st.markCollusion(ip(key));
   for (const key of s.coIndependent ?? []) st.coIndependent.add(ip(key));
+  for (const key of s.campaignCounted ?? []) {
+    const x = ip(key);
+    if (x >= 0) st.ips.campaignCounted[x] = 1;
+  }
   for (const key of s.forced) st.forced.add(ip(key));
   st.lastMaintenanceDay = s.lastMaintenanceDay;
   st.nextCollusionAt = s.nextCollusionAt ?? -Infinity;
   Object.assign(st.counters, s.counters);
+}
+
+/**
+ * Keys of the IPs counted once as member evidence of a campaign (`noteCorroborated` in decide.ts) and
+ * never listed: without the mark a restored engine would count them a second time at its next run.
+ */
+function campaignCountedKeys(st: EngineState): string[] {
+  const { ips } = st;
+  const keys: string[] = [];
+  for (let x = 0; x < ips.size; x++) {
+    if (ips.campaignCounted[x] === 1 && ips.lastListing[x] === undefined) keys.push(ips.keys[x]);
+  }
+  return keys;
 }

@@ -82,6 +82,40 @@ describe('campaign detection from member evidence', () => {
   });
 });
 
+describe('member evidence across a snapshot and restore', () => {
+  /** Ingests the signals after `from` and ticks every 15 s until `until`; returns the keys listed. */
+  function feed(engine: ConsensusEngine, signals: { at: number; reporter: string; ip: string }[], from: number, until: number): string[] {
+    const listed: string[] = [];
+    const sorted = signals.filter((x) => x.at > from).sort((a, b) => a.at - b.at);
+    let i = 0;
+    for (let t = from + 15_000; t <= until; t += 15_000) {
+      while (i < sorted.length && sorted[i].at <= t) {
+        const x = sorted[i++];
+        engine.ingest({ reporterId: x.reporter, ipKey: x.ip, scenario: SSH, at: x.at });
+      }
+      listed.push(...engine.tick(t).added.map((l) => l.ipKey));
+    }
+    return listed;
+  }
+
+  it('an IP counted before the snapshot is not counted again after the restore', () => {
+    const cut = START + 2 * 60_000;
+    const end = START + 6 * 60_000;
+    const straight = world({});
+    const listedStraight = feed(straight, campaignSignals(), START, end);
+    const first = world({});
+    const before = feed(first, campaignSignals(), START, cut);
+    // IPs already counted as member evidence and not listed yet (the novelty budget held them) are
+    // exactly those a restore could count a second time.
+    const held = first.state.ips.keys.filter((_k, x) => first.state.ips.campaignCounted[x] === 1 && first.state.ips.lastListing[x] === undefined);
+    expect(held.length).toBeGreaterThan(0);
+    const restored = ConsensusEngine.restore(first.snapshot());
+    const after = feed(restored, campaignSignals(), cut, end);
+    expect(restored.state.memberCampaigns.export()).toEqual(straight.state.memberCampaigns.export());
+    expect([...before, ...after].sort()).toEqual([...listedStraight].sort());
+  });
+});
+
 describe('few-ASN listings paid from the novelty budget (collusionSuspectCount 5)', () => {
   const report = (engine: ConsensusEngine, at: number, ip: string, reporters: string[]): void => {
     for (const r of reporters) engine.ingest({ reporterId: r, ipKey: ip, scenario: SSH, at });

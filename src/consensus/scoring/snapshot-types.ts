@@ -95,6 +95,11 @@ export interface EngineSnapshot {
   collusionDirty: string[];
   /** IPs found independent at their collusion settle instant (never counted); absent: none. */
   coIndependent?: string[];
+  /**
+   * IPs already counted as member evidence of a campaign and never listed (the only ones whose mark
+   * still matters: a listed IP is never counted); absent: none (older snapshots).
+   */
+  campaignCounted?: string[];
   forced: string[];
   lastMaintenanceDay: number;
   nextCollusionAt: number | null;
