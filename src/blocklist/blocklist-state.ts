@@ -12,8 +12,12 @@ export class BlocklistState {
   private latest: VersionInfo | null = null;
   private oldestKept = 0;
   private list: StoredEntry[] | null = null;
-  /** The same entries in rank order, updated by each version's changes (never sorted again whole). */
-  private readonly rankedList = new RankedList();
+  /**
+   * The same entries in rank order: sorted once, on the first `ranked()` after a load, then updated by
+   * each version's changes (never sorted again whole). Null until a view asks for it: a process that
+   * only serves full views never ranks, and a load does not pay a million-entry sort up front.
+   */
+  private rankedList: RankedList | null = null;
 
   get version(): number {
     return this.latest?.id ?? 0;
@@ -42,7 +46,7 @@ export class BlocklistState {
   replace(entries: readonly StoredEntry[], history: readonly VersionInfo[], oldest: number): void {
     this.byKey.clear();
     for (const entry of entries) this.byKey.set(entry.ipKey, entry);
-    this.rankedList.reset(this.byKey.values());
+    this.rankedList = null;
     this.createdAtMs.clear();
     this.latest = null;
     this.remember(history, oldest);
@@ -55,18 +59,19 @@ export class BlocklistState {
   apply(versions: readonly VersionInfo[], opened: readonly StoredEntry[], closed: readonly StoredEntry[], oldest: number): void {
     if (versions.length === 0) return;
     if (versions[0].id !== this.version + 1) throw new Error(`version ${versions[0].id} does not follow ${this.version}`);
+    const ranked = this.rankedList;
     for (const row of closed) {
       const current = this.byKey.get(row.ipKey);
       if (current && current.addedInVersion === row.addedInVersion) {
         this.byKey.delete(row.ipKey);
-        this.rankedList.remove(current);
+        ranked?.remove(current);
       }
     }
     for (const row of opened) {
       const current = this.byKey.get(row.ipKey);
-      if (current) this.rankedList.remove(current);
+      if (current) ranked?.remove(current);
       this.byKey.set(row.ipKey, row);
-      this.rankedList.add(row);
+      ranked?.add(row);
     }
     this.remember(versions, oldest);
   }
@@ -78,10 +83,15 @@ export class BlocklistState {
   }
 
   /**
-   * The entries in ranking order (ranking.ts). Kept up to date as versions apply, so it changes with
-   * the next `apply`: iterate it synchronously, without awaiting in between.
+   * The entries in ranking order (ranking.ts). The first call after a load sorts the list; from then on
+   * it is kept up to date as versions apply, so it changes with the next `apply`: iterate it
+   * synchronously, without awaiting in between.
    */
   ranked(): Iterable<StoredEntry> {
+    if (this.rankedList === null) {
+      this.rankedList = new RankedList();
+      this.rankedList.reset(this.byKey.values());
+    }
     return this.rankedList;
   }
 

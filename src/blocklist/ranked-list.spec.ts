@@ -105,4 +105,41 @@ describe('BlocklistState ranking across versions', () => {
       expect(values(state.ranked())).toEqual(values(rankEntries([...open.values()]) as StoredEntry[]));
     }
   });
+
+  it('ranks on first use: versions applied before it, a reload after it, and versions applied after both', () => {
+    const next = lcg(13);
+    const state = new BlocklistState();
+    const version = (id: number): VersionInfo => ({ id, createdAt: new Date(base + id * 1_000), added: 0, removed: 0, total: 0 });
+    const open = new Map<string, StoredEntry>();
+    const step = (id: number) => {
+      const opened = Array.from({ length: 300 }, () => randomEntry(next, id)).filter((e, i, all) => all.findIndex((o) => o.ipKey === e.ipKey) === i);
+      const closed: StoredEntry[] = [];
+      for (const e of opened) {
+        const current = open.get(e.ipKey);
+        if (current) closed.push(current);
+      }
+      for (const [key, entry] of open) if (next() < 0.1 && !opened.some((e) => e.ipKey === key)) closed.push(entry);
+      state.apply([version(id)], opened, closed, 1);
+      for (const e of closed) open.delete(e.ipKey);
+      for (const e of opened) open.set(e.ipKey, e);
+    };
+    const expectRanked = () => expect(values(state.ranked())).toEqual(values(rankEntries([...open.values()]) as StoredEntry[]));
+
+    const first = Array.from({ length: 1_000 }, () => randomEntry(next, 1)).filter((e, i, all) => all.findIndex((o) => o.ipKey === e.ipKey) === i);
+    state.replace(first, [version(1)], 1);
+    for (const e of first) open.set(e.ipKey, e);
+    for (let id = 2; id <= 4; id++) step(id);
+    expectRanked();
+    for (let id = 5; id <= 7; id++) step(id);
+    expectRanked();
+
+    // A reload replaces the ranked list too: nothing of the list ranked before it may remain.
+    const reloaded = Array.from({ length: 500 }, () => randomEntry(next, 7)).filter((e, i, all) => all.findIndex((o) => o.ipKey === e.ipKey) === i);
+    state.replace(reloaded, [version(7)], 1);
+    open.clear();
+    for (const e of reloaded) open.set(e.ipKey, e);
+    expectRanked();
+    step(8);
+    expectRanked();
+  });
 });
