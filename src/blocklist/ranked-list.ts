@@ -1,9 +1,14 @@
 import type { StoredEntry } from './blocklist.types.js';
 import { compareKeyed, rankKeyOf, type RankKey } from './ranking.js';
 
-interface Item {
+/** One row and its sort key, in one object (a million-entry list holds a million of them). */
+interface Item extends RankKey {
   entry: StoredEntry;
-  key: RankKey;
+}
+
+function itemOf(entry: StoredEntry): Item {
+  const k = rankKeyOf(entry);
+  return { entry, score: k.score, until: k.until, family: k.family, prefix: k.prefix, w0: k.w0, w1: k.w1, w2: k.w2, w3: k.w3 };
 }
 
 /** Items per block: small enough that a splice is a short copy, large enough that the block index stays short. */
@@ -28,18 +33,39 @@ export class RankedList implements Iterable<StoredEntry> {
     return this.count;
   }
 
-  /** Replaces the content (one sort). */
+  /**
+   * Replaces the content (one sort). The sort orders indices by score and `until` held in typed arrays,
+   * which decide almost every comparison, and compares the items themselves only on ties: about twice
+   * as fast on a million entries as sorting the items with `compareItems` (same order).
+   */
   reset(entries: Iterable<StoredEntry>): void {
     const items: Item[] = [];
-    for (const entry of entries) items.push({ entry, key: rankKeyOf(entry) });
-    items.sort(compareItems);
+    for (const entry of entries) items.push(itemOf(entry));
+    const n = items.length;
+    const score = new Float64Array(n);
+    const until = new Float64Array(n);
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      score[i] = items[i].score;
+      until[i] = items[i].until;
+      order[i] = i;
+    }
+    order.sort((a, b) => {
+      if (score[a] !== score[b]) return score[a] > score[b] ? -1 : 1;
+      if (until[a] !== until[b]) return until[b] > until[a] ? 1 : -1;
+      return compareItems(items[a], items[b]);
+    });
     this.blocks = [];
-    for (let i = 0; i < items.length; i += BLOCK) this.blocks.push(items.slice(i, i + BLOCK));
-    this.count = items.length;
+    for (let start = 0; start < n; start += BLOCK) {
+      const block: Item[] = [];
+      for (let k = start; k < n && k < start + BLOCK; k++) block.push(items[order[k]]);
+      this.blocks.push(block);
+    }
+    this.count = n;
   }
 
   add(entry: StoredEntry): void {
-    const item = { entry, key: rankKeyOf(entry) };
+    const item = itemOf(entry);
     if (this.blocks.length === 0) {
       this.blocks.push([item]);
       this.count = 1;
@@ -55,7 +81,7 @@ export class RankedList implements Iterable<StoredEntry> {
   /** Removes the row `entry` names (same ipKey and addedInVersion, same attributes); false when absent. */
   remove(entry: StoredEntry): boolean {
     if (this.blocks.length === 0) return false;
-    const item = { entry, key: rankKeyOf(entry) };
+    const item = itemOf(entry);
     const b = this.blockFor(item);
     const block = this.blocks[b];
     const i = lowerBound(block, item);
@@ -69,8 +95,22 @@ export class RankedList implements Iterable<StoredEntry> {
     return true;
   }
 
-  *[Symbol.iterator](): Iterator<StoredEntry> {
-    for (const block of this.blocks) for (const item of block) yield item.entry;
+  /** A plain iterator rather than a generator: views walk up to the whole list per render. */
+  [Symbol.iterator](): Iterator<StoredEntry> {
+    const blocks = this.blocks;
+    let b = 0;
+    let i = 0;
+    return {
+      next: (): IteratorResult<StoredEntry> => {
+        while (b < blocks.length) {
+          const block = blocks[b];
+          if (i < block.length) return { value: block[i++].entry, done: false };
+          b++;
+          i = 0;
+        }
+        return { value: undefined, done: true };
+      },
+    };
   }
 
   toArray(): StoredEntry[] {
@@ -106,7 +146,7 @@ function lowerBound(block: readonly Item[], item: Item): number {
 }
 
 function compareItems(a: Item, b: Item): number {
-  const byRank = compareKeyed(a.key, a.entry, b.key, b.entry);
+  const byRank = compareKeyed(a, a.entry, b, b.entry);
   if (byRank !== 0) return byRank;
   if (a.entry.ipKey !== b.entry.ipKey) return a.entry.ipKey < b.entry.ipKey ? -1 : 1;
   return a.entry.addedInVersion - b.entry.addedInVersion;
