@@ -5,6 +5,7 @@ import type { FastifyServerFactoryHandler } from 'fastify';
 import { errorAnswer } from '../common/errors/http-exception.filter.js';
 import type { Logger } from 'pino';
 import { genRequestId } from '../common/http/request-id.js';
+import { recordRequest } from './http-hooks.js';
 import type { MetricsService } from '../infra/metrics/metrics.service.js';
 
 /**
@@ -17,8 +18,18 @@ export interface FrontRoute {
   readonly pattern: string;
   /** The path parameter when this request is one the route answers itself, otherwise null. */
   match(request: IncomingMessage): string | null;
-  /** Writes the whole answer (errors included); returns or resolves to the status it sent. */
+  /**
+   * Writes the success answer and returns or resolves to its status; a refusal or failure is thrown
+   * (or rejected) and the front door answers it with the service's error answer.
+   */
   answer(request: IncomingMessage, response: ServerResponse, param: string, requestId: string): number | Promise<number>;
+}
+
+/** What an opened front door serves with. */
+interface Opened {
+  route: FrontRoute;
+  metrics: MetricsService;
+  logger: Logger;
 }
 
 /** Fastify's HTTP server options that its own server factory applies (fastify/lib/server.js). */
@@ -33,25 +44,23 @@ interface ServerOptions {
 /**
  * The HTTP server under Fastify (its `serverFactory`), with a front door for the first-packet lookup
  * (docs/lookup.md "Hot path"): a request the front route recognises is answered by it directly, with
- * the service's request id, latency histogram and access log; every other request goes to Fastify
+ * the service's request id, error answer, latency histogram and access log; every other request goes to Fastify
  * unchanged. Until a route is opened, and from the moment the app starts closing, everything goes to
  * Fastify (which answers 503 while closing).
  */
 export class FrontDoor {
-  private route: FrontRoute | null = null;
-  private metrics: MetricsService | null = null;
-  private logger: Logger | null = null;
+  private opened: Opened | null = null;
   private readonly errors = new NestLogger('FrontDoor');
 
   readonly serverFactory = (fastify: FastifyServerFactoryHandler, options: ServerOptions): Server => {
     const server = createServer(options.http ?? {}, (request, response) => {
-      const route = this.route;
-      const param = route === null ? null : route.match(request);
-      if (param === null || route === null) {
+      const opened = this.opened;
+      const param = opened === null ? null : opened.route.match(request);
+      if (param === null || opened === null) {
         fastify(request, response);
         return;
       }
-      this.serve(route, request, response, param);
+      this.serve(opened, request, response, param);
     });
     // what Fastify's own factory sets on the servers it creates
     if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
@@ -63,56 +72,41 @@ export class FrontDoor {
 
   /** Lets `route` answer the requests it recognises, recorded in `metrics` and logged on `logger`. */
   open(route: FrontRoute, metrics: MetricsService, logger: Logger): void {
-    this.metrics = metrics;
-    this.logger = logger;
-    this.route = route;
+    this.opened = { route, metrics, logger };
   }
 
   /** From now on every request goes to Fastify (called when the app starts closing). */
   shut(): void {
-    this.route = null;
+    this.opened = null;
   }
 
-  private serve(route: FrontRoute, request: IncomingMessage, response: ServerResponse, param: string): void {
+  private serve(opened: Opened, request: IncomingMessage, response: ServerResponse, param: string): void {
     const started = performance.now();
     const requestId = genRequestId(request);
+    const done = (status: number): void =>
+      recordRequest(opened.metrics, opened.logger, requestId, 'GET', opened.route.pattern, status, performance.now() - started);
     let status: number | Promise<number>;
     try {
-      status = route.answer(request, response, param, requestId);
+      status = opened.route.answer(request, response, param, requestId);
     } catch (error) {
-      status = this.failed(response, requestId, error);
+      status = this.refuse(response, requestId, error);
     }
-    if (typeof status === 'number') this.record(route, request, requestId, status, started);
-    else {
-      status.then(
-        (sent) => this.record(route, request, requestId, sent, started),
-        (error: unknown) => this.record(route, request, requestId, this.failed(response, requestId, error), started),
-      );
-    }
+    if (typeof status === 'number') done(status);
+    else status.then(done, (error: unknown) => done(this.refuse(response, requestId, error)));
   }
 
-  /** A route that threw instead of answering: the service's error answer, if nothing was written yet. */
-  private failed(response: ServerResponse, requestId: string, error: unknown): number {
+  /** The service's error answer for what the route threw (errorAnswer, as the exception filter), if nothing was written yet. */
+  private refuse(response: ServerResponse, requestId: string, error: unknown): number {
     const answer = errorAnswer(error, false, requestId, this.errors);
     if (response.headersSent) return response.statusCode;
     const body = JSON.stringify(answer.body);
     response.writeHead(answer.status, {
       ...answer.headers,
+      'x-request-id': requestId,
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
-      'x-request-id': requestId,
     });
     response.end(body);
     return answer.status;
-  }
-
-  /** The same histogram observation and access-log line as the Fastify hooks write (src/app/http-hooks.ts). */
-  private record(route: FrontRoute, request: IncomingMessage, requestId: string, status: number, started: number): void {
-    const ms = performance.now() - started;
-    this.metrics?.httpDuration.observe({ method: 'GET', route: route.pattern, status: String(status) }, ms / 1000);
-    const logger = this.logger;
-    if (logger !== null && logger.isLevelEnabled('info')) {
-      logger.info({ requestId, method: request.method, route: route.pattern, status, ms: Math.round(ms * 100) / 100 }, 'request');
-    }
   }
 }

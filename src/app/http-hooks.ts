@@ -23,15 +23,19 @@ export function registerHttpHooks(fastify: FastifyInstance, metrics: MetricsServ
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
-    if (route !== '/healthz' && route !== '/metrics' && logger.isLevelEnabled('info')) {
-      logger.info(
-        { requestId: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
-        'request',
-      );
-    }
+    recordRequest(metrics, logger, String(request.id), request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
     done();
   });
+}
+
+/**
+ * One answered request: the latency histogram by route pattern and status, and the access-log line
+ * (not for /healthz and /metrics). Written by the onResponse hook and by the front door
+ * (src/app/front-door.ts) for the requests it answers before Fastify.
+ */
+export function recordRequest(metrics: MetricsService, logger: Logger, requestId: string, method: string, route: string, status: number, ms: number): void {
+  metrics.httpDuration.observe({ method, route, status: String(status) }, ms / 1000);
+  if (route !== '/healthz' && route !== '/metrics' && logger.isLevelEnabled('info')) {
+    logger.info({ requestId, method, route, status, ms: Math.round(ms * 100) / 100 }, 'request');
+  }
 }
