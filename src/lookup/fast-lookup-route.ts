@@ -7,7 +7,7 @@ import type { FrontRoute } from '../app/front-door.js';
 import { ruleOf } from '../common/auth/authorization-table.js';
 import { RequestAuthorizer } from '../common/auth/request-authorizer.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { errorAnswer, sendError } from '../common/errors/http-exception.filter.js';
+import { sendError } from '../common/errors/http-exception.filter.js';
 import { InjectProcessRole, type ProcessRole } from '../common/process/process-role.js';
 import { limitHeaders } from './limits/limit-headers.js';
 import type { IpAnswer } from './answer/ip-answer.js';
@@ -62,25 +62,12 @@ export class FastLookupRoute implements FrontRoute {
     });
   }
 
+  /** Fastify entrance: the route's handler, refusals answered by the exception filter's sendError. */
   readonly handle = (request: FastifyRequest, reply: FastifyReply): Promise<unknown> =>
-    this.authorizer.authorize(LOOKUP_IP_RULE, request as unknown as Record<string, unknown>).then(
-      (principal) => {
-        // The row admits API keys only; this narrows the type for LookupService.
-        if (principal.kind !== 'apiKey') throw DomainError.forbidden();
-        const result = this.lookups.ip(principal, (request.params as IpParams).ip);
-        return result instanceof Promise ? result.then((answered) => this.send(reply, answered)) : this.send(reply, result);
-      },
-    ).catch((error: unknown) => {
+    this.lookup(request as unknown as Record<string, unknown>, (request.params as IpParams).ip, (result) => this.send(reply, result)).catch((error: unknown) => {
       sendError(request, reply, error, this.logger);
       return reply;
     });
-
-  /** The answer's JSON written by ipAnswerJson (the same bytes as JSON.stringify, without walking the object generically). */
-  private send(reply: FastifyReply, result: Metered<IpAnswer>): string {
-    reply.headers(limitHeaders(result.rate));
-    reply.header('content-type', JSON_TYPE);
-    return ipAnswerJson(result.body);
-  }
 
   /** Front door: the IP when the request is `GET /v1/ip/<address characters>` with no query and no body. */
   match(request: IncomingMessage): string | null {
@@ -94,34 +81,41 @@ export class FastLookupRoute implements FrontRoute {
     return url.slice(PREFIX.length);
   }
 
-  /** Front door: the whole answer on the bare response; resolves to the status sent. */
+  /** Front door entrance: the answer on the bare response; a refusal rejects, and the front door answers it. */
   answer(request: IncomingMessage, response: ServerResponse, ip: string, requestId: string): Promise<number> {
-    const facts: Record<string, unknown> = { headers: request.headers, params: { ip }, id: requestId };
-    return this.authorizer.authorize(LOOKUP_IP_RULE, facts).then(
-      (principal) => {
-        if (principal.kind !== 'apiKey') throw DomainError.forbidden();
-        const result = this.lookups.ip(principal, ip);
-        return result instanceof Promise ? result.then((answered) => this.write(response, requestId, answered)) : this.write(response, requestId, result);
-      },
-    ).catch((error: unknown) => {
-      const answer = errorAnswer(error, false, requestId, this.logger);
-      return this.writeJson(response, answer.status, { ...answer.headers, 'x-request-id': requestId }, JSON.stringify(answer.body));
+    return this.lookup({ headers: request.headers, params: { ip }, id: requestId }, ip, (result) => this.write(response, requestId, result));
+  }
+
+  /**
+   * The route's steps, the same for both entrances: the row through the guard's RequestAuthorizer, then
+   * LookupService (synchronous whenever the plan is cached and the lease has room), then `emit`.
+   */
+  private lookup<T>(request: Record<string, unknown>, ip: string, emit: (result: Metered<IpAnswer>) => T): Promise<T> {
+    return this.authorizer.authorize(LOOKUP_IP_RULE, request).then((principal) => {
+      // The row admits API keys only; this narrows the type for LookupService.
+      if (principal.kind !== 'apiKey') throw DomainError.forbidden();
+      const result = this.lookups.ip(principal, ip);
+      return result instanceof Promise ? result.then(emit) : emit(result);
     });
   }
 
-  private write(response: ServerResponse, requestId: string, result: Metered<IpAnswer>): number {
-    const headers = limitHeaders(result.rate);
-    headers['x-request-id'] = requestId;
-    return this.writeJson(response, 200, headers, ipAnswerJson(result.body));
+  /** The answer's JSON written by ipAnswerJson (the same bytes as JSON.stringify, without walking the object generically). */
+  private send(reply: FastifyReply, result: Metered<IpAnswer>): string {
+    reply.headers(limitHeaders(result.rate));
+    reply.header('content-type', JSON_TYPE);
+    return ipAnswerJson(result.body);
   }
 
-  private writeJson(response: ServerResponse, status: number, headers: Record<string, string>, body: string): number {
-    if (response.headersSent) return response.statusCode;
+  /** The same headers and body as `send`, written on the bare response in one writeHead + end. */
+  private write(response: ServerResponse, requestId: string, result: Metered<IpAnswer>): number {
+    const body = ipAnswerJson(result.body);
+    const headers = limitHeaders(result.rate);
+    headers['x-request-id'] = requestId;
     headers['content-type'] = JSON_TYPE;
     headers['content-length'] = String(Buffer.byteLength(body));
-    response.writeHead(status, headers);
+    response.writeHead(200, headers);
     response.end(body);
-    return status;
+    return 200;
   }
 }
 
