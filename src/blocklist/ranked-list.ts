@@ -1,15 +1,8 @@
 import type { StoredEntry } from './blocklist.types.js';
-import { compareKeyed, rankKeyOf, type RankKey } from './ranking.js';
+import { compareKeyed, keyedEntry, type KeyedEntry } from './ranking.js';
 
 /** One row and its sort key, in one object (a million-entry list holds a million of them). */
-interface Item extends RankKey {
-  entry: StoredEntry;
-}
-
-function itemOf(entry: StoredEntry): Item {
-  const k = rankKeyOf(entry);
-  return { entry, score: k.score, until: k.until, family: k.family, prefix: k.prefix, w0: k.w0, w1: k.w1, w2: k.w2, w3: k.w3 };
-}
+type Item = KeyedEntry<StoredEntry>;
 
 /** Items per block: small enough that a splice is a short copy, large enough that the block index stays short. */
 const BLOCK = 512;
@@ -40,7 +33,7 @@ export class RankedList implements Iterable<StoredEntry> {
    */
   reset(entries: Iterable<StoredEntry>): void {
     const items: Item[] = [];
-    for (const entry of entries) items.push(itemOf(entry));
+    for (const entry of entries) items.push(keyedEntry(entry));
     const n = items.length;
     const score = new Float64Array(n);
     const until = new Float64Array(n);
@@ -65,7 +58,7 @@ export class RankedList implements Iterable<StoredEntry> {
   }
 
   add(entry: StoredEntry): void {
-    const item = itemOf(entry);
+    const item = keyedEntry(entry);
     if (this.blocks.length === 0) {
       this.blocks.push([item]);
       this.count = 1;
@@ -81,7 +74,7 @@ export class RankedList implements Iterable<StoredEntry> {
   /** Removes the row `entry` names (same ipKey and addedInVersion, same attributes); false when absent. */
   remove(entry: StoredEntry): boolean {
     if (this.blocks.length === 0) return false;
-    const item = itemOf(entry);
+    const item = keyedEntry(entry);
     const b = this.blockFor(item);
     const block = this.blocks[b];
     const i = lowerBound(block, item);

@@ -141,18 +141,23 @@ export interface RankKey {
 
 const scratch: ParsedAddress = { family: 4, w0: 0, w1: 0, w2: 0, w3: 0, prefix: 0 };
 
-export function rankKeyOf(entry: BlocklistEntry): RankKey {
+/** An entry with its sort key decoded once, in one object (incremental ranking holds one per entry). */
+export interface KeyedEntry<E extends BlocklistEntry> extends RankKey {
+  entry: E;
+}
+
+export function keyedEntry<E extends BlocklistEntry>(entry: E): KeyedEntry<E> {
   const until = entry.until.getTime();
-  const key: RankKey = { score: scoreKey(entry.score), until: isNaN(until) ? -Infinity : until, family: 255, prefix: 0, w0: 0, w1: 0, w2: 0, w3: 0 };
+  const keyed: KeyedEntry<E> = { entry, score: scoreKey(entry.score), until: isNaN(until) ? -Infinity : until, family: 255, prefix: 0, w0: 0, w1: 0, w2: 0, w3: 0 };
   if (parseAddressInto(entry.value, scratch)) {
-    key.family = scratch.family;
-    key.prefix = scratch.prefix;
-    key.w0 = scratch.w0 >>> 0;
-    key.w1 = scratch.w1 >>> 0;
-    key.w2 = scratch.w2 >>> 0;
-    key.w3 = scratch.w3 >>> 0;
+    keyed.family = scratch.family;
+    keyed.prefix = scratch.prefix;
+    keyed.w0 = scratch.w0 >>> 0;
+    keyed.w1 = scratch.w1 >>> 0;
+    keyed.w2 = scratch.w2 >>> 0;
+    keyed.w3 = scratch.w3 >>> 0;
   }
-  return key;
+  return keyed;
 }
 
 /** The ranking order (same as `rankEntries`) on decoded keys: negative when `a` ranks first. */
